@@ -1,0 +1,46 @@
+// Loads a page's Page({...}) definition with a captured `Page` global and returns an instance
+// whose setData behaves like the framework's (including 'a.b' paths).
+
+const path = require('path')
+
+const ROOT = path.resolve(__dirname, '../..')
+
+function setPath(target, dotted, value) {
+  const keys = dotted.split('.')
+  let node = target
+  keys.slice(0, -1).forEach((key) => {
+    if (node[key] === null || typeof node[key] !== 'object') node[key] = {}
+    node = node[key]
+  })
+  node[keys[keys.length - 1]] = value
+}
+
+function loadPage(pagePath) {
+  let definition = null
+  global.Page = (def) => {
+    definition = def
+  }
+  // Isolated so that each call runs the page file (and its own request.js state) afresh.
+  jest.isolateModules(() => {
+    require(path.join(ROOT, pagePath))
+  })
+  delete global.Page
+  if (!definition) throw new Error(`${pagePath} did not call Page()`)
+
+  const page = {}
+  Object.keys(definition).forEach((key) => {
+    if (typeof definition[key] === 'function') page[key] = definition[key]
+  })
+  page.data = JSON.parse(JSON.stringify(definition.data || {}))
+  page.setData = jest.fn((update) => {
+    Object.keys(update).forEach((key) => setPath(page.data, key, update[key]))
+  })
+  return page
+}
+
+// The event object the framework passes to handlers bound in WXML.
+function tapEvent(dataset = {}, detail = {}) {
+  return { currentTarget: { dataset }, target: { dataset }, detail }
+}
+
+module.exports = { ROOT, loadPage, tapEvent }

@@ -1,0 +1,101 @@
+// A stand-in for the `wx` global: in-memory storage, a scripted wx.login, navigation spies,
+// and wx.request answered by a tiny fake server (routes keyed by 'METHOD /path').
+// Answers arrive asynchronously, as on a device, so concurrency can be tested.
+
+const config = require('../../config')
+
+function defer(fn) {
+  setTimeout(fn, 0)
+}
+
+function installWx() {
+  const storage = {}
+  const routes = {}
+  const requests = []
+  let loginCount = 0
+
+  const wx = {
+    getStorageSync: jest.fn((key) => (key in storage ? JSON.parse(storage[key]) : '')),
+    setStorageSync: jest.fn((key, value) => {
+      storage[key] = JSON.stringify(value)
+    }),
+    removeStorageSync: jest.fn((key) => {
+      delete storage[key]
+    }),
+
+    login: jest.fn((options) => {
+      loginCount += 1
+      const code = `wx-code-${loginCount}`
+      defer(() => options.success({ code, errMsg: 'login:ok' }))
+    }),
+
+    request: jest.fn((options) => {
+      const path = options.url.startsWith(config.apiBase) ? options.url.slice(config.apiBase.length) : options.url
+      const key = `${options.method} ${path}`
+      const call = {
+        key,
+        url: options.url,
+        method: options.method,
+        data: options.data,
+        header: options.header,
+        timeout: options.timeout,
+      }
+      requests.push(call)
+      const handler = routes[key]
+      defer(() => {
+        let reply
+        if (!handler) {
+          reply = { status: 404, body: { code: 'not_found', status: 404, message: '接口不存在', errors: {} } }
+        } else if (Array.isArray(handler)) {
+          // A queue: each call takes the next reply; the last one repeats.
+          reply = handler.length > 1 ? handler.shift() : handler[0]
+        } else {
+          reply = handler(call)
+        }
+        if (reply.networkFailure) {
+          options.fail({ errMsg: 'request:fail timeout' })
+          return
+        }
+        options.success({ statusCode: reply.status, data: reply.body === undefined ? '' : reply.body, header: {} })
+      })
+      return { abort() {} }
+    }),
+
+    navigateTo: jest.fn(),
+    reLaunch: jest.fn(),
+    switchTab: jest.fn(),
+    redirectTo: jest.fn(),
+    showToast: jest.fn(),
+    stopPullDownRefresh: jest.fn(),
+  }
+
+  global.wx = wx
+
+  return {
+    wx,
+    storage,
+    requests,
+    // route('POST /auth/wx-login', reply | [reply, ...] | (call) => reply)
+    route(key, handler) {
+      routes[key] = handler
+    },
+    requestsTo(key) {
+      return requests.filter((call) => call.key === key)
+    },
+    storedSession() {
+      return 'session' in storage ? JSON.parse(storage.session) : undefined
+    },
+    storeSession(session) {
+      storage.session = JSON.stringify(session)
+    },
+  }
+}
+
+// Lets every pending fake reply (setTimeout 0) and the promise chains after it run.
+async function settle(rounds = 10) {
+  for (let i = 0; i < rounds; i += 1) {
+    await new Promise((resolve) => setTimeout(resolve, 0))
+  }
+}
+
+module.exports = { installWx, settle }

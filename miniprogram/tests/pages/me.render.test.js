@@ -1,0 +1,71 @@
+/**
+ * @jest-environment jsdom
+ */
+// Renders the real pages/me/index.wxml (compiled by the official wcc through
+// miniprogram-simulate) and checks what a member sees. miniprogram-simulate renders custom
+// components only, so the page's Page() definition is adapted to Component(), as its
+// maintainers suggest for pages.
+
+const path = require('path')
+const simulate = require('miniprogram-simulate')
+const { installWx } = require('../helpers/wx')
+const fixtures = require('../helpers/fixtures')
+
+const ROOT = path.resolve(__dirname, '../..')
+
+function pageAsComponent(definition) {
+  const methods = {}
+  Object.keys(definition).forEach((key) => {
+    if (typeof definition[key] === 'function') methods[key] = definition[key]
+  })
+  global.Component({ data: definition.data, methods })
+}
+
+let fake
+let mePageId
+
+// Loaded once: the page file is required (and so calls Page()) only the first time.
+beforeAll(() => {
+  global.Page = pageAsComponent
+  mePageId = simulate.load(path.join(ROOT, 'pages/me/index'), { rootPath: ROOT })
+  delete global.Page
+})
+
+beforeEach(() => {
+  fake = installWx()
+  fake.storeSession({ token: 'tok-1', expires_at: 'x', member: null })
+})
+
+function renderMePage() {
+  const comp = simulate.render(mePageId)
+  comp.attach(document.createElement('parent-wrapper'))
+  return comp
+}
+
+test('the me page shows the bound member', async () => {
+  fake.route('GET /me', [fixtures.me()])
+  const comp = renderMePage()
+
+  await comp.instance.load()
+
+  const text = comp.dom.textContent
+  expect(comp.querySelector('.me-name').dom.textContent).toBe('张三')
+  expect(text).toContain('正式党员')
+  expect(text).toContain('某某大学党委 / 计算机学院党总支 / 本科生第一党支部')
+  expect(text).toContain('组织委员')
+  expect(text).toContain('138****5678')
+  expect(text).toContain('2021010101')
+  expect(text).toContain('退出登录')
+  expect(text).not.toContain('加载中')
+})
+
+test('the me page shows the network error and a retry button', async () => {
+  fake.route('GET /me', [{ networkFailure: true }])
+  const comp = renderMePage()
+
+  await comp.instance.load()
+
+  expect(comp.dom.textContent).toContain('网络连接失败，请稍后重试')
+  expect(comp.querySelector('.me-retry')).toBeTruthy()
+  expect(comp.querySelector('.me-name')).toBeFalsy()
+})

@@ -1,0 +1,100 @@
+const { installWx } = require('../helpers/wx')
+const { loadPage } = require('../helpers/page')
+const fixtures = require('../helpers/fixtures')
+
+let fake
+
+beforeEach(() => {
+  jest.resetModules()
+  fake = installWx()
+  fake.storeSession({ token: 'tok-1', expires_at: 'x', member: null })
+})
+
+test('loads the member and joins the posts', async () => {
+  fake.route('GET /me', [fixtures.me({ posts: ['组织委员', '宣传委员'] })])
+  const page = loadPage('pages/me/index')
+
+  await page.onLoad()
+
+  expect(page.data.loading).toBe(false)
+  expect(page.data.member.name).toBe('张三')
+  expect(page.data.member.member_type_label).toBe('正式党员')
+  expect(page.data.member.org.path).toBe('某某大学党委 / 计算机学院党总支 / 本科生第一党支部')
+  expect(page.data.member.phone).toBe('138****5678')
+  expect(page.data.postsText).toBe('组织委员、宣传委员')
+})
+
+test('a member without posts shows 无', async () => {
+  fake.route('GET /me', [fixtures.me({ posts: [] })])
+  const page = loadPage('pages/me/index')
+
+  await page.onLoad()
+
+  expect(page.data.postsText).toBe('无')
+})
+
+test('shows the member from the stored session before the request answers', () => {
+  fake.storeSession({ token: 'tok-1', expires_at: 'x', member: fixtures.member })
+  fake.route('GET /me', [fixtures.me()])
+  const page = loadPage('pages/me/index')
+
+  page.onLoad()
+
+  expect(page.data.member.name).toBe('张三')
+  expect(page.data.loading).toBe(true)
+})
+
+test('a network failure shows the message and a retry works', async () => {
+  fake.route('GET /me', [{ networkFailure: true }, fixtures.me()])
+  const page = loadPage('pages/me/index')
+
+  await page.onLoad()
+  expect(page.data.errorMessage).toBe('网络连接失败，请稍后重试')
+
+  await page.load()
+  expect(page.data.errorMessage).toBe('')
+  expect(page.data.member.name).toBe('张三')
+})
+
+test('expired session and an unbound WeChat user after relogin goes to the bind page', async () => {
+  fake.route('GET /me', [fixtures.apiError(401, 'token_expired', '登录已过期')])
+  fake.route('POST /auth/wx-login', [fixtures.authWxLoginUnbound('ticket-7')])
+  const page = loadPage('pages/me/index')
+
+  await page.onLoad()
+
+  expect(fake.wx.reLaunch).toHaveBeenCalledWith({ url: '/pages/bind/index?ticket=ticket-7' })
+})
+
+test('a session that stays invalid after relogin goes back to the login page', async () => {
+  fake.route('GET /me', [fixtures.apiError(401, 'token_expired', '登录已过期')])
+  fake.route('POST /auth/wx-login', [fixtures.authWxLoginBound('fresh')])
+  const page = loadPage('pages/me/index')
+
+  await page.onLoad()
+
+  expect(fake.wx.login).toHaveBeenCalledTimes(1)
+  expect(fake.wx.reLaunch).toHaveBeenCalledWith({ url: '/pages/login/index' })
+})
+
+test('pull-down refresh reloads and stops the spinner', async () => {
+  fake.route('GET /me', [fixtures.me()])
+  const page = loadPage('pages/me/index')
+
+  await page.onPullDownRefresh()
+
+  expect(fake.wx.stopPullDownRefresh).toHaveBeenCalled()
+})
+
+test('logout revokes the token, clears the session and returns to the login page', async () => {
+  fake.route('GET /me', [fixtures.me()])
+  fake.route('POST /auth/logout', [{ status: 204, body: '' }])
+  const page = loadPage('pages/me/index')
+  await page.onLoad()
+
+  await page.logout()
+
+  expect(fake.requestsTo('POST /auth/logout')[0].header.Authorization).toBe('Bearer tok-1')
+  expect(fake.storedSession()).toBeUndefined()
+  expect(fake.wx.reLaunch).toHaveBeenCalledWith({ url: '/pages/login/index?from=logout' })
+})

@@ -1,0 +1,148 @@
+"""智慧党建 server: ``create_app`` wires configuration, extensions and the domain blueprints."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from flask import Flask, jsonify
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from .config import load_config
+from .i18n import install_chinese_messages
+
+install_chinese_messages()
+
+
+def create_app(config_overrides: dict | None = None, config_path: str | None = None) -> Flask:
+    settings = load_config(config_path, overrides=config_overrides)
+    app = Flask(__name__, instance_relative_config=True)
+    app.config.update(
+        SECRET_KEY=settings["app"]["secret_key"],
+        MAX_CONTENT_LENGTH=settings["app"]["max_content_length_mb"] * 1024 * 1024,
+        APP=settings["app"],
+        SECURITY=settings["security"],
+        WECHAT=settings["wechat"],
+        JOBS=settings["jobs"],
+        REDIS_URL=settings["redis"]["url"],
+        SQLALCHEMY_DATABASE_URI=_database_url(app, settings["database"]["url"]),
+        SQLALCHEMY_ENGINE_OPTIONS=_engine_options(settings["database"]),
+        SQLALCHEMY_ECHO=settings["database"]["echo"],
+        TESTING=settings["app"]["mode"] == "test",
+        JSON_AS_ASCII=False,
+        API_TITLE="智慧党建 API",
+        API_VERSION="v1",
+        OPENAPI_VERSION="3.0.3",
+        OPENAPI_URL_PREFIX="/api",
+        OPENAPI_JSON_PATH="openapi.json",
+    )
+    app.json.ensure_ascii = False
+    if settings["app"]["trust_proxy_hops"]:
+        hops = settings["app"]["trust_proxy_hops"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+
+    _init_extensions(app, settings)
+    _register_blueprints(app)
+
+    @app.get("/healthz")
+    def healthz():
+        return jsonify(status="ok")
+
+    return app
+
+
+def _database_url(app: Flask, url: str) -> str:
+    if url.startswith("sqlite:///") and not url.startswith("sqlite:////"):
+        relative = url[len("sqlite:///") :]
+        if relative and relative != ":memory:":
+            path = Path(relative)
+            if not path.is_absolute():
+                path = Path.cwd() / path
+            path.parent.mkdir(parents=True, exist_ok=True)
+            return f"sqlite:///{path}"
+    if url.startswith("mysql") and "charset=" not in url:
+        url += ("&" if "?" in url else "?") + "charset=utf8mb4"
+    return url
+
+
+def _engine_options(db_settings: dict) -> dict:
+    if db_settings["url"].startswith("sqlite"):
+        return {}
+    return {
+        "pool_size": db_settings["pool_size"],
+        "pool_recycle": db_settings["pool_recycle_seconds"],
+        "pool_pre_ping": True,
+    }
+
+
+def _init_extensions(app: Flask, settings: dict) -> None:
+    import fakeredis
+    import redis as redis_lib
+
+    from .crypto import DataCipher
+    from .errors import register_error_handlers
+    from .extensions import PartyApi, db, limiter, queue, redis_client, wechat
+    from .jobs import JobQueue
+    from .ratelimit import AttemptLimiter
+    from .wechat.gateway import build_gateway
+
+    db.init_app(app)
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        _sqlite_pragmas(app)
+    app.extensions["party_cipher"] = DataCipher(settings["security"]["data_key"])
+
+    redis_url = settings["redis"]["url"]
+    if redis_url:
+        connection = redis_lib.Redis.from_url(redis_url)
+    else:
+        connection = fakeredis.FakeRedis(server=fakeredis.FakeServer())
+    app.extensions["party_redis"] = connection
+    redis_client.bind(connection)
+    job_queue = JobQueue(app, connection, in_process=not redis_url)
+    app.extensions["party_queue"] = job_queue
+    queue.bind(job_queue)
+    limiter.bind(AttemptLimiter(redis_url))
+    wechat.bind(build_gateway(settings["wechat"], redis=connection))
+
+    api = PartyApi()
+    app.extensions["party_api"] = api
+    api.init_app(app, spec_kwargs={"info": {"description": "智慧党建平台接口。错误响应统一为 {code, status, message, errors}。"}})
+    api.spec.components.security_scheme(
+        "bearerAuth", {"type": "http", "scheme": "bearer", "description": "会话令牌"}
+    )
+    from .schemas import ApiErrorSchema
+
+    api.spec.components.response(
+        "ApiError", {"description": "错误", "content": {"application/json": {"schema": ApiErrorSchema}}}
+    )
+    register_error_handlers(app)
+
+
+def _sqlite_pragmas(app: Flask) -> None:
+    from sqlalchemy import event
+
+    from .extensions import db
+
+    with app.app_context():
+        engine = db.engine
+
+        @event.listens_for(engine, "connect")
+        def _on_connect(dbapi_connection, _record):
+            cursor = dbapi_connection.cursor()
+            cursor.execute("PRAGMA foreign_keys=ON")
+            cursor.execute("PRAGMA busy_timeout=5000")
+            cursor.close()
+
+
+def _register_blueprints(app: Flask) -> None:
+    from .audit.views import blp as audit_blp
+    from .auth.views import blp as auth_blp
+    from .orgs.views import blp as orgs_blp
+    from .people.views import blp as people_blp
+
+    for blueprint in (auth_blp, orgs_blp, people_blp, audit_blp):
+        app.extensions["party_api"].register_blueprint(blueprint)
+    from . import cli
+
+    cli.register(app)

@@ -1,0 +1,222 @@
+"""Configuration: embedded defaults ← TOML file ← environment variables.
+
+The TOML file is named by ``PARTY_CONFIG`` (or passed to ``create_app``). Any key can be
+overridden from the environment as ``PARTY__<SECTION>__<KEY>`` (for example
+``PARTY__WECHAT__MINI_SECRET``), which is how deployments keep secrets out of files.
+The merged result is validated with marshmallow; a bad value stops the server with a
+message naming the key.
+"""
+
+from __future__ import annotations
+
+import base64
+import copy
+import os
+import tomllib
+from pathlib import Path
+from typing import Any
+
+from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate, validates_schema
+
+DEFAULT_SECRET_KEY = "dev-secret-key-change-me"
+# 32 zero-free bytes, base64: fine for a laptop, refused in production.
+DEFAULT_DATA_KEY = base64.b64encode(b"dev-data-key-change-me-32-bytes!").decode()
+
+DEFAULTS: dict[str, dict[str, Any]] = {
+    "app": {
+        "mode": "development",
+        "secret_key": DEFAULT_SECRET_KEY,
+        "public_base_url": "http://127.0.0.1:5000",
+        "max_content_length_mb": 10,
+        "mini_session_hours": 24 * 7,
+        "web_session_hours": 12,
+        "trust_proxy_hops": 0,
+    },
+    "database": {
+        "url": "sqlite:///instance/party.db",
+        "pool_size": 10,
+        "pool_recycle_seconds": 280,
+        "echo": False,
+    },
+    "redis": {"url": ""},
+    "security": {
+        "data_key": DEFAULT_DATA_KEY,
+        "login_max_failures": 5,
+        "lockout_minutes": 15,
+        "bind_attempts": 5,
+        "bind_window_minutes": 15,
+        "ip_attempts_per_minute": 30,
+        "invite_code_days": 7,
+    },
+    "wechat": {
+        "sandbox": True,
+        "api_base": "https://api.weixin.qq.com",
+        "mini_appid": "wx_sandbox_mini",
+        "mini_secret": "",
+        "oa_appid": "",
+        "oa_secret": "",
+        "oa_token": "",
+        "oa_encoding_aes_key": "",
+        "timeout_seconds": 5.0,
+        "max_retries": 2,
+        "retry_backoff_seconds": 0.5,
+    },
+    "jobs": {
+        "in_process_worker": True,
+        "default_timeout_seconds": 300,
+    },
+}
+
+
+def _b64_32_bytes(value: str) -> None:
+    try:
+        raw = base64.b64decode(value, validate=True)
+    except (ValueError, TypeError) as exc:
+        raise ValidationError("必须是 base64 编码") from exc
+    if len(raw) != 32:
+        raise ValidationError("必须是 32 字节密钥的 base64 编码")
+
+
+class _Section(Schema):
+    class Meta:
+        unknown = EXCLUDE  # unknown keys are reported separately, see load_config
+
+
+class AppSection(_Section):
+    mode = fields.String(validate=validate.OneOf(["development", "production", "test"]))
+    secret_key = fields.String(validate=validate.Length(min=16))
+    public_base_url = fields.Url(require_tld=False)
+    max_content_length_mb = fields.Integer(validate=validate.Range(min=1, max=200))
+    mini_session_hours = fields.Integer(validate=validate.Range(min=1, max=24 * 90))
+    web_session_hours = fields.Integer(validate=validate.Range(min=1, max=24 * 7))
+    trust_proxy_hops = fields.Integer(validate=validate.Range(min=0, max=5))
+
+
+class DatabaseSection(_Section):
+    url = fields.String(validate=validate.Regexp(r"^(sqlite|mysql\+pymysql)://"))
+    pool_size = fields.Integer(validate=validate.Range(min=1, max=200))
+    pool_recycle_seconds = fields.Integer(validate=validate.Range(min=10))
+    echo = fields.Boolean()
+
+
+class RedisSection(_Section):
+    url = fields.String(validate=validate.Regexp(r"^(|rediss?://.*)$"))
+
+
+class SecuritySection(_Section):
+    data_key = fields.String(validate=_b64_32_bytes)
+    login_max_failures = fields.Integer(validate=validate.Range(min=1, max=100))
+    lockout_minutes = fields.Integer(validate=validate.Range(min=1, max=24 * 60))
+    bind_attempts = fields.Integer(validate=validate.Range(min=1, max=100))
+    bind_window_minutes = fields.Integer(validate=validate.Range(min=1, max=24 * 60))
+    ip_attempts_per_minute = fields.Integer(validate=validate.Range(min=1, max=10000))
+    invite_code_days = fields.Integer(validate=validate.Range(min=1, max=90))
+
+
+class WechatSection(_Section):
+    sandbox = fields.Boolean()
+    api_base = fields.Url(require_tld=False)
+    mini_appid = fields.String()
+    mini_secret = fields.String()
+    oa_appid = fields.String()
+    oa_secret = fields.String()
+    oa_token = fields.String()
+    oa_encoding_aes_key = fields.String(validate=validate.Regexp(r"^(|[A-Za-z0-9+/]{43})$"))
+    timeout_seconds = fields.Float(validate=validate.Range(min=0.1, max=60))
+    max_retries = fields.Integer(validate=validate.Range(min=0, max=5))
+    retry_backoff_seconds = fields.Float(validate=validate.Range(min=0, max=30))
+
+
+class JobsSection(_Section):
+    in_process_worker = fields.Boolean()
+    default_timeout_seconds = fields.Integer(validate=validate.Range(min=1))
+
+
+class ConfigSchema(Schema):
+    app = fields.Nested(AppSection)
+    database = fields.Nested(DatabaseSection)
+    redis = fields.Nested(RedisSection)
+    security = fields.Nested(SecuritySection)
+    wechat = fields.Nested(WechatSection)
+    jobs = fields.Nested(JobsSection)
+
+    @validates_schema
+    def _production_is_safe(self, data: dict, **_: Any) -> None:
+        if data["app"]["mode"] != "production":
+            return
+        problems = {}
+        if data["app"]["secret_key"] == DEFAULT_SECRET_KEY:
+            problems["app.secret_key"] = ["生产模式不能使用默认 secret_key"]
+        if data["security"]["data_key"] == DEFAULT_DATA_KEY:
+            problems["security.data_key"] = ["生产模式不能使用默认数据加密密钥"]
+        if data["wechat"]["sandbox"]:
+            problems["wechat.sandbox"] = ["生产模式不能使用微信沙箱"]
+        if data["database"]["url"].startswith("sqlite"):
+            problems["database.url"] = ["生产模式不能使用 SQLite"]
+        if not data["redis"]["url"]:
+            problems["redis.url"] = ["生产模式必须配置 Redis"]
+        if problems:
+            raise ValidationError(problems)
+
+
+class ConfigError(RuntimeError):
+    """Raised when configuration is invalid; the message names every bad key."""
+
+
+def _coerce_env(raw: str, default: Any) -> Any:
+    if isinstance(default, bool):
+        return raw.strip().lower() in {"1", "true", "yes", "on"}
+    if isinstance(default, int):
+        return int(raw)
+    if isinstance(default, float):
+        return float(raw)
+    return raw
+
+
+def load_config(
+    path: str | os.PathLike | None = None,
+    overrides: dict[str, dict[str, Any]] | None = None,
+    environ: dict[str, str] | None = None,
+) -> dict[str, dict[str, Any]]:
+    """Merge defaults, the TOML file, ``overrides`` and the environment; validate."""
+    environ = os.environ if environ is None else environ
+    merged = copy.deepcopy(DEFAULTS)
+    unknown: list[str] = []
+
+    def merge(source: dict[str, Any], origin: str) -> None:
+        for section, values in source.items():
+            if section not in merged or not isinstance(values, dict):
+                unknown.append(f"{origin}: [{section}]")
+                continue
+            for key, value in values.items():
+                if key not in merged[section]:
+                    unknown.append(f"{origin}: {section}.{key}")
+                    continue
+                merged[section][key] = value
+
+    path = path or environ.get("PARTY_CONFIG")
+    if path:
+        try:
+            with Path(path).open("rb") as fh:
+                merge(tomllib.load(fh), str(path))
+        except (OSError, tomllib.TOMLDecodeError) as exc:
+            raise ConfigError(f"无法读取配置文件 {path}: {exc}") from exc
+    if overrides:
+        merge(overrides, "overrides")
+    for name, raw in environ.items():
+        if not name.startswith("PARTY__"):
+            continue
+        parts = name[len("PARTY__") :].lower().split("__")
+        if len(parts) != 2 or parts[0] not in merged or parts[1] not in merged[parts[0]]:
+            unknown.append(f"env: {name}")
+            continue
+        try:
+            merged[parts[0]][parts[1]] = _coerce_env(raw, DEFAULTS[parts[0]][parts[1]])
+        except ValueError as exc:
+            raise ConfigError(f"环境变量 {name} 的值无效: {raw!r}") from exc
+    if unknown:
+        raise ConfigError("未知的配置项: " + ", ".join(unknown))
+    try:
+        return ConfigSchema().load(merged)
+    except ValidationError as exc:
+        raise ConfigError(f"配置无效: {exc.messages}") from exc

@@ -1,0 +1,164 @@
+"""The one way the server reaches WeChat.
+
+``HttpGateway`` talks to the real API (or any stand-in) at ``wechat.api_base`` through
+wechatpy, with every base URL wechatpy hard-codes pointed at that base, the access token
+shared through Redis, and bounded retries. ``SandboxGateway`` implements the same interface
+for laptops and demos: ``dev:<openid>`` login codes and an outbox instead of sending.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+import requests
+from wechatpy import WeChatClient
+from wechatpy.exceptions import WeChatClientException
+from wechatpy.session.memorystorage import MemoryStorage
+from wechatpy.session.redisstorage import RedisStorage
+
+log = logging.getLogger(__name__)
+
+# Token problems: refresh once, then retry once.
+TOKEN_ERRORS = {40001, 42001, 40014}
+# Transient: retry with backoff. errcode None = network error or HTTP 5xx.
+TRANSIENT_ERRORS = {-1, 45009, None}
+
+
+class WeChatError(Exception):
+    """WeChat answered with an error (``errcode``), or could not be reached (``errcode`` None)."""
+
+    def __init__(self, errcode: int | None, errmsg: str = ""):
+        super().__init__(f"wechat error {errcode}: {errmsg}")
+        self.errcode = errcode
+        self.errmsg = errmsg
+
+
+@dataclass(frozen=True)
+class CodeSession:
+    openid: str
+    session_key: str | None
+    unionid: str | None
+
+
+class Gateway(Protocol):
+    def code_to_session(self, js_code: str) -> CodeSession: ...
+
+
+class _Client(WeChatClient):
+    """wechatpy's client with every URL under ``api_base`` and the token from stable_token.
+
+    ``fetch_access_token`` in wechatpy hard-codes api.weixin.qq.com and sets no timeout; the
+    stable_token endpoint returns the current token instead of minting a new one, which is what
+    several processes sharing one token need.
+    """
+
+    def __init__(self, appid: str, secret: str, api_base: str, session, timeout: float):
+        super().__init__(appid, secret, session=session, timeout=timeout, auto_retry=False)
+        self.api_base = api_base.rstrip("/")
+        self.API_BASE_URL = self.api_base + "/cgi-bin/"
+        self.wxa.API_BASE_URL = self.api_base + "/"
+
+    def fetch_access_token(self, force_refresh: bool = False):
+        res = self._http.post(
+            self.api_base + "/cgi-bin/stable_token",
+            json={
+                "grant_type": "client_credential",
+                "appid": self.appid,
+                "secret": self.secret,
+                "force_refresh": force_refresh,
+            },
+            timeout=self.timeout,
+        )
+        if res.status_code >= 500:
+            raise WeChatError(None, f"HTTP {res.status_code}")
+        result = res.json()
+        if result.get("errcode"):
+            raise WeChatError(int(result["errcode"]), result.get("errmsg", ""))
+        expires_in = int(result.get("expires_in", 7200))
+        self.session.set(self.access_token_key, result["access_token"], expires_in)
+        self.expires_at = int(time.time()) + expires_in
+        return result
+
+
+class HttpGateway:
+    def __init__(self, settings: dict[str, Any], redis=None, sleep=time.sleep):
+        self.settings = settings
+        self._sleep = sleep
+        storage = RedisStorage(redis, prefix="wechat") if redis is not None else MemoryStorage()
+        self.mini = _Client(
+            settings["mini_appid"],
+            settings["mini_secret"],
+            settings["api_base"],
+            storage,
+            settings["timeout_seconds"],
+        )
+
+    def _call(self, client: _Client, fn, *, uses_token: bool = True):
+        """Run ``fn`` with bounded retries: transient errors back off, a stale token is
+        refreshed once. Anything else is raised as WeChatError at once."""
+        retries = self.settings["max_retries"]
+        backoff = self.settings["retry_backoff_seconds"]
+        refreshed = False
+        attempt = 0
+        while True:
+            try:
+                return fn()
+            except WeChatClientException as exc:
+                errcode = exc.errcode
+                errmsg = exc.errmsg or ""
+            except WeChatError as exc:
+                errcode, errmsg = exc.errcode, exc.errmsg
+            except (requests.RequestException, ValueError) as exc:
+                errcode, errmsg = None, type(exc).__name__
+            if uses_token and errcode in TOKEN_ERRORS and not refreshed:
+                refreshed = True
+                client.fetch_access_token(force_refresh=True)
+                continue
+            if errcode in TRANSIENT_ERRORS and attempt < retries:
+                attempt += 1
+                log.warning("wechat transient error %s, retry %d/%d", errcode, attempt, retries)
+                self._sleep(backoff * (2 ** (attempt - 1)))
+                continue
+            raise WeChatError(errcode, str(errmsg))
+
+    def code_to_session(self, js_code: str) -> CodeSession:
+        # wechatpy's wxa.code_to_session would fetch an access token first, which this
+        # endpoint does not need; params as a list of pairs keeps wechatpy from adding one.
+        params = [
+            ("appid", self.mini.appid),
+            ("secret", self.mini.secret),
+            ("js_code", js_code),
+            ("grant_type", "authorization_code"),
+        ]
+        result = self._call(
+            self.mini, lambda: self.mini.wxa._get("sns/jscode2session", params=params),
+            uses_token=False,
+        )
+        if not isinstance(result, dict) or not result.get("openid"):
+            raise WeChatError(None, "malformed jscode2session response")
+        return CodeSession(result["openid"], result.get("session_key"), result.get("unionid"))
+
+
+class SandboxGateway:
+    """No WeChat: ``dev:<openid>`` codes log in; outgoing messages are kept in ``outbox``."""
+
+    def __init__(self, settings: dict[str, Any] | None = None):
+        self.settings = settings or {}
+        self.outbox: list[dict[str, Any]] = []
+        self._lock = threading.Lock()
+
+    def code_to_session(self, js_code: str) -> CodeSession:
+        if not js_code.startswith("dev:") or not 1 <= len(js_code) - 4 <= 64:
+            raise WeChatError(40029, "invalid code (sandbox accepts dev:<openid>)")
+        openid = js_code[4:]
+        return CodeSession(openid=openid, session_key=None, unionid=f"sandbox-{openid}")
+
+
+def build_gateway(settings: dict[str, Any], redis=None) -> Gateway:
+    if settings["sandbox"]:
+        return SandboxGateway(settings)
+    return HttpGateway(settings, redis=redis)

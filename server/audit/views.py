@@ -27,9 +27,9 @@ class AuditLogSchema(Schema):
 class AuditQuerySchema(PageArgs):
     action = Text(50)
     target_type = Choice({"person": "人员", "org": "组织", "account": "账号"})
-    target_id = fields.Integer(validate=validate.Range(min=1))
-    actor_account_id = fields.Integer(validate=validate.Range(min=1))
-    actor_person_id = fields.Integer(validate=validate.Range(min=1))
+    target_id = fields.Integer(validate=validate.Range(min=1, max=2**31 - 1))
+    actor_account_id = fields.Integer(validate=validate.Range(min=1, max=2**31 - 1))
+    actor_person_id = fields.Integer(validate=validate.Range(min=1, max=2**31 - 1))
     result = Text(50)
     since = UtcDateTime()
     until = UtcDateTime()

@@ -23,7 +23,7 @@ class OrgDetailSchema(OrgSchema):
 
 
 class OrgCreateSchema(Schema):
-    parent_id = fields.Integer(allow_none=True, load_default=None, validate=validate.Range(min=1))
+    parent_id = fields.Integer(allow_none=True, load_default=None, validate=validate.Range(min=1, max=2**31 - 1))
     type = Choice(ORG_TYPES, required=True)
     name = Text(100, required=True)
     short_name = Text(40, allow_none=True)
@@ -31,7 +31,7 @@ class OrgCreateSchema(Schema):
 
 
 class OrgUpdateSchema(Schema):
-    parent_id = fields.Integer(validate=validate.Range(min=1))
+    parent_id = fields.Integer(validate=validate.Range(min=1, max=2**31 - 1))
     name = Text(100)
     short_name = Text(40, allow_none=True)
     sort_order = fields.Integer(validate=validate.Range(min=-10000, max=10000))

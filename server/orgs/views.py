@@ -24,7 +24,7 @@ def create_org(data):
     return services.create(data, current())
 
 
-@blp.route("/<int:org_id>", methods=["GET"])
+@blp.route("/<int(max=2147483647):org_id>", methods=["GET"])
 @allow(*services.READ_ROLES)
 @blp.response(200, OrgDetailSchema)
 def get_org(org_id):
@@ -33,7 +33,7 @@ def get_org(org_id):
     return org
 
 
-@blp.route("/<int:org_id>", methods=["PATCH"])
+@blp.route("/<int(max=2147483647):org_id>", methods=["PATCH"])
 @allow(*services.WRITE_ROLES)
 @blp.arguments(OrgUpdateSchema)
 @blp.response(200, OrgSchema)
@@ -42,7 +42,7 @@ def update_org(data, org_id):
     return services.update_org(org, data, current())
 
 
-@blp.route("/<int:org_id>", methods=["DELETE"])
+@blp.route("/<int(max=2147483647):org_id>", methods=["DELETE"])
 @allow(*services.WRITE_ROLES)
 @blp.response(204)
 def delete_org(org_id):

@@ -36,11 +36,11 @@ class PersonWriteSchema(Schema):
     activist_date = fields.Date(allow_none=True, validate=_not_future_or_ancient)
     admission_date = fields.Date(allow_none=True, validate=_not_future_or_ancient)
     full_membership_date = fields.Date(allow_none=True, validate=_not_future_or_ancient)
-    org_id = fields.Integer(required=True, validate=validate.Range(min=1))
-    group_id = fields.Integer(allow_none=True, validate=validate.Range(min=1))
+    org_id = fields.Integer(required=True, validate=validate.Range(min=1, max=2**31 - 1))
+    group_id = fields.Integer(allow_none=True, validate=validate.Range(min=1, max=2**31 - 1))
     introducers = Text(100, allow_none=True)
     rewards_punishments = Text(2000, allow_none=True)
-    version = fields.Integer(load_only=True, validate=validate.Range(min=1), metadata={"description": "乐观锁：读取时的 version，过期则 409"})
+    version = fields.Integer(load_only=True, validate=validate.Range(min=1, max=2**31 - 1), metadata={"description": "乐观锁：读取时的 version，过期则 409"})
 
     @validates("id_number")
     def _id_number(self, value, **_):
@@ -85,7 +85,7 @@ class PostSchema(Schema):
 
 
 class PostCreateSchema(Schema):
-    org_id = fields.Integer(required=True, validate=validate.Range(min=1))
+    org_id = fields.Integer(required=True, validate=validate.Range(min=1, max=2**31 - 1))
     post = Choice(POSTS, required=True)
     since = fields.Date(allow_none=True, validate=_not_future_or_ancient)
 
@@ -130,7 +130,7 @@ PersonPageSchema = paged(PersonSchema, "PersonPage")
 
 
 class PersonQuerySchema(PageArgs):
-    org_id = fields.Integer(validate=validate.Range(min=1), metadata={"description": "含下级组织"})
+    org_id = fields.Integer(validate=validate.Range(min=1, max=2**31 - 1), metadata={"description": "含下级组织"})
     member_type = Choice(MEMBER_TYPES)
     status = Choice(STATUSES)
     q = Text(50, metadata={"description": "姓名或学号/工号（前缀匹配）"})

@@ -42,14 +42,14 @@ def create_person(data):
     return services.create(data, current())
 
 
-@blp.route("/<int:person_id>", methods=["GET"])
+@blp.route("/<int(max=2147483647):person_id>", methods=["GET"])
 @allow(*services.READ_ROLES)
 @blp.response(200, PersonSchema)
 def get_person(person_id):
     return _with_binding(services.get_visible(person_id, current()))
 
 
-@blp.route("/<int:person_id>", methods=["PATCH"])
+@blp.route("/<int(max=2147483647):person_id>", methods=["PATCH"])
 @allow(*services.WRITE_ROLES)
 @blp.arguments(PersonPatchSchema(partial=True))
 @blp.response(200, PersonSchema)
@@ -58,7 +58,7 @@ def update_person(data, person_id):
     return _with_binding(services.update(person, data, current()))
 
 
-@blp.route("/<int:person_id>/sensitive", methods=["GET"])
+@blp.route("/<int(max=2147483647):person_id>/sensitive", methods=["GET"])
 @allow(*services.SENSITIVE_ROLES)
 @blp.response(200, SensitiveSchema)
 def read_sensitive(person_id):
@@ -67,7 +67,7 @@ def read_sensitive(person_id):
     return services.read_sensitive(person, current())
 
 
-@blp.route("/<int:person_id>/posts", methods=["POST"])
+@blp.route("/<int(max=2147483647):person_id>/posts", methods=["POST"])
 @allow(*services.WRITE_ROLES)
 @blp.arguments(PostCreateSchema)
 @blp.response(201, PostSchema)
@@ -76,7 +76,7 @@ def add_post(data, person_id):
     return services.add_post(person, data, current())
 
 
-@blp.route("/<int:person_id>/posts/<int:post_id>", methods=["DELETE"])
+@blp.route("/<int(max=2147483647):person_id>/posts/<int(max=2147483647):post_id>", methods=["DELETE"])
 @allow(*services.WRITE_ROLES)
 @blp.response(204)
 def remove_post(person_id, post_id):
@@ -84,7 +84,7 @@ def remove_post(person_id, post_id):
     services.remove_post(person, post_id, current())
 
 
-@blp.route("/<int:person_id>/invite-code", methods=["POST"])
+@blp.route("/<int(max=2147483647):person_id>/invite-code", methods=["POST"])
 @allow(*services.WRITE_ROLES)
 @blp.response(201, InviteCodeSchema)
 def create_invite_code(person_id):
@@ -93,7 +93,7 @@ def create_invite_code(person_id):
     return auth_services.create_invite_code(person, current())
 
 
-@blp.route("/<int:person_id>/wechat-binding", methods=["DELETE"])
+@blp.route("/<int(max=2147483647):person_id>/wechat-binding", methods=["DELETE"])
 @allow(*services.WRITE_ROLES)
 @blp.response(204)
 def unbind_wechat(person_id):

@@ -1,0 +1,36 @@
+from datetime import timedelta
+
+from server.auth.models import AuthSession
+from server.db_types import utcnow
+from server.extensions import db
+
+
+def test_periodic_jobs_are_enqueued_once_per_period(app):
+    jobs = app.extensions["party_queue"]
+    first = jobs.schedule_periodic(now=1_800_000_000)
+    again = jobs.schedule_periodic(now=1_800_000_030)
+    assert first and again == []
+    assert jobs.schedule_periodic(now=1_800_000_000 + 3600) != []
+
+
+def test_purge_job_runs_by_dotted_name_and_deletes_old_sessions(app, f):
+    person = f.person(f.tree()["a"])
+    f.token_for(person)
+    live = f.token_for(person)
+    db.session.execute(
+        db.update(AuthSession).where(AuthSession.id == 1).values(expires_at=utcnow() - timedelta(days=3))
+    )
+    db.session.commit()
+    jobs = app.extensions["party_queue"]
+    jobs.enqueue("server.auth.jobs.purge_expired_sessions", job_id="purge-test")
+    assert jobs.run_pending() == 1
+    db.session.expire_all()
+    assert db.session.query(AuthSession).count() == 1
+    assert live
+
+
+def test_unknown_job_names_are_refused(app):
+    import pytest
+
+    with pytest.raises(LookupError):
+        app.extensions["party_queue"].enqueue("server.auth.jobs.no_such_job")

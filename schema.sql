@@ -15,7 +15,7 @@ CREATE TABLE audit_logs (
 	user_agent VARCHAR(255), 
 	detail JSON, 
 	CONSTRAINT pk_audit_logs PRIMARY KEY (id)
-)ENGINE=InnoDB CHARSET=utf8mb4 COLLATE utf8mb4_unicode_ci;
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
 
 CREATE INDEX ix_audit_logs_action ON audit_logs (action);
 
@@ -41,7 +41,7 @@ CREATE TABLE orgs (
 	CONSTRAINT pk_orgs PRIMARY KEY (id), 
 	CONSTRAINT uq_orgs_parent_id_name UNIQUE (parent_id, name), 
 	CONSTRAINT fk_orgs_parent_id_orgs FOREIGN KEY(parent_id) REFERENCES orgs (id)
-)ENGINE=InnoDB CHARSET=utf8mb4 COLLATE utf8mb4_unicode_ci;
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
 
 CREATE INDEX ix_orgs_parent_id ON orgs (parent_id);
 
@@ -83,7 +83,7 @@ CREATE TABLE people (
 	CONSTRAINT uq_people_id_number_index UNIQUE (id_number_index), 
 	CONSTRAINT fk_people_org_id_orgs FOREIGN KEY(org_id) REFERENCES orgs (id), 
 	CONSTRAINT fk_people_group_id_orgs FOREIGN KEY(group_id) REFERENCES orgs (id)
-)ENGINE=InnoDB CHARSET=utf8mb4 COLLATE utf8mb4_unicode_ci;
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
 
 CREATE INDEX ix_people_group_id ON people (group_id);
 
@@ -111,7 +111,7 @@ CREATE TABLE accounts (
 	CONSTRAINT uq_accounts_username UNIQUE (username), 
 	CONSTRAINT uq_accounts_person_id UNIQUE (person_id), 
 	CONSTRAINT fk_accounts_person_id_people FOREIGN KEY(person_id) REFERENCES people (id)
-)ENGINE=InnoDB CHARSET=utf8mb4 COLLATE utf8mb4_unicode_ci;
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
 
 CREATE TABLE party_posts (
 	id INTEGER NOT NULL AUTO_INCREMENT, 
@@ -123,7 +123,7 @@ CREATE TABLE party_posts (
 	CONSTRAINT uq_party_posts_person_id_org_id_post UNIQUE (person_id, org_id, post), 
 	CONSTRAINT fk_party_posts_person_id_people FOREIGN KEY(person_id) REFERENCES people (id), 
 	CONSTRAINT fk_party_posts_org_id_orgs FOREIGN KEY(org_id) REFERENCES orgs (id)
-)ENGINE=InnoDB CHARSET=utf8mb4 COLLATE utf8mb4_unicode_ci;
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
 
 CREATE INDEX ix_party_posts_org_id ON party_posts (org_id);
 
@@ -142,7 +142,7 @@ CREATE TABLE wechat_bindings (
 	CONSTRAINT fk_wechat_bindings_person_id_people FOREIGN KEY(person_id) REFERENCES people (id), 
 	CONSTRAINT uq_wechat_bindings_openid UNIQUE (openid), 
 	CONSTRAINT uq_wechat_bindings_unionid UNIQUE (unionid)
-)ENGINE=InnoDB CHARSET=utf8mb4 COLLATE utf8mb4_unicode_ci;
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
 
 CREATE TABLE auth_sessions (
 	id INTEGER NOT NULL AUTO_INCREMENT, 
@@ -159,7 +159,7 @@ CREATE TABLE auth_sessions (
 	CONSTRAINT uq_auth_sessions_token_digest UNIQUE (token_digest), 
 	CONSTRAINT fk_auth_sessions_person_id_people FOREIGN KEY(person_id) REFERENCES people (id), 
 	CONSTRAINT fk_auth_sessions_account_id_accounts FOREIGN KEY(account_id) REFERENCES accounts (id)
-)ENGINE=InnoDB CHARSET=utf8mb4 COLLATE utf8mb4_unicode_ci;
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
 
 CREATE INDEX ix_auth_sessions_account_id ON auth_sessions (account_id);
 
@@ -182,7 +182,7 @@ CREATE TABLE invite_codes (
 	CONSTRAINT uq_invite_codes_code_digest UNIQUE (code_digest), 
 	CONSTRAINT fk_invite_codes_created_by_account_id_accounts FOREIGN KEY(created_by_account_id) REFERENCES accounts (id), 
 	CONSTRAINT fk_invite_codes_created_by_person_id_people FOREIGN KEY(created_by_person_id) REFERENCES people (id)
-)ENGINE=InnoDB CHARSET=utf8mb4 COLLATE utf8mb4_unicode_ci;
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
 
 CREATE INDEX ix_invite_codes_person_id ON invite_codes (person_id);
 
@@ -195,6 +195,6 @@ CREATE TABLE role_grants (
 	CONSTRAINT uq_role_grants_account_id_role_org_id UNIQUE (account_id, `role`, org_id), 
 	CONSTRAINT fk_role_grants_account_id_accounts FOREIGN KEY(account_id) REFERENCES accounts (id), 
 	CONSTRAINT fk_role_grants_org_id_orgs FOREIGN KEY(org_id) REFERENCES orgs (id)
-)ENGINE=InnoDB CHARSET=utf8mb4 COLLATE utf8mb4_unicode_ci;
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
 
 CREATE INDEX ix_role_grants_account_id ON role_grants (account_id);

@@ -40,7 +40,9 @@ def create_app(config_overrides: dict | None = None, config_path: str | None = N
     if settings["app"]["trust_proxy_hops"]:
         hops = settings["app"]["trust_proxy_hops"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(
+        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
 
     _init_extensions(app, settings)
     _register_blueprints(app)
@@ -107,14 +109,22 @@ def _init_extensions(app: Flask, settings: dict) -> None:
 
     api = PartyApi()
     app.extensions["party_api"] = api
-    api.init_app(app, spec_kwargs={"info": {"description": "智慧党建平台接口。错误响应统一为 {code, status, message, errors}。"}})
+    api.init_app(
+        app,
+        spec_kwargs={
+            "info": {
+                "description": "智慧党建平台接口。错误响应统一为 {code, status, message, errors}。"
+            }
+        },
+    )
     api.spec.components.security_scheme(
         "bearerAuth", {"type": "http", "scheme": "bearer", "description": "会话令牌"}
     )
     from .schemas import ApiErrorSchema
 
     api.spec.components.response(
-        "ApiError", {"description": "错误", "content": {"application/json": {"schema": ApiErrorSchema}}}
+        "ApiError",
+        {"description": "错误", "content": {"application/json": {"schema": ApiErrorSchema}}},
     )
     register_error_handlers(app)
 

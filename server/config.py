@@ -18,7 +18,7 @@ from typing import Any
 
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate, validates_schema
 
-DEFAULT_SECRET_KEY = "dev-secret-key-change-me"
+DEFAULT_SECRET_KEY = "dev-secret-key-change-me"  # noqa: S105 - refused in production
 # 32 zero-free bytes, base64: fine for a laptop, refused in production.
 DEFAULT_DATA_KEY = base64.b64encode(b"dev-data-key-change-me-32-bytes!").decode()
 

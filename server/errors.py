@@ -70,10 +70,9 @@ def http_exception_body(exc: HTTPException):
     status = exc.code or 500
     code, message = _HTTP_DEFAULTS.get(status, ("http_error", "请求失败"))
     errors = _webargs_errors(exc)
-    if status == 422 and errors:
+    if status == 422 and errors and len(errors) == 1:
         # webargs wraps by location: {"json": {...}} / {"query": {...}}; flatten one location.
-        if len(errors) == 1:
-            errors = next(iter(errors.values()))
+        errors = next(iter(errors.values()))
     if status == 400 and errors:
         # webargs: malformed JSON body
         code, message = "malformed_json", "请求体不是有效的 JSON"

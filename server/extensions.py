@@ -36,7 +36,6 @@ class PartyApi(Api):
         return http_exception_body(error)
 
 
-
 class _Holder:
     """A late-bound service (redis client, job queue, WeChat gateway, rate limiter)."""
 

@@ -87,10 +87,15 @@ class JobQueue:
         self._stop = threading.Event()
 
     # -- enqueueing ------------------------------------------------------------------------
-    def enqueue(self, name: str, *args, job_id: str | None = None, at=None, queue: str | None = None):
+    def enqueue(
+        self, name: str, *args, job_id: str | None = None, at=None, queue: str | None = None
+    ):
         fn = _resolve(name)
         q = self.queues[queue or fn.queue_name]
-        kwargs = {"job_id": job_id, "job_timeout": self.app.config["JOBS"]["default_timeout_seconds"]}
+        kwargs = {
+            "job_id": job_id,
+            "job_timeout": self.app.config["JOBS"]["default_timeout_seconds"],
+        }
         if at is not None:
             return q.enqueue_at(at, name, *args, **kwargs)
         return q.enqueue(name, *args, **kwargs)

@@ -22,7 +22,7 @@ class UtcDateTime(fields.DateTime):
         return result
 
 
-def Text(max_length: int, *, required: bool = False, min_length: int = 1, **kwargs):  # noqa: N802
+def Text(max_length: int, *, required: bool = False, min_length: int = 1, **kwargs):
     """A trimmed, length-bounded string (every free-text input has a bound)."""
     return TrimmedString(
         required=required, validate=validate.Length(min=min_length, max=max_length), **kwargs
@@ -38,7 +38,7 @@ class TrimmedString(fields.String):
         return result
 
 
-def Choice(choices: dict, **kwargs):  # noqa: N802
+def Choice(choices: dict, **kwargs):
     return fields.String(
         validate=validate.OneOf(list(choices), error="取值应为以下之一: {choices}"),
         metadata={"description": "; ".join(f"{k}={v}" for k, v in choices.items())},

@@ -22,8 +22,13 @@ class Factory:
         self.cipher = app.extensions["party_cipher"]
 
     def org(self, name: str, type_: str, parent: Org | None = None) -> Org:
-        org = Org(name=name, type=type_, parent_id=parent.id if parent else None,
-                  depth=(parent.depth + 1) if parent else 0, path="")
+        org = Org(
+            name=name,
+            type=type_,
+            parent_id=parent.id if parent else None,
+            depth=(parent.depth + 1) if parent else 0,
+            path="",
+        )
         db.session.add(org)
         db.session.flush()
         org.path = f"{parent.path if parent else '/'}{org.id}/"
@@ -39,14 +44,32 @@ class Factory:
         b = self.org("研究生党支部", "branch", general)
         c = self.org("机关第一党支部", "branch", committee)
         group = self.org("第一党小组", "group", a)
-        return {"committee": committee, "general": general, "a": a, "b": b, "c": c, "group_a": group}
+        return {
+            "committee": committee,
+            "general": general,
+            "a": a,
+            "b": b,
+            "c": c,
+            "group_a": group,
+        }
 
-    def person(self, org: Org, *, name: str | None = None, member_type: str = "full",
-               phone: str | None = None, id_number: str | None = None, staff_no: str | None = None,
-               status: str = "normal", **extra) -> Person:
+    def person(
+        self,
+        org: Org,
+        *,
+        name: str | None = None,
+        member_type: str = "full",
+        phone: str | None = None,
+        id_number: str | None = None,
+        staff_no: str | None = None,
+        status: str = "normal",
+        **extra,
+    ) -> Person:
         n = next(_seq)
         phone = phone or f"138{n:08d}"
-        id_number = id_number or make_id_number("330106", date(2000, 1, 1 + n % 28), f"{n % 1000:03d}")
+        id_number = id_number or make_id_number(
+            "330106", date(2000, 1, 1 + n % 28), f"{n % 1000:03d}"
+        )
         person = Person(
             staff_no=staff_no or f"S{n:06d}",
             name=name or f"测试{n}",
@@ -82,10 +105,19 @@ class Factory:
         self.post(person, branch, post)
         return person, self.token_for(person)
 
-    def account(self, username: str, roles: list[tuple[str, Org | None]], password: str = "Passw0rd!x",
-                person: Person | None = None) -> Account:
-        account = Account(username=username, display_name=username, password_hash=hash_password(password),
-                          person_id=person.id if person else None)
+    def account(
+        self,
+        username: str,
+        roles: list[tuple[str, Org | None]],
+        password: str = "Passw0rd!x",  # noqa: S107,
+        person: Person | None = None,
+    ) -> Account:
+        account = Account(
+            username=username,
+            display_name=username,
+            password_hash=hash_password(password),
+            person_id=person.id if person else None,
+        )
         for role, org in roles:
             account.grants.append(RoleGrant(role=role, org_id=org.id if org else None))
         db.session.add(account)

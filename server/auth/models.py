@@ -28,7 +28,13 @@ ROLES = {
     "system_admin": "系统管理员",
     "auditor": "审计员",
 }
-GRANTABLE_ROLES = {"committee_admin", "discipline_inspector", "system_admin", "auditor", "secretary"}
+GRANTABLE_ROLES = {
+    "committee_admin",
+    "discipline_inspector",
+    "system_admin",
+    "auditor",
+    "secretary",
+}
 
 
 class Account(Timestamps, db.Model):

@@ -26,7 +26,11 @@ class BindSchema(Schema):
 
     @validates_schema
     def _method_fields(self, data, **_):
-        needed = ["invite_code"] if data.get("method") == "invite" else ["staff_no", "name", "phone_last4"]
+        needed = (
+            ["invite_code"]
+            if data.get("method") == "invite"
+            else ["staff_no", "name", "phone_last4"]
+        )
         missing = {name: ["此项为必填项"] for name in needed if not data.get(name)}
         if missing:
             raise ValidationError(missing)
@@ -54,12 +58,20 @@ class PasswordLoginResultSchema(Schema):
     token = fields.String()
     expires_at = UtcDateTime()
     account = fields.Nested(AccountBriefSchema)
-    roles = fields.Dict(keys=fields.String(), values=fields.List(fields.String()), metadata={"description": "角色 → 管辖组织路径"})
+    roles = fields.Dict(
+        keys=fields.String(),
+        values=fields.List(fields.String()),
+        metadata={"description": "角色 → 管辖组织路径"},
+    )
 
 
 class WhoAmISchema(Schema):
     kind = fields.String(metadata={"description": "mini | web"})
     account = fields.Nested(AccountBriefSchema, allow_none=True)
     person = fields.Nested(MeSchema, allow_none=True)
-    roles = fields.Dict(keys=fields.String(), values=fields.List(fields.Integer()), metadata={"description": "角色 → 管辖组织 id（空表示全部）"})
+    roles = fields.Dict(
+        keys=fields.String(),
+        values=fields.List(fields.Integer()),
+        metadata={"description": "角色 → 管辖组织 id（空表示全部）"},
+    )
     expires_at = UtcDateTime()

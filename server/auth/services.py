@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import secrets
 from datetime import timedelta
@@ -40,7 +41,9 @@ def _cipher():
 # -- sessions --------------------------------------------------------------------------------
 def issue_session(kind: str, *, person_id: int | None = None, account_id: int | None = None):
     token = secrets.token_urlsafe(32)
-    hours = current_app.config["APP"]["mini_session_hours" if kind == "mini" else "web_session_hours"]
+    hours = current_app.config["APP"][
+        "mini_session_hours" if kind == "mini" else "web_session_hours"
+    ]
     session = AuthSession(
         token_digest=token_digest(token),
         kind=kind,
@@ -181,7 +184,9 @@ def bind(data: dict) -> dict:
             or phone[-4:] != data["phone_last4"]
         ):
             # One message for every mismatch: it must not reveal which field was wrong.
-            raise failed(ApiError(422, "bind_mismatch", "信息与党员档案不一致，请核对或联系支部书记"))
+            raise failed(
+                ApiError(422, "bind_mismatch", "信息与党员档案不一致，请核对或联系支部书记")
+            )
     if person is None or person.status != "normal":
         raise failed(ApiError(422, "bind_mismatch", "信息与党员档案不一致，请核对或联系支部书记"))
     audit.set_target(entry, person.id, person.org_id)
@@ -290,10 +295,8 @@ def password_login(username: str, password: str) -> dict:
             valid = False
     else:
         # Spend the same time as a real check so response timing does not reveal usernames.
-        try:
+        with contextlib.suppress(VerificationError, InvalidHashError):
             passwords.verify(_DUMMY_HASH, password)
-        except (VerificationError, InvalidHashError):
-            pass
     if not valid:
         limiter.hit(per_ip, 1, "login-ip", ip)
         if account is not None:

@@ -2,6 +2,7 @@ from flask_smorest import Blueprint
 
 from ..auth.principal import PUBLIC, allow, current, derive_roles
 from ..errors import ApiError
+from ..people.schemas import MeSchema
 from . import services
 from .schemas import (
     BindResultSchema,
@@ -12,7 +13,6 @@ from .schemas import (
     WxLoginResultSchema,
     WxLoginSchema,
 )
-from ..people.schemas import MeSchema
 
 blp = Blueprint("auth", __name__, url_prefix="/api/v1", description="登录、微信绑定与会话")
 
@@ -57,7 +57,8 @@ def password_login(data):
     """Web console login; the account locks after repeated failures."""
     result = services.password_login(data["username"], data["password"])
     result["roles"] = {
-        role: sorted(prefixes) for role, prefixes in derive_roles(result["account"].person, result["account"]).items()
+        role: sorted(prefixes)
+        for role, prefixes in derive_roles(result["account"].person, result["account"]).items()
     }
     return result
 

@@ -23,7 +23,9 @@ class OrgDetailSchema(OrgSchema):
 
 
 class OrgCreateSchema(Schema):
-    parent_id = fields.Integer(allow_none=True, load_default=None, validate=validate.Range(min=1, max=2**31 - 1))
+    parent_id = fields.Integer(
+        allow_none=True, load_default=None, validate=validate.Range(min=1, max=2**31 - 1)
+    )
     type = Choice(ORG_TYPES, required=True)
     name = Text(100, required=True)
     short_name = Text(40, allow_none=True)

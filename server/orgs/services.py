@@ -185,7 +185,9 @@ def delete(org: Org, principal) -> None:
     has_people = db.session.execute(
         db.select(Person.id).where(db.or_(Person.org_id == org.id, Person.group_id == org.id))
     ).first()
-    has_posts = db.session.execute(db.select(PartyPost.id).where(PartyPost.org_id == org.id)).first()
+    has_posts = db.session.execute(
+        db.select(PartyPost.id).where(PartyPost.org_id == org.id)
+    ).first()
     if has_children or has_people or has_posts:
         raise ApiError(409, "org_not_empty", "该组织下仍有下级组织、人员或党内职务，不能删除")
     db.session.delete(org)

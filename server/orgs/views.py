@@ -4,7 +4,9 @@ from ..auth.principal import allow, current
 from . import services
 from .schemas import OrgCreateSchema, OrgDetailSchema, OrgSchema, OrgTreeSchema, OrgUpdateSchema
 
-blp = Blueprint("orgs", __name__, url_prefix="/api/v1/orgs", description="组织树（党委→党总支→党支部→党小组）")
+blp = Blueprint(
+    "orgs", __name__, url_prefix="/api/v1/orgs", description="组织树（党委→党总支→党支部→党小组）"
+)
 
 
 @blp.route("/tree", methods=["GET"])

@@ -97,7 +97,7 @@ class Person(Timestamps, db.Model):
         back_populates="person", cascade="all, delete-orphan", order_by="PartyPost.id"
     )
 
-    __mapper_args__ = {"version_id_col": version}
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012 - SQLAlchemy reads it once
 
     @property
     def member_type_label(self) -> str:

@@ -1,4 +1,5 @@
 from datetime import date
+from itertools import pairwise
 
 from marshmallow import Schema, ValidationError, fields, validate, validates, validates_schema
 
@@ -18,14 +19,23 @@ def _not_future_or_ancient(value: date) -> None:
 class PersonWriteSchema(Schema):
     """Input for creating (all required fields) or updating (partial) a person."""
 
-    staff_no = TrimmedString(required=True, validate=validate.Regexp(STAFF_NO_RE, error="学号/工号只能包含字母、数字、-、_，最长 32 位"))
-    name = TrimmedString(required=True, validate=validate.Regexp(NAME_RE, error="姓名应为 1–50 个汉字或字母"))
+    staff_no = TrimmedString(
+        required=True,
+        validate=validate.Regexp(
+            STAFF_NO_RE, error="学号/工号只能包含字母、数字、-、_，最长 32 位"
+        ),
+    )
+    name = TrimmedString(
+        required=True, validate=validate.Regexp(NAME_RE, error="姓名应为 1–50 个汉字或字母")
+    )
     gender = Choice(GENDERS, allow_none=True)
     ethnicity = Text(20, allow_none=True)
     birth_date = fields.Date(allow_none=True, validate=_not_future_or_ancient)
     native_place = Text(100, allow_none=True)
     id_number = TrimmedString(allow_none=True, metadata={"description": "公民身份号码（18 位）"})
-    phone = TrimmedString(allow_none=True, validate=validate.Regexp(PHONE_RE, error="手机号应为 11 位大陆手机号"))
+    phone = TrimmedString(
+        allow_none=True, validate=validate.Regexp(PHONE_RE, error="手机号应为 11 位大陆手机号")
+    )
     education = Text(20, allow_none=True)
     degree = Text(20, allow_none=True)
     unit = Text(100, allow_none=True, metadata={"description": "学院专业 / 单位职务"})
@@ -40,7 +50,11 @@ class PersonWriteSchema(Schema):
     group_id = fields.Integer(allow_none=True, validate=validate.Range(min=1, max=2**31 - 1))
     introducers = Text(100, allow_none=True)
     rewards_punishments = Text(2000, allow_none=True)
-    version = fields.Integer(load_only=True, validate=validate.Range(min=1, max=2**31 - 1), metadata={"description": "乐观锁：读取时的 version，过期则 409"})
+    version = fields.Integer(
+        load_only=True,
+        validate=validate.Range(min=1, max=2**31 - 1),
+        metadata={"description": "乐观锁：读取时的 version，过期则 409"},
+    )
 
     @validates("id_number")
     def _id_number(self, value, **_):
@@ -53,7 +67,7 @@ class PersonWriteSchema(Schema):
     @validates_schema
     def _dates_in_order(self, data, **_):
         present = [(f, data[f]) for f in DATE_FIELDS if data.get(f)]
-        for (earlier_name, earlier), (later_name, later) in zip(present, present[1:], strict=False):
+        for (earlier_name, earlier), (later_name, later) in pairwise(present):
             if later < earlier:
                 raise ValidationError(
                     f"{_LABELS[later_name]}不能早于{_LABELS[earlier_name]}", later_name
@@ -130,7 +144,9 @@ PersonPageSchema = paged(PersonSchema, "PersonPage")
 
 
 class PersonQuerySchema(PageArgs):
-    org_id = fields.Integer(validate=validate.Range(min=1, max=2**31 - 1), metadata={"description": "含下级组织"})
+    org_id = fields.Integer(
+        validate=validate.Range(min=1, max=2**31 - 1), metadata={"description": "含下级组织"}
+    )
     member_type = Choice(MEMBER_TYPES)
     status = Choice(STATUSES)
     q = Text(50, metadata={"description": "姓名或学号/工号（前缀匹配）"})

@@ -16,13 +16,14 @@ from .validation import birth_date_from_id, gender_from_id, normalize_id_number
 
 READ_ROLES = ("secretary", "committee_admin", "discipline_inspector")
 WRITE_ROLES = ("secretary", "committee_admin")
-# Posts on a committee or general branch are the committee's business, not a branch's.
+# Roles that may read full ID and phone numbers (each read audited).
 SENSITIVE_ROLES = ("secretary", "committee_admin")
-TRACKED = (
-    "staff_no name gender ethnicity birth_date native_place education degree unit category "
-    "member_type status application_date activist_date admission_date full_membership_date "
-    "org_id group_id introducers rewards_punishments"
-).split()
+TRACKED = [
+    "staff_no", "name", "gender", "ethnicity", "birth_date", "native_place", "education",
+    "degree", "unit", "category", "member_type", "status", "application_date", "activist_date",
+    "admission_date", "full_membership_date", "org_id", "group_id", "introducers",
+    "rewards_punishments",
+]  # fmt: skip
 
 
 def _cipher():
@@ -53,9 +54,7 @@ def search(principal, filters: dict, page: int, per_page: int):
             query = query.where(getattr(Person, key) == filters[key])
     if filters.get("q"):
         term = filters["q"].replace("\\", "").replace("%", "").replace("_", "")
-        query = query.where(
-            db.or_(Person.name.startswith(term), Person.staff_no.startswith(term))
-        )
+        query = query.where(db.or_(Person.name.startswith(term), Person.staff_no.startswith(term)))
     query = query.options(
         selectinload(Person.org), selectinload(Person.posts).selectinload(PartyPost.org)
     ).order_by(Person.org_id, Person.id)
@@ -67,14 +66,18 @@ def _check_placement(data: dict, principal, person: Person | None = None) -> Non
     org_id = data.get("org_id", person.org_id if person else None)
     org = db.session.get(Org, org_id) if org_id else None
     if org is None or not principal.covers(org.path, *WRITE_ROLES):
-        raise ApiError(422, "validation_error", "所属组织不存在或不在管理范围内", {"org_id": ["无效的组织"]})
+        raise ApiError(
+            422, "validation_error", "所属组织不存在或不在管理范围内", {"org_id": ["无效的组织"]}
+        )
     if org.type != "branch":
         raise ApiError(422, "validation_error", "人员应归属到党支部", {"org_id": ["应为党支部"]})
     group_id = data.get("group_id", person.group_id if person else None)
     if group_id is not None:
         group = db.session.get(Org, group_id)
         if group is None or group.type != "group" or group.parent_id != org.id:
-            raise ApiError(422, "validation_error", "党小组不属于所选党支部", {"group_id": ["无效的党小组"]})
+            raise ApiError(
+                422, "validation_error", "党小组不属于所选党支部", {"group_id": ["无效的党小组"]}
+            )
 
 
 def _apply_sensitive(person: Person, data: dict) -> list[str]:
@@ -87,7 +90,9 @@ def _apply_sensitive(person: Person, data: dict) -> list[str]:
         if index != person.id_number_index:
             if index is not None:
                 clash = db.session.execute(
-                    db.select(Person.id).where(Person.id_number_index == index, Person.id != person.id)
+                    db.select(Person.id).where(
+                        Person.id_number_index == index, Person.id != person.id
+                    )
                 ).first()
                 if clash:
                     raise ApiError(409, "id_number_taken", "该公民身份号码已登记在其他人员名下")
@@ -180,21 +185,36 @@ def read_sensitive(person: Person, principal) -> dict:
 
 
 def add_post(person: Person, data: dict, principal) -> PartyPost:
-    entry = audit.record("person.add_post", "person", person.id, person.org_id, {"post": data["post"]})
+    entry = audit.record(
+        "person.add_post", "person", person.id, person.org_id, {"post": data["post"]}
+    )
     org = get_visible_org(data["org_id"], principal, WRITE_ROLES)
-    if org.type in ("committee", "general_branch") and not principal.covers(org.path, "committee_admin"):
+    if org.type in ("committee", "general_branch") and not principal.covers(
+        org.path, "committee_admin"
+    ):
         raise ApiError(403, "forbidden", "党委、党总支的职务由党委管理员任命")
     if data["post"] == "group_leader" and org.type != "group":
-        raise ApiError(422, "validation_error", "党小组长只能设在党小组", {"post": ["与组织类型不符"]})
+        raise ApiError(
+            422, "validation_error", "党小组长只能设在党小组", {"post": ["与组织类型不符"]}
+        )
     if data["post"] != "group_leader" and org.type == "group":
         raise ApiError(422, "validation_error", "党小组只设党小组长", {"post": ["与组织类型不符"]})
     if data["post"] in MANAGING_POSTS and person.member_type != "full":
-        raise ApiError(422, "post_requires_full_member", f"只有正式党员可以担任{POSTS[data['post']]}")
+        raise ApiError(
+            422, "post_requires_full_member", f"只有正式党员可以担任{POSTS[data['post']]}"
+        )
     if not (org.contains(person.org) or person.org.contains(org)):
-        raise ApiError(422, "validation_error", "职务所在组织应为本人所在支部或其上级", {"org_id": ["组织不匹配"]})
+        raise ApiError(
+            422,
+            "validation_error",
+            "职务所在组织应为本人所在支部或其上级",
+            {"org_id": ["组织不匹配"]},
+        )
     exists = db.session.execute(
         db.select(PartyPost.id).where(
-            PartyPost.person_id == person.id, PartyPost.org_id == org.id, PartyPost.post == data["post"]
+            PartyPost.person_id == person.id,
+            PartyPost.org_id == org.id,
+            PartyPost.post == data["post"],
         )
     ).first()
     if exists:

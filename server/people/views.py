@@ -76,7 +76,9 @@ def add_post(data, person_id):
     return services.add_post(person, data, current())
 
 
-@blp.route("/<int(max=2147483647):person_id>/posts/<int(max=2147483647):post_id>", methods=["DELETE"])
+@blp.route(
+    "/<int(max=2147483647):person_id>/posts/<int(max=2147483647):post_id>", methods=["DELETE"]
+)
 @allow(*services.WRITE_ROLES)
 @blp.response(204)
 def remove_post(person_id, post_id):

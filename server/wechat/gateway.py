@@ -135,7 +135,8 @@ class HttpGateway:
             ("grant_type", "authorization_code"),
         ]
         result = self._call(
-            self.mini, lambda: self.mini.wxa._get("sns/jscode2session", params=params),
+            self.mini,
+            lambda: self.mini.wxa._get("sns/jscode2session", params=params),
             uses_token=False,
         )
         if not isinstance(result, dict) or not result.get("openid"):

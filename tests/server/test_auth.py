@@ -15,12 +15,16 @@ from tests.factories import auth
 
 
 def wx_login(client, code, ip="10.0.0.1"):
-    return client.post("/api/v1/auth/wx-login", json={"code": code}, environ_base={"REMOTE_ADDR": ip})
+    return client.post(
+        "/api/v1/auth/wx-login", json={"code": code}, environ_base={"REMOTE_ADDR": ip}
+    )
 
 
 def bind(client, ticket, ip="10.0.0.1", **fields):
     return client.post(
-        "/api/v1/auth/bind", json={"bind_ticket": ticket, **fields}, environ_base={"REMOTE_ADDR": ip}
+        "/api/v1/auth/bind",
+        json={"bind_ticket": ticket, **fields},
+        environ_base={"REMOTE_ADDR": ip},
     )
 
 
@@ -62,8 +66,18 @@ def test_invite_code_is_single_use(client, f):
     _, sec_token = f.secretary(tree["a"])
     member = f.person(tree["a"])
     code = invite(client, sec_token, member.id)
-    assert bind(client, wx_login(client, "dev:one").json["bind_ticket"], method="invite", invite_code=code).status_code == 200
-    r = bind(client, wx_login(client, "dev:two").json["bind_ticket"], method="invite", invite_code=code)
+    assert (
+        bind(
+            client,
+            wx_login(client, "dev:one").json["bind_ticket"],
+            method="invite",
+            invite_code=code,
+        ).status_code
+        == 200
+    )
+    r = bind(
+        client, wx_login(client, "dev:two").json["bind_ticket"], method="invite", invite_code=code
+    )
     assert r.status_code == 422
     assert r.json["code"] == "invite_code_invalid"
 
@@ -74,7 +88,9 @@ def test_new_invite_code_replaces_the_previous_one(client, f):
     member = f.person(tree["a"])
     old = invite(client, sec_token, member.id)
     invite(client, sec_token, member.id)
-    r = bind(client, wx_login(client, "dev:x").json["bind_ticket"], method="invite", invite_code=old)
+    r = bind(
+        client, wx_login(client, "dev:x").json["bind_ticket"], method="invite", invite_code=old
+    )
     assert r.json["code"] == "invite_code_invalid"
 
 
@@ -111,9 +127,25 @@ def test_bind_attempts_are_rate_limited_per_wechat_account(client, f, app):
     ticket = wx_login(client, "dev:guesser").json["bind_ticket"]
     limit = app.config["SECURITY"]["bind_attempts"]
     for i in range(limit):
-        r = bind(client, ticket, ip=f"10.1.0.{i + 1}", method="identity", staff_no="2023001", name="王芳", phone_last4=f"{i:04d}")
+        r = bind(
+            client,
+            ticket,
+            ip=f"10.1.0.{i + 1}",
+            method="identity",
+            staff_no="2023001",
+            name="王芳",
+            phone_last4=f"{i:04d}",
+        )
         assert r.status_code == 422
-    r = bind(client, ticket, ip="10.1.1.1", method="identity", staff_no="2023001", name="王芳", phone_last4="1111")
+    r = bind(
+        client,
+        ticket,
+        ip="10.1.1.1",
+        method="identity",
+        staff_no="2023001",
+        name="王芳",
+        phone_last4="1111",
+    )
     assert r.status_code == 429
     assert r.json["code"] == "too_many_attempts"
 
@@ -131,14 +163,24 @@ def test_one_wechat_account_binds_one_member(client, f):
     tree = f.tree()
     _, sec_token = f.secretary(tree["a"])
     first, second = f.person(tree["a"]), f.person(tree["a"])
-    bind(client, wx_login(client, "dev:shared").json["bind_ticket"], method="invite", invite_code=invite(client, sec_token, first.id))
+    bind(
+        client,
+        wx_login(client, "dev:shared").json["bind_ticket"],
+        method="invite",
+        invite_code=invite(client, sec_token, first.id),
+    )
     # The same WeChat account cannot take a second member.
     ticket = f.app.extensions["party_cipher"].seal({"openid": "shared"}, 60, "bind-ticket")
     r = bind(client, ticket, method="invite", invite_code=invite(client, sec_token, second.id))
     assert r.status_code == 409
     assert r.json["code"] == "already_bound"
     # A bound member cannot be taken by another WeChat account.
-    r = bind(client, wx_login(client, "dev:other").json["bind_ticket"], method="invite", invite_code=invite(client, sec_token, first.id))
+    r = bind(
+        client,
+        wx_login(client, "dev:other").json["bind_ticket"],
+        method="invite",
+        invite_code=invite(client, sec_token, first.id),
+    )
     assert r.status_code == 409
     assert db.session.query(WechatBinding).count() == 1
 
@@ -147,10 +189,25 @@ def test_secretary_unbinding_allows_rebinding_and_ends_sessions(client, f):
     tree = f.tree()
     _, sec_token = f.secretary(tree["a"])
     member = f.person(tree["a"])
-    token = bind(client, wx_login(client, "dev:old-phone").json["bind_ticket"], method="invite", invite_code=invite(client, sec_token, member.id)).json["token"]
-    assert client.delete(f"/api/v1/people/{member.id}/wechat-binding", headers=auth(sec_token)).status_code == 204
+    token = bind(
+        client,
+        wx_login(client, "dev:old-phone").json["bind_ticket"],
+        method="invite",
+        invite_code=invite(client, sec_token, member.id),
+    ).json["token"]
+    assert (
+        client.delete(
+            f"/api/v1/people/{member.id}/wechat-binding", headers=auth(sec_token)
+        ).status_code
+        == 204
+    )
     assert client.get("/api/v1/me", headers=auth(token)).status_code == 401
-    r = bind(client, wx_login(client, "dev:new-phone").json["bind_ticket"], method="invite", invite_code=invite(client, sec_token, member.id))
+    r = bind(
+        client,
+        wx_login(client, "dev:new-phone").json["bind_ticket"],
+        method="invite",
+        invite_code=invite(client, sec_token, member.id),
+    )
     assert r.status_code == 200
 
 
@@ -190,7 +247,9 @@ def test_real_jscode2session_through_the_configured_base(client, f, real_wechat)
     assert "SECRETKEY" not in r.text
     assert real_wechat.calls_to("/sns/jscode2session")
     # jscode2session needs no access token: we must not have fetched one for it.
-    assert not real_wechat.calls_to("/cgi-bin/token") and not real_wechat.calls_to("/cgi-bin/stable_token")
+    assert not real_wechat.calls_to("/cgi-bin/token") and not real_wechat.calls_to(
+        "/cgi-bin/stable_token"
+    )
 
 
 @pytest.mark.parametrize(
@@ -233,7 +292,9 @@ def test_busy_wechat_gives_up_after_bounded_retries(client, real_wechat, app):
     real_wechat.fail_next("/sns/jscode2session", -1, times=10)
     r = wx_login(client, "busy")
     assert r.status_code == 503 and r.json["code"] == "wechat_unavailable"
-    assert len(real_wechat.calls_to("/sns/jscode2session")) == app.config["WECHAT"]["max_retries"] + 1
+    assert (
+        len(real_wechat.calls_to("/sns/jscode2session")) == app.config["WECHAT"]["max_retries"] + 1
+    )
 
 
 def test_wechat_http_5xx_is_retried(client, real_wechat):
@@ -250,13 +311,17 @@ def test_sandbox_refuses_codes_that_are_not_dev_codes(client):
 # -- console passwords -------------------------------------------------------------------------
 def test_password_login_and_lockout(client, f, app):
     f.account("office", [("committee_admin", None)], password="Correct-horse-9")
-    ok = client.post("/api/v1/auth/login", json={"username": "office", "password": "Correct-horse-9"})
+    ok = client.post(
+        "/api/v1/auth/login", json={"username": "office", "password": "Correct-horse-9"}
+    )
     assert ok.status_code == 200 and ok.json["token"]
     assert client.get("/api/v1/auth/whoami", headers=auth(ok.json["token"])).json["kind"] == "web"
     for _ in range(app.config["SECURITY"]["login_max_failures"]):
         r = client.post("/api/v1/auth/login", json={"username": "office", "password": "wrong"})
         assert r.status_code == 401 and r.json["code"] == "invalid_credentials"
-    r = client.post("/api/v1/auth/login", json={"username": "office", "password": "Correct-horse-9"})
+    r = client.post(
+        "/api/v1/auth/login", json={"username": "office", "password": "Correct-horse-9"}
+    )
     assert r.status_code == 423
     assert r.json["code"] == "account_locked"
 
@@ -279,7 +344,7 @@ def test_unknown_user_gets_the_same_answer_as_a_wrong_password(client, f):
 def test_parallel_binds_with_one_invite_code_bind_once(app, f):
     assert IS_MARIADB
     tree = f.tree()
-    sec, sec_token = f.secretary(tree["a"])
+    _, sec_token = f.secretary(tree["a"])
     member = f.person(tree["a"])
     client = app.test_client()
     code = invite(client, sec_token, member.id)

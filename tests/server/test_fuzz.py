@@ -43,7 +43,9 @@ def test_no_generated_request_causes_a_server_error(app, f):
         def run(case):
             response = case.call(headers=headers)
             if response.status_code >= 500:
-                failures.append(f"{case.method} {case.formatted_path} {case.body!r} → {response.status_code}")
+                failures.append(
+                    f"{case.method} {case.formatted_path} {case.body!r} → {response.status_code}"
+                )
 
         run()
     assert operations >= 15

@@ -18,7 +18,9 @@ def test_purge_job_runs_by_dotted_name_and_deletes_old_sessions(app, f):
     f.token_for(person)
     live = f.token_for(person)
     db.session.execute(
-        db.update(AuthSession).where(AuthSession.id == 1).values(expires_at=utcnow() - timedelta(days=3))
+        db.update(AuthSession)
+        .where(AuthSession.id == 1)
+        .values(expires_at=utcnow() - timedelta(days=3))
     )
     db.session.commit()
     jobs = app.extensions["party_queue"]

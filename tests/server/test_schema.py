@@ -18,5 +18,5 @@ def test_tables_are_utf8mb4_innodb(app):
         ddl = schema_ddl()
     tables = ddl.count("CREATE TABLE")
     assert tables >= 8
-    assert ddl.count("CHARSET=utf8mb4") == tables
+    assert ddl.count("DEFAULT CHARSET=utf8mb4") == tables
     assert ddl.count("ENGINE=InnoDB") == tables

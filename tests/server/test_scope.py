@@ -13,16 +13,20 @@ from tests.factories import auth
 @pytest.fixture
 def world(f):
     tree = f.tree()
-    sec_a, sec_a_token = f.secretary(tree["a"])
-    sec_b, sec_b_token = f.secretary(tree["b"])
-    member_a = f.person(tree["a"], name="张伟", phone="13812345678", id_number="330106200001011234"[:17] + "X")
+    _, sec_a_token = f.secretary(tree["a"])
+    _, sec_b_token = f.secretary(tree["b"])
+    member_a = f.person(
+        tree["a"], name="张伟", phone="13812345678", id_number="330106200001011234"[:17] + "X"
+    )
     return {
         "tree": tree,
         "sec_a_token": sec_a_token,
         "sec_b_token": sec_b_token,
         "member_a": member_a,
         "member_token": f.token_for(member_a),
-        "admin_token": f.account_token(f.account("office", [("committee_admin", tree["committee"])])),
+        "admin_token": f.account_token(
+            f.account("office", [("committee_admin", tree["committee"])])
+        ),
         "auditor_token": f.account_token(f.account("auditor", [("auditor", None)])),
         "sysadmin_token": f.account_token(f.account("root", [("system_admin", None)])),
     }
@@ -66,7 +70,9 @@ def test_plain_member_cannot_use_management_endpoints(client, world):
         ("DELETE", f"/api/v1/orgs/{oid}"),
         ("GET", "/api/v1/audit-logs"),
     ]:
-        r = client.open(url, method=method, headers=auth(token), json={} if method == "PATCH" else None)
+        r = client.open(
+            url, method=method, headers=auth(token), json={} if method == "PATCH" else None
+        )
         assert r.status_code == 403, f"{method} {url} → {r.status_code}"
 
 
@@ -76,7 +82,11 @@ def test_secretary_of_another_branch_gets_404_for_every_person_endpoint(client, 
         ("GET", f"/api/v1/people/{pid}", None),
         ("PATCH", f"/api/v1/people/{pid}", {"name": "改名"}),
         ("GET", f"/api/v1/people/{pid}/sensitive", None),
-        ("POST", f"/api/v1/people/{pid}/posts", {"org_id": world["tree"]["b"].id, "post": "propaganda"}),
+        (
+            "POST",
+            f"/api/v1/people/{pid}/posts",
+            {"org_id": world["tree"]["b"].id, "post": "propaganda"},
+        ),
         ("DELETE", f"/api/v1/people/{pid}/posts/1", None),
         ("POST", f"/api/v1/people/{pid}/invite-code", None),
         ("DELETE", f"/api/v1/people/{pid}/wechat-binding", None),
@@ -98,9 +108,16 @@ def test_secretary_of_another_branch_gets_404_for_its_org(client, world):
 
 def test_secretary_lists_only_their_branch(client, world, f):
     f.person(world["tree"]["b"], name="赵六")
-    names = {p["name"] for p in client.get("/api/v1/people?per_page=100", headers=auth(world["sec_b_token"])).json["items"]}
+    names = {
+        p["name"]
+        for p in client.get("/api/v1/people?per_page=100", headers=auth(world["sec_b_token"])).json[
+            "items"
+        ]
+    }
     assert "赵六" in names and "张伟" not in names
-    r = client.get(f"/api/v1/people?org_id={world['tree']['a'].id}", headers=auth(world["sec_b_token"]))
+    r = client.get(
+        f"/api/v1/people?org_id={world['tree']['a'].id}", headers=auth(world["sec_b_token"])
+    )
     assert r.status_code == 404
 
 
@@ -108,7 +125,12 @@ def test_secretary_cannot_move_a_person_into_another_branch(client, world):
     r = client.post(
         "/api/v1/people",
         headers=auth(world["sec_b_token"]),
-        json={"staff_no": "X1", "name": "新人", "member_type": "applicant", "org_id": world["tree"]["a"].id},
+        json={
+            "staff_no": "X1",
+            "name": "新人",
+            "member_type": "applicant",
+            "org_id": world["tree"]["a"].id,
+        },
     )
     assert r.status_code == 422
     assert "org_id" in r.json["errors"]
@@ -129,25 +151,47 @@ def test_secretary_tree_is_their_subtree(client, world):
 
 def test_secretary_may_create_party_groups_but_not_branches(client, world):
     a = world["tree"]["a"].id
-    ok = client.post("/api/v1/orgs", headers=auth(world["sec_a_token"]), json={"parent_id": a, "type": "group", "name": "第二党小组"})
+    ok = client.post(
+        "/api/v1/orgs",
+        headers=auth(world["sec_a_token"]),
+        json={"parent_id": a, "type": "group", "name": "第二党小组"},
+    )
     assert ok.status_code == 201, ok.json
     general = world["tree"]["general"].id
-    r = client.post("/api/v1/orgs", headers=auth(world["sec_a_token"]), json={"parent_id": general, "type": "branch", "name": "新支部"})
+    r = client.post(
+        "/api/v1/orgs",
+        headers=auth(world["sec_a_token"]),
+        json={"parent_id": general, "type": "branch", "name": "新支部"},
+    )
     assert r.status_code == 404  # the general branch is outside a branch secretary's scope
 
 
 def test_org_types_must_nest_properly(client, world):
-    r = client.post("/api/v1/orgs", headers=auth(world["admin_token"]), json={"parent_id": world["tree"]["a"].id, "type": "branch", "name": "支部下的支部"})
+    r = client.post(
+        "/api/v1/orgs",
+        headers=auth(world["admin_token"]),
+        json={"parent_id": world["tree"]["a"].id, "type": "branch", "name": "支部下的支部"},
+    )
     assert r.status_code == 422 and r.json["code"] == "org_type_not_allowed"
 
 
 def test_moving_an_org_moves_its_subtree(client, world):
     tree = world["tree"]
-    r = client.patch(f"/api/v1/orgs/{tree['a'].id}", headers=auth(world["admin_token"]), json={"parent_id": tree["committee"].id})
+    r = client.patch(
+        f"/api/v1/orgs/{tree['a'].id}",
+        headers=auth(world["admin_token"]),
+        json={"parent_id": tree["committee"].id},
+    )
     assert r.status_code == 200, r.json
-    group = client.get(f"/api/v1/orgs/{tree['group_a'].id}", headers=auth(world["admin_token"])).json
+    group = client.get(
+        f"/api/v1/orgs/{tree['group_a'].id}", headers=auth(world["admin_token"])
+    ).json
     assert group["path"] == f"/{tree['committee'].id}/{tree['a'].id}/{tree['group_a'].id}/"
-    cycle = client.patch(f"/api/v1/orgs/{tree['general'].id}", headers=auth(world["admin_token"]), json={"parent_id": tree["b"].id})
+    cycle = client.patch(
+        f"/api/v1/orgs/{tree['general'].id}",
+        headers=auth(world["admin_token"]),
+        json={"parent_id": tree["b"].id},
+    )
     assert cycle.status_code in (422,)
 
 
@@ -167,14 +211,22 @@ def test_responses_mask_id_numbers_and_phones(client, world):
 
 
 def test_personal_data_is_encrypted_at_rest(world):
-    row = db.session.execute(db.text("SELECT * FROM people WHERE id = :id"), {"id": world["member_a"].id}).mappings().one()
+    row = (
+        db.session.execute(
+            db.text("SELECT * FROM people WHERE id = :id"), {"id": world["member_a"].id}
+        )
+        .mappings()
+        .one()
+    )
     raw = " ".join(str(v) for v in row.values())
     assert "13812345678" not in raw
     assert "3301062000010112" not in raw
 
 
 def test_full_read_is_audited(client, world):
-    r = client.get(f"/api/v1/people/{world['member_a'].id}/sensitive", headers=auth(world["sec_a_token"]))
+    r = client.get(
+        f"/api/v1/people/{world['member_a'].id}/sensitive", headers=auth(world["sec_a_token"])
+    )
     assert r.status_code == 200
     assert r.json["phone"] == "13812345678"
     entry = db.session.query(AuditLog).filter_by(action="person.read_sensitive").one()
@@ -183,15 +235,23 @@ def test_full_read_is_audited(client, world):
 
 
 def test_refused_full_read_is_audited_too(client, world):
-    r = client.get(f"/api/v1/people/{world['member_a'].id}/sensitive", headers=auth(world["admin_token"]))
+    r = client.get(
+        f"/api/v1/people/{world['member_a'].id}/sensitive", headers=auth(world["admin_token"])
+    )
     assert r.status_code == 200
-    discipline = client.get(f"/api/v1/people/{world['member_a'].id}/sensitive", headers=auth(world["sec_b_token"]))
+    discipline = client.get(
+        f"/api/v1/people/{world['member_a'].id}/sensitive", headers=auth(world["sec_b_token"])
+    )
     assert discipline.status_code == 404
 
 
 def test_changes_are_audited_without_clear_values(client, world):
     pid = world["member_a"].id
-    r = client.patch(f"/api/v1/people/{pid}", headers=auth(world["sec_a_token"]), json={"phone": "13900009999", "name": "张伟明"})
+    r = client.patch(
+        f"/api/v1/people/{pid}",
+        headers=auth(world["sec_a_token"]),
+        json={"phone": "13900009999", "name": "张伟明"},
+    )
     assert r.status_code == 200, r.json
     assert r.json["phone"] == "139****9999"
     entry = db.session.query(AuditLog).filter_by(action="person.update").one()
@@ -202,19 +262,29 @@ def test_changes_are_audited_without_clear_values(client, world):
 
 def test_stale_version_is_refused(client, world):
     pid = world["member_a"].id
-    r = client.patch(f"/api/v1/people/{pid}", headers=auth(world["sec_a_token"]), json={"unit": "计算机 2301", "version": 99})
+    r = client.patch(
+        f"/api/v1/people/{pid}",
+        headers=auth(world["sec_a_token"]),
+        json={"unit": "计算机 2301", "version": 99},
+    )
     assert r.status_code == 409 and r.json["code"] == "stale_version"
 
 
 def test_failed_update_is_audited_with_its_error(client, world):
-    r = client.patch(f"/api/v1/people/{world['member_a'].id}", headers=auth(world["sec_a_token"]), json={"version": 99, "unit": "x"})
+    r = client.patch(
+        f"/api/v1/people/{world['member_a'].id}",
+        headers=auth(world["sec_a_token"]),
+        json={"version": 99, "unit": "x"},
+    )
     assert r.status_code == 409
     entry = db.session.query(AuditLog).filter_by(action="person.update").one()
     assert entry.result == "stale_version"
 
 
 def test_audit_log_is_for_auditors_and_system_admins_only(client, world):
-    client.get(f"/api/v1/people/{world['member_a'].id}/sensitive", headers=auth(world["sec_a_token"]))
+    client.get(
+        f"/api/v1/people/{world['member_a'].id}/sensitive", headers=auth(world["sec_a_token"])
+    )
     for token in (world["auditor_token"], world["sysadmin_token"]):
         r = client.get("/api/v1/audit-logs?action=person.read_sensitive", headers=auth(token))
         assert r.status_code == 200
@@ -224,7 +294,9 @@ def test_audit_log_is_for_auditors_and_system_admins_only(client, world):
 
 
 def test_audit_entries_cannot_be_edited(world, client):
-    client.get(f"/api/v1/people/{world['member_a'].id}/sensitive", headers=auth(world["sec_a_token"]))
+    client.get(
+        f"/api/v1/people/{world['member_a'].id}/sensitive", headers=auth(world["sec_a_token"])
+    )
     entry = db.session.query(AuditLog).first()
     entry.result = "forged"
     with pytest.raises(RuntimeError):

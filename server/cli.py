@@ -11,7 +11,6 @@ from sqlalchemy.schema import CreateIndex, CreateTable
 
 from .extensions import db
 
-
 _TABLE_OPTIONS = " ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci"
 
 

@@ -366,3 +366,37 @@ def test_parallel_binds_with_one_invite_code_bind_once(app, f):
     assert all(s in (409, 422) for s in results if s != 200)
     db.session.expire_all()
     assert db.session.query(WechatBinding).filter_by(person_id=member.id).count() == 1
+
+
+@pytest.mark.mariadb
+def test_parallel_identity_binds_of_one_member_bind_once(app, f):
+    tree = f.tree()
+    member = f.person(tree["b"], name="王芳", phone="13900001111", staff_no="2023001")
+    client = app.test_client()
+    tickets = [wx_login(client, f"dev:twin-{i}").json["bind_ticket"] for i in range(6)]
+    results = []
+    barrier = threading.Barrier(len(tickets))
+
+    def attempt(index, ticket):
+        c = app.test_client()
+        barrier.wait()
+        r = bind(
+            c,
+            ticket,
+            ip=f"10.2.0.{index + 1}",
+            method="identity",
+            staff_no="2023001",
+            name="王芳",
+            phone_last4="1111",
+        )
+        results.append(r.status_code)
+
+    threads = [threading.Thread(target=attempt, args=pair) for pair in enumerate(tickets)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert results.count(200) == 1, results
+    assert set(results) <= {200, 409}
+    db.session.expire_all()
+    assert db.session.query(WechatBinding).filter_by(person_id=member.id).count() == 1

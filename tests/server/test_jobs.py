@@ -16,10 +16,11 @@ def test_periodic_jobs_are_enqueued_once_per_period(app):
 def test_purge_job_runs_by_dotted_name_and_deletes_old_sessions(app, f):
     person = f.person(f.tree()["a"])
     f.token_for(person)
+    old_id = db.session.query(AuthSession.id).scalar()
     live = f.token_for(person)
     db.session.execute(
         db.update(AuthSession)
-        .where(AuthSession.id == 1)
+        .where(AuthSession.id == old_id)
         .values(expires_at=utcnow() - timedelta(days=3))
     )
     db.session.commit()
@@ -27,7 +28,8 @@ def test_purge_job_runs_by_dotted_name_and_deletes_old_sessions(app, f):
     jobs.enqueue("server.auth.jobs.purge_expired_sessions", job_id="purge-test")
     assert jobs.run_pending() == 1
     db.session.expire_all()
-    assert db.session.query(AuthSession).count() == 1
+    remaining = db.session.query(AuthSession).one()
+    assert remaining.id != old_id
     assert live
 
 

@@ -139,19 +139,27 @@ def _sqlite_pragmas(app: Flask) -> None:
 
         @event.listens_for(engine, "connect")
         def _on_connect(dbapi_connection, _record):
+            # pysqlite's own transaction handling breaks SAVEPOINTs (used by roster import):
+            # let SQLAlchemy emit BEGIN itself (the documented recipe).
+            dbapi_connection.isolation_level = None
             cursor = dbapi_connection.cursor()
             cursor.execute("PRAGMA foreign_keys=ON")
             cursor.execute("PRAGMA busy_timeout=5000")
             cursor.close()
+
+        @event.listens_for(engine, "begin")
+        def _on_begin(connection):
+            connection.exec_driver_sql("BEGIN")
 
 
 def _register_blueprints(app: Flask) -> None:
     from .audit.views import blp as audit_blp
     from .auth.views import blp as auth_blp
     from .orgs.views import blp as orgs_blp
+    from .people.roster_views import roster_blp
     from .people.views import blp as people_blp
 
-    for blueprint in (auth_blp, orgs_blp, people_blp, audit_blp):
+    for blueprint in (auth_blp, orgs_blp, people_blp, roster_blp, audit_blp):
         app.extensions["party_api"].register_blueprint(blueprint)
     from . import cli
 

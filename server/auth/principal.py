@@ -13,7 +13,7 @@ from functools import wraps
 
 from flask import g, request
 from flask_smorest.utils import deepupdate
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from ..crypto import token_digest
 from ..db_types import utcnow
@@ -80,8 +80,8 @@ def _load_person(person_id: int) -> Person | None:
         db.select(Person)
         .where(Person.id == person_id)
         .options(
-            selectinload(Person.org),
-            selectinload(Person.posts).selectinload(PartyPost.org),
+            joinedload(Person.org),
+            selectinload(Person.posts).joinedload(PartyPost.org),
         )
     ).scalar_one_or_none()
 

@@ -137,9 +137,13 @@ class JobQueue:
 
     def work_forever(self, with_scheduler: bool = True) -> None:
         """The worker process: periodic registration in a thread, rq's worker loop here."""
+        # rq raises the pool's socket timeout above its blocking-pop timeout when the worker is
+        # built; connections opened before that keep the old timeout, so drop them first.
+        worker = self.worker()
+        self.connection.connection_pool.disconnect()
         ticker = threading.Thread(target=self._periodic_loop, daemon=True, name="periodic")
         ticker.start()
-        self.worker().work(with_scheduler=with_scheduler, logging_level="INFO")
+        worker.work(with_scheduler=with_scheduler, logging_level="INFO")
 
     def _periodic_loop(self) -> None:
         while not self._stop.is_set():

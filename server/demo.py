@@ -19,7 +19,6 @@ from flask import current_app
 
 from .auth.models import Account, RoleGrant, WechatBinding
 from .auth.services import hash_password
-from .crypto import mask_id_number, mask_phone
 from .extensions import db
 from .orgs.models import ORG_TYPES, Org
 from .people.models import MEMBER_TYPES, PartyPost, Person
@@ -397,12 +396,6 @@ class _Builder:
             ethnicity=ethnicity,
             birth_date=born,
             native_place=native_place,
-            id_number_enc=self.cipher.encrypt(id_number, "person.id_number"),
-            id_number_index=self.cipher.blind_index(id_number, "person.id_number"),
-            id_number_masked=mask_id_number(id_number),
-            phone_enc=self.cipher.encrypt(phone, "person.phone"),
-            phone_index=self.cipher.blind_index(phone, "person.phone"),
-            phone_masked=mask_phone(phone),
             education=education,
             degree=degree,
             unit=unit,
@@ -413,6 +406,8 @@ class _Builder:
             **dates,
             **extra,
         )
+        person.seal_id_number(id_number, self.cipher)
+        person.seal_phone(phone, self.cipher)
         branch.people.append(person)
         self.people.append(person)
         return person

@@ -7,7 +7,6 @@ from itertools import count
 
 from server.auth.models import Account, RoleGrant
 from server.auth.services import hash_password, issue_session
-from server.crypto import mask_id_number, mask_phone
 from server.extensions import db
 from server.orgs.models import Org
 from server.people.models import PartyPost, Person
@@ -77,14 +76,10 @@ class Factory:
             status=status,
             org_id=org.id,
             category="student",
-            phone_enc=self.cipher.encrypt(phone, "person.phone"),
-            phone_index=self.cipher.blind_index(phone, "person.phone"),
-            phone_masked=mask_phone(phone),
-            id_number_enc=self.cipher.encrypt(id_number, "person.id_number"),
-            id_number_index=self.cipher.blind_index(id_number, "person.id_number"),
-            id_number_masked=mask_id_number(id_number),
             **extra,
         )
+        person.seal_id_number(id_number, self.cipher)
+        person.seal_phone(phone, self.cipher)
         db.session.add(person)
         db.session.commit()
         return person

@@ -176,7 +176,7 @@ def bind(data: dict) -> dict:
         person = db.session.execute(
             db.select(Person).where(Person.staff_no == data["staff_no"].strip())
         ).scalar_one_or_none()
-        phone = _cipher().decrypt(person.phone_enc, "person.phone") if person else None
+        phone = person.phone(_cipher()) if person else None
         if (
             person is None
             or person.name != data["name"].strip()

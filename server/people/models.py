@@ -13,6 +13,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from ..crypto import DataCipher, mask_id_number, mask_phone
 from ..db_types import MYSQL_TABLE, Timestamps
 from ..extensions import db
 from ..orgs.models import Org
@@ -48,6 +49,10 @@ POSTS = {
     "committee_member": "委员",
     "group_leader": "党小组长",
 }
+# Associated data of the sealed columns: a ciphertext moved to another column will not open.
+ID_NUMBER_PURPOSE = "person.id_number"
+PHONE_PURPOSE = "person.phone"
+
 # Posts that make someone part of the leading body of their org: they manage its subtree.
 MANAGING_POSTS = {"secretary", "deputy_secretary", "organization", "propaganda", "discipline"}
 
@@ -98,6 +103,23 @@ class Person(Timestamps, db.Model):
     )
 
     __mapper_args__ = {"version_id_col": version}  # noqa: RUF012 - SQLAlchemy reads it once
+
+    def seal_id_number(self, value: str | None, cipher: DataCipher) -> None:
+        """Store ``value`` sealed, with its blind index and masked copy (None clears it)."""
+        self.id_number_enc = cipher.encrypt(value, ID_NUMBER_PURPOSE)
+        self.id_number_index = cipher.blind_index(value, ID_NUMBER_PURPOSE) if value else None
+        self.id_number_masked = mask_id_number(value)
+
+    def seal_phone(self, value: str | None, cipher: DataCipher) -> None:
+        self.phone_enc = cipher.encrypt(value, PHONE_PURPOSE)
+        self.phone_index = cipher.blind_index(value, PHONE_PURPOSE) if value else None
+        self.phone_masked = mask_phone(value)
+
+    def phone(self, cipher: DataCipher) -> str | None:
+        return cipher.decrypt(self.phone_enc, PHONE_PURPOSE)
+
+    def id_number(self, cipher: DataCipher) -> str | None:
+        return cipher.decrypt(self.id_number_enc, ID_NUMBER_PURPOSE)
 
     @property
     def member_type_label(self) -> str:

@@ -33,7 +33,16 @@ from ..extensions import db
 from ..orgs.models import Org
 from ..orgs.services import get_visible as get_visible_org
 from . import services
-from .models import CATEGORIES, GENDERS, MEMBER_TYPES, STATUSES, PartyPost, Person
+from .models import (
+    CATEGORIES,
+    GENDERS,
+    ID_NUMBER_PURPOSE,
+    MEMBER_TYPES,
+    PHONE_PURPOSE,
+    STATUSES,
+    PartyPost,
+    Person,
+)
 from .schemas import DATE_FIELDS, PersonWriteSchema
 from .validation import normalize_id_number
 
@@ -568,10 +577,10 @@ def _changed_only(person: Person, data: dict) -> dict:
 
     def same(key: str, value) -> bool:
         if key == "id_number":
-            index = cipher.blind_index(normalize_id_number(value), "person.id_number")
+            index = cipher.blind_index(normalize_id_number(value), ID_NUMBER_PURPOSE)
             return index == person.id_number_index
         if key == "phone":
-            return cipher.blind_index(value, "person.phone") == person.phone_index
+            return cipher.blind_index(value, PHONE_PURPOSE) == person.phone_index
         current = getattr(person, key)
         return value == (current.isoformat() if isinstance(current, date) else current)
 

@@ -11,7 +11,14 @@ from ..errors import ApiError
 from ..extensions import db
 from ..orgs.models import Org
 from ..orgs.services import get_visible as get_visible_org
-from .models import MANAGING_POSTS, POSTS, PartyPost, Person
+from .models import (
+    ID_NUMBER_PURPOSE,
+    MANAGING_POSTS,
+    PHONE_PURPOSE,
+    POSTS,
+    PartyPost,
+    Person,
+)
 from .validation import birth_date_from_id, gender_from_id, normalize_id_number
 
 READ_ROLES = ("secretary", "committee_admin", "discipline_inspector")
@@ -86,7 +93,7 @@ def _apply_sensitive(person: Person, data: dict) -> list[str]:
     cipher = _cipher()
     if "id_number" in data:
         value = normalize_id_number(data["id_number"]) if data["id_number"] else None
-        index = cipher.blind_index(value, "person.id_number") if value else None
+        index = cipher.blind_index(value, ID_NUMBER_PURPOSE) if value else None
         if index != person.id_number_index:
             if index is not None:
                 clash = db.session.execute(
@@ -96,11 +103,7 @@ def _apply_sensitive(person: Person, data: dict) -> list[str]:
                 ).first()
                 if clash:
                     raise ApiError(409, "id_number_taken", "该公民身份号码已登记在其他人员名下")
-            person.id_number_enc = cipher.encrypt(value, "person.id_number")
-            person.id_number_index = index
-            from ..crypto import mask_id_number
-
-            person.id_number_masked = mask_id_number(value)
+            person.seal_id_number(value, cipher)
             changed.append("id_number")
             if value and not data.get("birth_date") and person.birth_date is None:
                 person.birth_date = birth_date_from_id(value)
@@ -108,13 +111,9 @@ def _apply_sensitive(person: Person, data: dict) -> list[str]:
                 person.gender = gender_from_id(value)
     if "phone" in data:
         value = data["phone"] or None
-        index = cipher.blind_index(value, "person.phone") if value else None
+        index = cipher.blind_index(value, PHONE_PURPOSE) if value else None
         if index != person.phone_index:
-            from ..crypto import mask_phone
-
-            person.phone_enc = cipher.encrypt(value, "person.phone")
-            person.phone_index = index
-            person.phone_masked = mask_phone(value)
+            person.seal_phone(value, cipher)
             changed.append("phone")
     return changed
 
@@ -177,11 +176,7 @@ def read_sensitive(person: Person, principal) -> dict:
     if not principal.covers(person.org.path, *SENSITIVE_ROLES):
         raise ApiError(404, "not_found", "人员不存在")
     cipher = _cipher()
-    return {
-        "id": person.id,
-        "id_number": cipher.decrypt(person.id_number_enc, "person.id_number"),
-        "phone": cipher.decrypt(person.phone_enc, "person.phone"),
-    }
+    return {"id": person.id, "id_number": person.id_number(cipher), "phone": person.phone(cipher)}
 
 
 def add_post(person: Person, data: dict, principal) -> PartyPost:
@@ -223,7 +218,6 @@ def add_post(person: Person, data: dict, principal) -> PartyPost:
     db.session.add(post)
     db.session.flush()
     entry.detail = {"post": post.post, "org_id": org.id}
-    db.session.refresh(person)
     return post
 
 

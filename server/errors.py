@@ -25,18 +25,6 @@ class ApiError(Exception):
         self.errors = errors or {}
 
 
-def not_found(what: str = "资源") -> ApiError:
-    return ApiError(404, "not_found", f"{what}不存在")
-
-
-def forbidden(message: str = "无权执行此操作") -> ApiError:
-    return ApiError(403, "forbidden", message)
-
-
-def conflict(code: str, message: str) -> ApiError:
-    return ApiError(409, code, message)
-
-
 # HTTP status → (code, Chinese message) for errors raised by Flask/werkzeug itself.
 _HTTP_DEFAULTS = {
     400: ("bad_request", "请求格式错误"),

@@ -18,16 +18,8 @@ from ..extensions import db
 from ..orgs.models import Org
 from ..people.models import Person
 
-# Roles granted to console accounts. Secretaries and branch committee members get their
-# role from their party post (see auth.principal), not from a grant.
-ROLES = {
-    "member": "党员",
-    "secretary": "书记/支委",
-    "committee_admin": "党委管理员",
-    "discipline_inspector": "纪检",
-    "system_admin": "系统管理员",
-    "auditor": "审计员",
-}
+# Roles an account can be granted. Secretaries and branch committee members usually get their
+# role from their party post (see auth.principal) instead.
 GRANTABLE_ROLES = {
     "committee_admin",
     "discipline_inspector",

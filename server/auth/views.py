@@ -17,9 +17,27 @@ from .schemas import (
 blp = Blueprint("auth", __name__, url_prefix="/api/v1", description="登录、微信绑定与会话")
 
 
+# Any logged-in caller, whatever their role.
+ANY_ROLE = (
+    "member",
+    "secretary",
+    "committee_admin",
+    "discipline_inspector",
+    "system_admin",
+    "auditor",
+)
+
+
 def _me(person, roles):
     person.roles = sorted(roles)
     return person
+
+
+def _with_member(result: dict) -> dict:
+    """Replace the service's ``person`` with the member view (roles from their posts)."""
+    person = result.pop("person")
+    result["member"] = _me(person, derive_roles(person, None))
+    return result
 
 
 @blp.route("/auth/wx-login", methods=["POST"])
@@ -30,10 +48,7 @@ def wx_login(data):
     """Exchange a ``wx.login`` code. Bound accounts get a session token; unbound ones a
     short-lived bind ticket for ``/auth/bind``."""
     result = services.wx_login(data["code"])
-    if result["status"] == "bound":
-        person = result.pop("person")
-        result["member"] = _me(person, derive_roles(person, None))
-    return result
+    return _with_member(result) if result["status"] == "bound" else result
 
 
 @blp.route("/auth/bind", methods=["POST"])
@@ -43,10 +58,7 @@ def wx_login(data):
 def bind(data):
     """Bind this WeChat account to a member, by invite code or by staff number + name +
     last four digits of the phone on record. Attempts are rate-limited."""
-    result = services.bind(data)
-    person = result.pop("person")
-    result["member"] = _me(person, derive_roles(person, None))
-    return result
+    return _with_member(services.bind(data))
 
 
 @blp.route("/auth/login", methods=["POST"])
@@ -64,7 +76,7 @@ def password_login(data):
 
 
 @blp.route("/auth/logout", methods=["POST"])
-@allow("member", "secretary", "committee_admin", "discipline_inspector", "system_admin", "auditor")
+@allow(*ANY_ROLE)
 @blp.response(204)
 def logout():
     """Revoke the current session token."""
@@ -72,7 +84,7 @@ def logout():
 
 
 @blp.route("/auth/whoami", methods=["GET"])
-@allow("member", "secretary", "committee_admin", "discipline_inspector", "system_admin", "auditor")
+@allow(*ANY_ROLE)
 @blp.response(200, WhoAmISchema)
 def whoami():
     principal = current()

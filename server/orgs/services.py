@@ -57,12 +57,6 @@ def tree(principal) -> list[dict]:
     return [render(root) for root in roots]
 
 
-def subtree_ids(org: Org) -> list[int]:
-    return list(
-        db.session.execute(db.select(Org.id).where(Org.path.startswith(org.path))).scalars()
-    )
-
-
 def _check_child_type(parent: Org | None, child_type: str) -> None:
     allowed = ALLOWED_CHILDREN[parent.type if parent else None]
     if child_type not in allowed:

@@ -200,7 +200,7 @@ def load_config(
             with Path(path).open("rb") as fh:
                 merge(tomllib.load(fh), str(path))
         except (OSError, tomllib.TOMLDecodeError) as exc:
-            raise ConfigError(f"无法读取配置文件 {path}: {exc}") from exc
+            raise ConfigError(f"无法读取配置文件 {path}：{exc}") from exc
     if overrides:
         merge(overrides, "overrides")
     for name, raw in environ.items():
@@ -213,10 +213,10 @@ def load_config(
         try:
             merged[parts[0]][parts[1]] = _coerce_env(raw, DEFAULTS[parts[0]][parts[1]])
         except ValueError as exc:
-            raise ConfigError(f"环境变量 {name} 的值无效: {raw!r}") from exc
+            raise ConfigError(f"环境变量 {name} 的值无效：{raw!r}") from exc
     if unknown:
-        raise ConfigError("未知的配置项: " + ", ".join(unknown))
+        raise ConfigError("未知的配置项：" + "，".join(unknown))
     try:
         return ConfigSchema().load(merged)
     except ValidationError as exc:
-        raise ConfigError(f"配置无效: {exc.messages}") from exc
+        raise ConfigError(f"配置无效：{exc.messages}") from exc

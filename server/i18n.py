@@ -42,7 +42,7 @@ def install_chinese_messages() -> None:
     validate.Range.message_gt = "大于"
     validate.Range.message_lte = "不大于"
     validate.Range.message_lt = "小于"
-    validate.OneOf.default_message = "取值应为以下之一: {choices}"
+    validate.OneOf.default_message = "取值应为以下之一：{choices}"
     validate.Regexp.default_message = "格式不正确"
     from marshmallow import Schema
 

@@ -40,7 +40,7 @@ class TrimmedString(fields.String):
 
 def Choice(choices: dict, **kwargs):
     return fields.String(
-        validate=validate.OneOf(list(choices), error="取值应为以下之一: {choices}"),
+        validate=validate.OneOf(list(choices), error="取值应为以下之一：{choices}"),
         metadata={"description": "; ".join(f"{k}={v}" for k, v in choices.items())},
         **kwargs,
     )

@@ -260,10 +260,15 @@ def unbind(person: Person) -> None:
     db.session.flush()
 
 
-def binding_of(person_id: int) -> WechatBinding | None:
-    return db.session.execute(
-        db.select(WechatBinding).where(WechatBinding.person_id == person_id)
-    ).scalar_one_or_none()
+def bound_person_ids(person_ids: list[int]) -> set[int]:
+    """Which of these people have bound WeChat — one query for a whole page."""
+    if not person_ids:
+        return set()
+    return set(
+        db.session.execute(
+            db.select(WechatBinding.person_id).where(WechatBinding.person_id.in_(person_ids))
+        ).scalars()
+    )
 
 
 # -- console passwords ----------------------------------------------------------------------

@@ -19,9 +19,11 @@ from .schemas import (
 blp = Blueprint("people", __name__, url_prefix="/api/v1/people", description="党员与发展对象档案")
 
 
-def _with_binding(person):
-    person.wechat_bound = auth_services.binding_of(person.id) is not None
-    return person
+def _with_binding(*people):
+    bound = auth_services.bound_person_ids([person.id for person in people])
+    for person in people:
+        person.wechat_bound = person.id in bound
+    return people[0] if people else None
 
 
 @blp.route("", methods=["GET"])
@@ -31,7 +33,9 @@ def _with_binding(person):
 def list_people(args):
     """People in the caller's scope; ID numbers and phones masked."""
     page, per_page = args.pop("page"), args.pop("per_page")
-    return page_result(services.search(current(), args, page, per_page))
+    result = page_result(services.search(current(), args, page, per_page))
+    _with_binding(*result["items"])
+    return result
 
 
 @blp.route("", methods=["POST"])

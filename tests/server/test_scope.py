@@ -307,3 +307,20 @@ def test_audit_entries_cannot_be_edited(world, client):
 def test_system_admin_cannot_read_personal_data(client, world):
     r = client.get(f"/api/v1/people/{world['member_a'].id}", headers=auth(world["sysadmin_token"]))
     assert r.status_code == 403
+
+
+def test_lists_show_who_has_bound_wechat(client, world):
+    from server.auth.models import WechatBinding
+
+    db.session.add(
+        WechatBinding(person_id=world["member_a"].id, openid="bound-a", bound_via="invite")
+    )
+    db.session.commit()
+    items = client.get("/api/v1/people?per_page=100", headers=auth(world["sec_a_token"])).json[
+        "items"
+    ]
+    bound = {item["id"]: item["wechat_bound"] for item in items}
+    assert bound[world["member_a"].id] is True
+    assert list(bound.values()).count(True) == 1
+    one = client.get(f"/api/v1/people/{world['member_a'].id}", headers=auth(world["sec_a_token"]))
+    assert one.json["wechat_bound"] is True

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import functools
 import logging
 import secrets
 from datetime import timedelta
@@ -301,7 +302,7 @@ def password_login(username: str, password: str) -> dict:
     else:
         # Spend the same time as a real check so response timing does not reveal usernames.
         with contextlib.suppress(VerificationError, InvalidHashError):
-            passwords.verify(_DUMMY_HASH, password)
+            passwords.verify(_dummy_hash(), password)
     if not valid:
         limiter.hit(per_ip, 1, "login-ip", ip)
         if account is not None:
@@ -320,4 +321,7 @@ def password_login(username: str, password: str) -> dict:
     return {"token": token, "expires_at": session.expires_at, "account": account}
 
 
-_DUMMY_HASH = passwords.hash("not-a-real-password")
+@functools.cache
+def _dummy_hash() -> str:
+    """A hash to verify against for unknown users (made on first use, not at import)."""
+    return passwords.hash("not-a-real-password")

@@ -112,10 +112,15 @@ def _ensure_unique_name(parent_id: int | None, name: str, exclude_id: int | None
         raise ApiError(409, "org_name_taken", f"同一上级组织下已有名为「{name}」的组织")
 
 
-def update_org(org: Org, data: dict, principal) -> Org:
-    may_manage = principal.covers(org.path, "committee_admin") or (
+def _may_manage(org: Org, principal) -> bool:
+    """Rename, move or delete: the committee for any org, a branch's leaders for its groups."""
+    return principal.covers(org.path, "committee_admin") or (
         org.type == "group" and principal.covers(org.path, "secretary")
     )
+
+
+def update_org(org: Org, data: dict, principal) -> Org:
+    may_manage = _may_manage(org, principal)
     changes = {}
     entry = audit.record("org.update", "org", org.id, org.id)
     if not may_manage and not (
@@ -171,9 +176,7 @@ def delete(org: Org, principal) -> None:
     from ..people.models import PartyPost, Person
 
     audit.record("org.delete", "org", org.id, org.parent_id, {"name": org.name})
-    if not principal.covers(org.path, "committee_admin") and not (
-        org.type == "group" and principal.covers(org.path, "secretary")
-    ):
+    if not _may_manage(org, principal):
         raise ApiError(403, "forbidden", "无权删除该组织")
     has_children = db.session.execute(db.select(Org.id).where(Org.parent_id == org.id)).first()
     has_people = db.session.execute(

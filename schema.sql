@@ -27,6 +27,20 @@ CREATE INDEX ix_audit_logs_at ON audit_logs (at);
 
 CREATE INDEX ix_audit_logs_target ON audit_logs (target_type, target_id);
 
+CREATE TABLE oa_followers (
+	id INTEGER NOT NULL AUTO_INCREMENT, 
+	openid VARCHAR(64) NOT NULL, 
+	unionid VARCHAR(64), 
+	subscribed BOOL NOT NULL, 
+	subscribed_at DATETIME, 
+	unsubscribed_at DATETIME, 
+	updated_at DATETIME NOT NULL, 
+	CONSTRAINT pk_oa_followers PRIMARY KEY (id), 
+	CONSTRAINT uq_oa_followers_openid UNIQUE (openid)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
+
+CREATE INDEX ix_oa_followers_unionid ON oa_followers (unionid);
+
 CREATE TABLE orgs (
 	id INTEGER NOT NULL AUTO_INCREMENT, 
 	parent_id INTEGER, 
@@ -46,6 +60,16 @@ CREATE TABLE orgs (
 CREATE INDEX ix_orgs_parent_id ON orgs (parent_id);
 
 CREATE INDEX ix_orgs_path ON orgs (path(191));
+
+CREATE TABLE subscribe_grants (
+	id INTEGER NOT NULL AUTO_INCREMENT, 
+	openid VARCHAR(64) NOT NULL, 
+	template_id VARCHAR(64) NOT NULL, 
+	remaining INTEGER NOT NULL, 
+	updated_at DATETIME NOT NULL, 
+	CONSTRAINT pk_subscribe_grants PRIMARY KEY (id), 
+	CONSTRAINT uq_subscribe_grants_openid_template_id UNIQUE (openid, template_id)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
 
 CREATE TABLE people (
 	id INTEGER NOT NULL AUTO_INCREMENT, 
@@ -111,6 +135,16 @@ CREATE TABLE accounts (
 	CONSTRAINT uq_accounts_username UNIQUE (username), 
 	CONSTRAINT uq_accounts_person_id UNIQUE (person_id), 
 	CONSTRAINT fk_accounts_person_id_people FOREIGN KEY(person_id) REFERENCES people (id)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
+
+CREATE TABLE notification_optouts (
+	id INTEGER NOT NULL AUTO_INCREMENT, 
+	person_id INTEGER NOT NULL, 
+	kind VARCHAR(40) NOT NULL, 
+	created_at DATETIME NOT NULL, 
+	CONSTRAINT pk_notification_optouts PRIMARY KEY (id), 
+	CONSTRAINT uq_notification_optouts_person_id_kind UNIQUE (person_id, kind), 
+	CONSTRAINT fk_notification_optouts_person_id_people FOREIGN KEY(person_id) REFERENCES people (id)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
 
 CREATE TABLE party_posts (
@@ -186,6 +220,43 @@ CREATE TABLE invite_codes (
 
 CREATE INDEX ix_invite_codes_person_id ON invite_codes (person_id);
 
+CREATE TABLE notifications (
+	id INTEGER NOT NULL AUTO_INCREMENT, 
+	kind VARCHAR(40) NOT NULL, 
+	`key` VARCHAR(120), 
+	pending_key VARCHAR(120), 
+	org_id INTEGER, 
+	sender_person_id INTEGER, 
+	sender_account_id INTEGER, 
+	sender_label VARCHAR(120), 
+	title VARCHAR(100) NOT NULL, 
+	body VARCHAR(1000) NOT NULL, 
+	page VARCHAR(255), 
+	payload JSON NOT NULL, 
+	recipient_ids JSON NOT NULL, 
+	urgent BOOL NOT NULL, 
+	state VARCHAR(12) NOT NULL, 
+	scheduled_at DATETIME NOT NULL, 
+	dispatched_at DATETIME, 
+	push_at DATETIME, 
+	cancelled_at DATETIME, 
+	created_at DATETIME NOT NULL, 
+	updated_at DATETIME NOT NULL, 
+	CONSTRAINT pk_notifications PRIMARY KEY (id), 
+	CONSTRAINT uq_notifications_pending_key UNIQUE (pending_key), 
+	CONSTRAINT fk_notifications_org_id_orgs FOREIGN KEY(org_id) REFERENCES orgs (id), 
+	CONSTRAINT fk_notifications_sender_person_id_people FOREIGN KEY(sender_person_id) REFERENCES people (id), 
+	CONSTRAINT fk_notifications_sender_account_id_accounts FOREIGN KEY(sender_account_id) REFERENCES accounts (id)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
+
+CREATE INDEX ix_notifications_key ON notifications (`key`);
+
+CREATE INDEX ix_notifications_org_id ON notifications (org_id);
+
+CREATE INDEX ix_notifications_sender_person_id ON notifications (sender_person_id);
+
+CREATE INDEX ix_notifications_state_scheduled_at ON notifications (state, scheduled_at);
+
 CREATE TABLE role_grants (
 	id INTEGER NOT NULL AUTO_INCREMENT, 
 	account_id INTEGER NOT NULL, 
@@ -198,3 +269,35 @@ CREATE TABLE role_grants (
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
 
 CREATE INDEX ix_role_grants_account_id ON role_grants (account_id);
+
+CREATE TABLE deliveries (
+	id INTEGER NOT NULL AUTO_INCREMENT, 
+	notification_id INTEGER NOT NULL, 
+	person_id INTEGER NOT NULL, 
+	state VARCHAR(12) NOT NULL, 
+	channel VARCHAR(10), 
+	reason VARCHAR(60), 
+	errcode INTEGER, 
+	msgid BIGINT, 
+	attempts INTEGER NOT NULL, 
+	claim VARCHAR(32), 
+	claimed_at DATETIME, 
+	first_claimed_at DATETIME, 
+	next_attempt_at DATETIME, 
+	sent_at DATETIME, 
+	finished_at DATETIME, 
+	read_at DATETIME, 
+	created_at DATETIME NOT NULL, 
+	CONSTRAINT pk_deliveries PRIMARY KEY (id), 
+	CONSTRAINT uq_deliveries_notification_id_person_id UNIQUE (notification_id, person_id), 
+	CONSTRAINT fk_deliveries_notification_id_notifications FOREIGN KEY(notification_id) REFERENCES notifications (id), 
+	CONSTRAINT fk_deliveries_person_id_people FOREIGN KEY(person_id) REFERENCES people (id)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
+
+CREATE INDEX ix_deliveries_claim ON deliveries (claim);
+
+CREATE INDEX ix_deliveries_msgid ON deliveries (msgid);
+
+CREATE INDEX ix_deliveries_person_id_id ON deliveries (person_id, id);
+
+CREATE INDEX ix_deliveries_state_next_attempt_at ON deliveries (state, next_attempt_at);

@@ -24,6 +24,7 @@ def create_app(config_overrides: dict | None = None, config_path: str | None = N
         SECURITY=settings["security"],
         WECHAT=settings["wechat"],
         JOBS=settings["jobs"],
+        NOTIFICATIONS=settings["notifications"],
         REDIS_URL=settings["redis"]["url"],
         SQLALCHEMY_DATABASE_URI=_database_url(app, settings["database"]["url"]),
         SQLALCHEMY_ENGINE_OPTIONS=_engine_options(settings["database"]),
@@ -45,6 +46,7 @@ def create_app(config_overrides: dict | None = None, config_path: str | None = N
     )
 
     _init_extensions(app, settings)
+    _check_notification_templates(settings["notifications"]["templates_file"])
     _register_blueprints(app)
 
     @app.get("/healthz")
@@ -52,6 +54,17 @@ def create_app(config_overrides: dict | None = None, config_path: str | None = N
         return jsonify(status="ok")
 
     return app
+
+
+def _check_notification_templates(path: str) -> None:
+    """A bad templates file stops the server now, naming the key, not at the first send."""
+    from .config import ConfigError
+    from .notify.services import _load_kinds
+
+    try:
+        _load_kinds(path)
+    except ValueError as exc:
+        raise ConfigError(str(exc)) from exc
 
 
 def _database_url(app: Flask, url: str) -> str:
@@ -155,11 +168,12 @@ def _sqlite_pragmas(app: Flask) -> None:
 def _register_blueprints(app: Flask) -> None:
     from .audit.views import blp as audit_blp
     from .auth.views import blp as auth_blp
+    from .notify.views import blp as notify_blp
     from .orgs.views import blp as orgs_blp
     from .people.roster_views import roster_blp
     from .people.views import blp as people_blp
 
-    for blueprint in (auth_blp, orgs_blp, people_blp, roster_blp, audit_blp):
+    for blueprint in (auth_blp, orgs_blp, people_blp, roster_blp, audit_blp, notify_blp):
         app.extensions["party_api"].register_blueprint(blueprint)
     from . import cli
 

@@ -15,6 +15,7 @@ import os
 import tomllib
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate, validates_schema
 
@@ -64,6 +65,17 @@ DEFAULTS: dict[str, dict[str, Any]] = {
     "jobs": {
         "in_process_worker": True,
         "default_timeout_seconds": 300,
+    },
+    "notifications": {
+        "templates_file": "",
+        "timezone": "Asia/Shanghai",
+        "quiet_start": "22:00",
+        "quiet_end": "07:30",
+        "batch_size": 50,
+        "send_concurrency": 8,
+        "max_attempts": 4,
+        "retry_delay_seconds": 60,
+        "lease_seconds": 120,
     },
 }
 
@@ -132,6 +144,25 @@ class JobsSection(_Section):
     default_timeout_seconds = fields.Integer(validate=validate.Range(min=1))
 
 
+def _timezone(value: str) -> None:
+    try:
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError) as exc:
+        raise ValidationError("未知的时区") from exc
+
+
+class NotificationsSection(_Section):
+    templates_file = fields.String()
+    timezone = fields.String(validate=_timezone)
+    quiet_start = fields.String(validate=validate.Regexp(r"^([01]\d|2[0-3]):[0-5]\d$"))
+    quiet_end = fields.String(validate=validate.Regexp(r"^([01]\d|2[0-3]):[0-5]\d$"))
+    batch_size = fields.Integer(validate=validate.Range(min=1, max=500))
+    send_concurrency = fields.Integer(validate=validate.Range(min=1, max=64))
+    max_attempts = fields.Integer(validate=validate.Range(min=1, max=20))
+    retry_delay_seconds = fields.Integer(validate=validate.Range(min=1, max=24 * 3600))
+    lease_seconds = fields.Integer(validate=validate.Range(min=10, max=3600))
+
+
 class ConfigSchema(Schema):
     app = fields.Nested(AppSection)
     database = fields.Nested(DatabaseSection)
@@ -139,6 +170,7 @@ class ConfigSchema(Schema):
     security = fields.Nested(SecuritySection)
     wechat = fields.Nested(WechatSection)
     jobs = fields.Nested(JobsSection)
+    notifications = fields.Nested(NotificationsSection)
 
     @validates_schema
     def _production_is_safe(self, data: dict, **_: Any) -> None:

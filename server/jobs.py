@@ -20,6 +20,8 @@ from functools import wraps
 
 from rq import Queue, SimpleWorker
 from rq.job import Job
+from sqlalchemy import event
+from sqlalchemy.orm import Session
 
 log = logging.getLogger(__name__)
 
@@ -56,6 +58,38 @@ def job(queue: str = "default"):
     return decorator
 
 
+def after_commit(action: Callable[[], None]) -> None:
+    """Run ``action`` once the current transaction commits (dropped on rollback).
+
+    Enqueueing a job that reads rows this transaction writes must wait for the commit, or the
+    worker may look before the rows exist. If ``action`` fails the work is not lost: the
+    periodic sweeps find rows whose job never came.
+    """
+    from .extensions import db
+
+    db.session().info.setdefault(_AFTER_COMMIT, []).append(action)
+
+
+_AFTER_COMMIT = "party_after_commit"
+
+
+@event.listens_for(Session, "after_commit")
+def _run_after_commit(session) -> None:
+    actions = session.info.pop(_AFTER_COMMIT, [])
+    for action in actions:
+        try:
+            action()
+        except Exception:
+            log.exception("after-commit action failed (the sweeper will retry)")
+
+
+@event.listens_for(Session, "after_rollback")
+def _drop_after_commit(session) -> None:
+    # A savepoint rollback leaves the outer transaction (and its actions) alive.
+    if not session.in_transaction():
+        session.info.pop(_AFTER_COMMIT, None)
+
+
 @dataclass(frozen=True)
 class Periodic:
     name: str  # dotted job name
@@ -64,6 +98,7 @@ class Periodic:
 
 PERIODIC: list[Periodic] = [
     Periodic("server.auth.jobs.purge_expired_sessions", timedelta(hours=1)),
+    Periodic("server.notify.delivery.sweep", timedelta(minutes=1)),
 ]
 
 

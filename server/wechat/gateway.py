@@ -8,8 +8,8 @@ for laptops and demos: ``dev:<openid>`` login codes and an outbox instead of sen
 
 from __future__ import annotations
 
+import json
 import logging
-import threading
 import time
 from dataclasses import dataclass
 from typing import Any, Protocol
@@ -46,6 +46,18 @@ class CodeSession:
 
 class Gateway(Protocol):
     def code_to_session(self, js_code: str) -> CodeSession: ...
+
+    def send_template(
+        self, openid: str, template_id: str, data: dict, page: str | None, client_msg_id: str
+    ) -> int: ...
+
+    def send_subscribe(
+        self, openid: str, template_id: str, data: dict, page: str | None
+    ) -> int: ...
+
+    def user_info(self, openid: str) -> dict[str, Any]: ...
+
+    def create_menu(self, menu: dict[str, Any]) -> None: ...
 
 
 class _Client(WeChatClient):
@@ -92,6 +104,14 @@ class HttpGateway:
         self.mini = _Client(
             settings["mini_appid"],
             settings["mini_secret"],
+            settings["api_base"],
+            storage,
+            settings["timeout_seconds"],
+        )
+        # The official account is a second WeChat app with its own token.
+        self.oa = _Client(
+            settings["oa_appid"] or settings["mini_appid"],
+            settings["oa_secret"] or settings["mini_secret"],
             settings["api_base"],
             storage,
             settings["timeout_seconds"],
@@ -143,14 +163,86 @@ class HttpGateway:
             raise WeChatError(None, "malformed jscode2session response")
         return CodeSession(result["openid"], result.get("session_key"), result.get("unionid"))
 
+    def send_template(
+        self, openid: str, template_id: str, data: dict, page: str | None, client_msg_id: str
+    ) -> int:
+        # wechatpy's send_template has no client_msg_id, WeChat's de-duplication key.
+        body: dict[str, Any] = {
+            "touser": openid,
+            "template_id": template_id,
+            "data": data,
+            "client_msg_id": client_msg_id,
+        }
+        if page:
+            body["miniprogram"] = {"appid": self.mini.appid, "pagepath": page}
+        result = self._call(self.oa, lambda: self.oa.post("message/template/send", data=body))
+        return int(result.get("msgid") or 0)
+
+    def send_subscribe(self, openid: str, template_id: str, data: dict, page: str | None) -> int:
+        body: dict[str, Any] = {
+            "touser": openid,
+            "template_id": template_id,
+            "data": data,
+            "miniprogram_state": self.settings.get("miniprogram_state", "formal"),
+            "lang": "zh_CN",
+        }
+        if page:
+            body["page"] = page
+        result = self._call(self.mini, lambda: self.mini.post("message/subscribe/send", data=body))
+        return int(result.get("msgid") or 0)
+
+    def user_info(self, openid: str) -> dict[str, Any]:
+        params = {"openid": openid, "lang": "zh_CN"}
+        return self._call(self.oa, lambda: self.oa.get("user/info", params=dict(params)))
+
+    def create_menu(self, menu: dict[str, Any]) -> None:
+        self._call(self.oa, lambda: self.oa.post("menu/create", data=menu))
+
 
 class SandboxGateway:
-    """No WeChat: ``dev:<openid>`` codes log in; outgoing messages are kept in ``outbox``."""
+    """No WeChat: ``dev:<openid>`` codes log in; outgoing messages go to an outbox in Redis
+    (shared by the web and worker processes, newest first, the last ``OUTBOX_SIZE`` kept).
 
-    def __init__(self, settings: dict[str, Any] | None = None):
+    Every official-account openid ``oa-<x>`` follows the account with unionid ``sandbox-<x>``,
+    the unionid a ``dev:<x>`` mini-program login reports, so the two link up as in WeChat.
+    """
+
+    OUTBOX_KEY = "party:sandbox:outbox"
+    OUTBOX_SIZE = 500
+
+    def __init__(self, settings: dict[str, Any] | None = None, redis=None):
         self.settings = settings or {}
-        self.outbox: list[dict[str, Any]] = []
-        self._lock = threading.Lock()
+        self.redis = redis
+
+    def _post(self, channel: str, body: dict[str, Any]) -> int:
+        msgid = int(self.redis.incr(self.OUTBOX_KEY + ":msgid"))
+        entry = {"channel": channel, "msgid": msgid, "at": time.time(), **body}
+        pipe = self.redis.pipeline()
+        pipe.lpush(self.OUTBOX_KEY, json.dumps(entry, ensure_ascii=False))
+        pipe.ltrim(self.OUTBOX_KEY, 0, self.OUTBOX_SIZE - 1)
+        pipe.execute()
+        return msgid
+
+    def outbox(self, limit: int = 100) -> list[dict[str, Any]]:
+        return [json.loads(raw) for raw in self.redis.lrange(self.OUTBOX_KEY, 0, limit - 1)]
+
+    def send_template(
+        self, openid: str, template_id: str, data: dict, page: str | None, client_msg_id: str
+    ) -> int:
+        body = {"touser": openid, "template_id": template_id, "data": data, "page": page}
+        return self._post("template", body | {"client_msg_id": client_msg_id})
+
+    def send_subscribe(self, openid: str, template_id: str, data: dict, page: str | None) -> int:
+        body = {"touser": openid, "template_id": template_id, "data": data, "page": page}
+        return self._post("subscribe", body)
+
+    def user_info(self, openid: str) -> dict[str, Any]:
+        if not openid.startswith("oa-"):
+            raise WeChatError(40003, "invalid openid (sandbox followers are oa-<x>)")
+        return {"subscribe": 1, "openid": openid, "unionid": f"sandbox-{openid[3:]}"}
+
+    def create_menu(self, menu: dict[str, Any]) -> None:
+        self._post("menu", {"menu": menu})
 
     def code_to_session(self, js_code: str) -> CodeSession:
         if not js_code.startswith("dev:") or not 1 <= len(js_code) - 4 <= 64:
@@ -161,5 +253,5 @@ class SandboxGateway:
 
 def build_gateway(settings: dict[str, Any], redis=None) -> Gateway:
     if settings["sandbox"]:
-        return SandboxGateway(settings)
+        return SandboxGateway(settings, redis=redis)
     return HttpGateway(settings, redis=redis)

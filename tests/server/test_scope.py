@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from server.audit.models import AuditLog
@@ -50,7 +52,7 @@ def test_every_protected_endpoint_refuses_anonymous_callers(app, client):
     for path, method, op in endpoints(app):
         if op["x-roles"] == ["public"]:
             continue
-        url = path.replace("{org_id}", "1").replace("{person_id}", "1").replace("{post_id}", "1")
+        url = re.sub(r"\{[a-z_]+\}", "1", path)
         r = client.open(url, method=method.upper(), json={})
         assert r.status_code == 401, f"{method.upper()} {path} → {r.status_code}"
         assert r.json["code"] == "unauthenticated"

@@ -100,6 +100,33 @@ class Factory:
         self.post(person, branch, post)
         return person, self.token_for(person)
 
+    def wechat(
+        self,
+        person: Person,
+        *,
+        follower: bool = False,
+        grants: dict[str, int] | None = None,
+        unionid: bool = True,
+    ):
+        """Bind ``person`` to a WeChat user ``mp-<id>``; optionally make them follow the
+        official account (``oa-<id>``, same unionid) and grant subscribe messages."""
+        from server.auth.models import WechatBinding
+        from server.notify.models import OaFollower, SubscribeGrant
+
+        openid = f"mp-{person.id}"
+        union = f"union-{person.id}" if unionid else None
+        db.session.add(
+            WechatBinding(person_id=person.id, openid=openid, unionid=union, bound_via="invite")
+        )
+        if follower:
+            db.session.add(OaFollower(openid=f"oa-{person.id}", unionid=union, subscribed=True))
+        for template_id, remaining in (grants or {}).items():
+            db.session.add(
+                SubscribeGrant(openid=openid, template_id=template_id, remaining=remaining)
+            )
+        db.session.commit()
+        return openid
+
     def account(
         self,
         username: str,

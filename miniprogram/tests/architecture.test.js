@@ -16,3 +16,21 @@ test('only api/request.js calls wx.request', () => {
 test('config.js points at the local server by default', () => {
   expect(require('../config').apiBase).toBe('http://127.0.0.1:5000/api/v1')
 })
+
+// A page missing from app.json compiles fine and only fails on a device, when navigated to.
+test('every page the code navigates to is registered in app.json, with its four files', () => {
+  const pages = JSON.parse(fs.readFileSync(path.join(ROOT, 'app.json'), 'utf8')).pages
+  const targets = new Set()
+  findSources(ROOT, '.js').forEach((file) => {
+    const source = fs.readFileSync(path.join(ROOT, file), 'utf8')
+    ;(source.match(/'\/pages\/[\w/-]+'/g) || []).forEach((literal) => targets.add(literal.slice(2, -1)))
+  })
+
+  expect(targets.size).toBeGreaterThanOrEqual(5)
+  targets.forEach((target) => expect(pages).toContain(target))
+  pages.forEach((page) => {
+    ;['.js', '.json', '.wxml', '.wxss'].forEach((extension) => {
+      expect(fs.existsSync(path.join(ROOT, page + extension))).toBe(true)
+    })
+  })
+})

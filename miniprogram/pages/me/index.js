@@ -1,11 +1,19 @@
-// 我的: the bound member's profile and logout.
+// 我的: the bound member's profile, the way to 消息 and 提醒设置, and logout.
 
 var auth = require('../../services/auth')
 var me = require('../../services/me')
+var inbox = require('../../services/inbox')
 var errors = require('../../api/errors')
 
 var LOGIN_PAGE = '/pages/login/index'
 var BIND_PAGE = '/pages/bind/index'
+var INBOX_PAGE = '/pages/inbox/index'
+var NOTIFY_SETTINGS_PAGE = '/pages/notify-settings/index'
+
+// Badge text: the count, capped so that it fits the badge.
+function unreadText(count) {
+  return count > 99 ? '99+' : String(count)
+}
 
 function postsText(member) {
   var posts = (member && member.posts) || []
@@ -19,6 +27,8 @@ Page({
     postsText: '',
     errorMessage: '',
     loggingOut: false,
+    unread: 0,
+    unreadText: '',
   },
 
   onLoad: function () {
@@ -30,10 +40,35 @@ Page({
     return this.load()
   },
 
+  // Also on coming back from 消息, where messages may have been read.
+  onShow: function () {
+    return this.loadUnread()
+  },
+
   onPullDownRefresh: function () {
-    return this.load().then(function () {
+    return Promise.all([this.load(), this.loadUnread()]).then(function () {
       wx.stopPullDownRefresh()
     })
+  },
+
+  // The badge is a side detail: a failure keeps the last count and shows nothing (load() reports
+  // a lost session).
+  loadUnread: function () {
+    var page = this
+    return inbox.unreadCount().then(
+      function (count) {
+        page.setData({ unread: count, unreadText: unreadText(count) })
+      },
+      function () {}
+    )
+  },
+
+  openInbox: function () {
+    wx.navigateTo({ url: INBOX_PAGE })
+  },
+
+  openNotifySettings: function () {
+    wx.navigateTo({ url: NOTIFY_SETTINGS_PAGE })
   },
 
   load: function () {

@@ -1,12 +1,13 @@
 // Loads a page's Page({...}) definition with a captured `Page` global and returns an instance
-// whose setData behaves like the framework's (including 'a.b' paths).
+// whose setData behaves like the framework's (including 'a.b' and 'items[2].x' paths).
 
 const path = require('path')
 
 const ROOT = path.resolve(__dirname, '../..')
 
+// 'a.b', 'items[2].read' and 'items[2]' paths, as the framework's setData takes them.
 function setPath(target, dotted, value) {
-  const keys = dotted.split('.')
+  const keys = dotted.replace(/\[(\d+)\]/g, '.$1').split('.')
   let node = target
   keys.slice(0, -1).forEach((key) => {
     if (node[key] === null || typeof node[key] !== 'object') node[key] = {}

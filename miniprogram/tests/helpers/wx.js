@@ -1,5 +1,6 @@
 // A stand-in for the `wx` global: in-memory storage, a scripted wx.login, navigation spies,
-// and wx.request answered by a tiny fake server (routes keyed by 'METHOD /path').
+// wx.request answered by a tiny fake server (routes keyed by 'METHOD /path'), and a scripted
+// subscribe-message dialog (wx.requestSubscribeMessage).
 // Answers arrive asynchronously, as on a device, so concurrency can be tested.
 
 const config = require('../../config')
@@ -13,6 +14,9 @@ function installWx() {
   const routes = {}
   const requests = []
   let loginCount = 0
+  // The member's answer in the subscribe dialog: (tmplIds) => { results: { id: status } }
+  // or { fail: true, errCode }. By default they accept every template.
+  let subscribeAnswer = (tmplIds) => ({ results: Object.fromEntries(tmplIds.map((id) => [id, 'accept'])) })
 
   const wx = {
     getStorageSync: jest.fn((key) => (key in storage ? JSON.parse(storage[key]) : '')),
@@ -52,13 +56,29 @@ function installWx() {
         } else {
           reply = handler(call)
         }
-        if (reply.networkFailure) {
-          options.fail({ errMsg: 'request:fail timeout' })
-          return
+        const answer = () => {
+          if (reply.networkFailure) {
+            options.fail({ errMsg: 'request:fail timeout' })
+            return
+          }
+          options.success({ statusCode: reply.status, data: reply.body === undefined ? '' : reply.body, header: {} })
         }
-        options.success({ statusCode: reply.status, data: reply.body === undefined ? '' : reply.body, header: {} })
+        // { ..., delay: ms } answers later than requests sent after it, as a slow server would.
+        if (reply.delay) setTimeout(answer, reply.delay)
+        else answer()
       })
       return { abort() {} }
+    }),
+
+    requestSubscribeMessage: jest.fn((options) => {
+      const answer = subscribeAnswer(options.tmplIds)
+      defer(() => {
+        if (answer.fail) {
+          options.fail({ errMsg: `requestSubscribeMessage:fail ${answer.errCode}`, errCode: answer.errCode })
+        } else {
+          options.success(Object.assign({ errMsg: 'requestSubscribeMessage:ok' }, answer.results))
+        }
+      })
     }),
 
     navigateTo: jest.fn(),
@@ -78,6 +98,10 @@ function installWx() {
     // route('POST /auth/wx-login', reply | [reply, ...] | (call) => reply)
     route(key, handler) {
       routes[key] = handler
+    },
+    // answerSubscribe((tmplIds) => ({ results: {...} }) | ({ fail: true, errCode: 20004 }))
+    answerSubscribe(fn) {
+      subscribeAnswer = fn
     },
     requestsTo(key) {
       return requests.filter((call) => call.key === key)

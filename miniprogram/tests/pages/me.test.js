@@ -98,3 +98,66 @@ test('logout revokes the token, clears the session and returns to the login page
   expect(fake.storedSession()).toBeUndefined()
   expect(fake.wx.reLaunch).toHaveBeenCalledWith({ url: '/pages/login/index?from=logout' })
 })
+
+describe('消息 and 提醒设置', () => {
+  test('showing the page fetches the unread count from the smallest inbox page', async () => {
+    fake.route('GET /inbox', [fixtures.inbox([fixtures.inboxItem(1)], { perPage: 1, total: 9, pages: 9, unread: 7 })])
+    const page = loadPage('pages/me/index')
+
+    await page.onShow()
+
+    expect(fake.requestsTo('GET /inbox')[0].data).toEqual({ page: 1, per_page: 1 })
+    expect(page.data.unread).toBe(7)
+    expect(page.data.unreadText).toBe('7')
+  })
+
+  test('a large count is capped for the badge', async () => {
+    fake.route('GET /inbox', [fixtures.inbox([], { perPage: 1, unread: 120 })])
+    const page = loadPage('pages/me/index')
+
+    await page.onShow()
+
+    expect(page.data.unreadText).toBe('99+')
+  })
+
+  test('coming back after reading updates the count; a failure keeps the last one quietly', async () => {
+    fake.route('GET /inbox', [
+      fixtures.inbox([], { perPage: 1, unread: 3 }),
+      fixtures.inbox([], { perPage: 1, unread: 0 }),
+      { networkFailure: true },
+    ])
+    const page = loadPage('pages/me/index')
+
+    await page.onShow()
+    expect(page.data.unread).toBe(3)
+    await page.onShow()
+    expect(page.data.unread).toBe(0)
+    await page.onShow()
+    expect(page.data.unread).toBe(0)
+    expect(page.data.errorMessage).toBe('')
+    expect(fake.wx.showToast).not.toHaveBeenCalled()
+  })
+
+  test('pull-down refresh also refreshes the count', async () => {
+    fake.route('GET /me', [fixtures.me()])
+    fake.route('GET /inbox', [fixtures.inbox([], { perPage: 1, unread: 4 })])
+    const page = loadPage('pages/me/index')
+
+    await page.onPullDownRefresh()
+
+    expect(page.data.unread).toBe(4)
+    expect(fake.wx.stopPullDownRefresh).toHaveBeenCalled()
+  })
+
+  test('the entries open the inbox and the settings', () => {
+    const page = loadPage('pages/me/index')
+
+    page.openInbox()
+    page.openNotifySettings()
+
+    expect(fake.wx.navigateTo.mock.calls).toEqual([
+      [{ url: '/pages/inbox/index' }],
+      [{ url: '/pages/notify-settings/index' }],
+    ])
+  })
+})

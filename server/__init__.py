@@ -178,3 +178,6 @@ def _register_blueprints(app: Flask) -> None:
     from . import cli
 
     cli.register(app)
+    from bot import init_app as init_bot
+
+    init_bot(app)

@@ -64,7 +64,7 @@ class PreferenceListSchema(Schema):
 class PreferencePatchSchema(Schema):
     preferences = fields.Dict(
         keys=fields.String(validate=validate.Length(min=1, max=40)),
-        values=fields.Boolean(),
+        values=fields.Boolean(truthy={True}, falsy={False}),  # JSON true/false only
         required=True,
         validate=validate.Length(min=1, max=len(KINDS)),
     )

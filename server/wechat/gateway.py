@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import logging
+import threading
 import time
 from dataclasses import dataclass
 from typing import Any, Protocol
@@ -70,9 +71,35 @@ class _Client(WeChatClient):
 
     def __init__(self, appid: str, secret: str, api_base: str, session, timeout: float):
         super().__init__(appid, secret, session=session, timeout=timeout, auto_retry=False)
+        self._token_lock = threading.Lock()
         self.api_base = api_base.rstrip("/")
         self.API_BASE_URL = self.api_base + "/cgi-bin/"
         self.wxa.API_BASE_URL = self.api_base + "/"
+
+    @property
+    def access_token(self):
+        # One fetch per process when many sending threads start at once (wechatpy's own
+        # property would let each of them fetch).
+        token = self.session.get(self.access_token_key)
+        if token and (not self.expires_at or self.expires_at - time.time() > 60):
+            return token
+        with self._token_lock:
+            token = self.session.get(self.access_token_key)
+            if token and self.expires_at and self.expires_at - time.time() > 60:
+                return token
+            self.fetch_access_token()
+            return self.session.get(self.access_token_key)
+
+    def current_token(self) -> str | None:
+        return self.session.get(self.access_token_key)
+
+    def refresh_after(self, stale: str | None) -> None:
+        """WeChat said ``stale`` is no longer valid: refresh, unless another thread did."""
+        with self._token_lock:
+            current = self.session.get(self.access_token_key)
+            if current and current != stale:
+                return
+            self.fetch_access_token(force_refresh=True)
 
     def fetch_access_token(self, force_refresh: bool = False):
         res = self._http.post(
@@ -125,6 +152,7 @@ class HttpGateway:
         refreshed = False
         attempt = 0
         while True:
+            token = client.current_token() if uses_token else None
             try:
                 return fn()
             except WeChatClientException as exc:
@@ -136,7 +164,7 @@ class HttpGateway:
                 errcode, errmsg = None, type(exc).__name__
             if uses_token and errcode in TOKEN_ERRORS and not refreshed:
                 refreshed = True
-                client.fetch_access_token(force_refresh=True)
+                client.refresh_after(token)
                 continue
             if errcode in TRANSIENT_ERRORS and attempt < retries:
                 attempt += 1

@@ -19,6 +19,7 @@ from datetime import timedelta
 from functools import wraps
 
 from rq import Queue, SimpleWorker
+from rq.exceptions import NoSuchJobError
 from rq.job import Job
 from sqlalchemy import event
 from sqlalchemy.orm import Session
@@ -136,10 +137,12 @@ class JobQueue:
         return q.enqueue(name, *args, **kwargs)
 
     def cancel(self, job_id: str) -> None:
-        job_ = Job.fetch(job_id, connection=self.connection) if self.exists(job_id) else None
-        if job_ is not None:
-            job_.cancel()
-            job_.delete()
+        try:
+            job_ = Job.fetch(job_id, connection=self.connection)
+        except NoSuchJobError:
+            return  # never enqueued, already done, or cancelled by a parallel caller
+        job_.cancel()
+        job_.delete()
 
     def exists(self, job_id: str) -> bool:
         return Job.exists(job_id, connection=self.connection)

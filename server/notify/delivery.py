@@ -478,7 +478,7 @@ def sweep() -> dict[str, int]:
             row.first_claimed_at is None or row.first_claimed_at >= now - DEDUPE_SAFE
         )
         values = (
-            {"state": QUEUED, "claim": None, "next_attempt_at": now}
+            {"state": QUEUED, "claim": None, "next_attempt_at": None}  # None: at once
             if resend_safe
             else {"state": FAILED, "claim": None, "reason": "unknown_outcome"}
         )
@@ -508,7 +508,7 @@ def sweep() -> dict[str, int]:
             by_notification.setdefault(row.notification_id, []).append(row.id)
     slot = int(now.timestamp() // 60)
     for nid, ids in by_notification.items():
-        batches = list(_chunks(ids, cfg["batch_size"]))
+        batches = list(_chunks(sorted(ids), cfg["batch_size"]))
         after_commit(lambda nid=nid, b=batches: _enqueue_pushes(nid, b, now, f"s{slot}"))
         done["push"] += len(ids)
     return done

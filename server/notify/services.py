@@ -128,18 +128,22 @@ def notify(
     notification = _waiting(key) if key else None
     if notification is None:
         notification = Notification(key=key, pending_key=key, state=SCHEDULED, **values)
-        if key:
-            try:
-                with db.session.begin_nested():
-                    db.session.add(notification)
-            except IntegrityError:
-                # Another transaction created it first: replace theirs.
-                notification = _waiting(key)
-                if notification is None:
-                    raise
-                _assign(notification, values)
-        else:
-            db.session.add(notification)
+        try:
+            with db.session.begin_nested():
+                db.session.add(notification)
+        except IntegrityError:
+            # Another transaction created it first (unique pending_key): replace theirs. A
+            # locking read sees their committed row, which this snapshot would not.
+            notification = (
+                db.session.execute(
+                    select(Notification).where(Notification.pending_key == key).with_for_update()
+                ).scalar_one_or_none()
+                if key
+                else None
+            )
+            if notification is None:
+                raise
+            _assign(notification, values)
     else:
         _assign(notification, values)
     db.session.flush()
@@ -168,8 +172,18 @@ def cancel_scheduled(notification: Notification) -> bool:
 
 
 def _waiting(key: str) -> Notification | None:
+    """The notification waiting under ``key``, locked. The lookup does not lock first: a
+    locking read of a missing key takes a gap lock, and two such transactions inserting the
+    key then deadlock on MariaDB (the insert's unique key settles the race instead)."""
+    found = db.session.execute(
+        select(Notification.id).where(Notification.pending_key == key)
+    ).scalar_one_or_none()
+    if found is None:
+        return None
     return db.session.execute(
-        select(Notification).where(Notification.pending_key == key).with_for_update()
+        select(Notification)
+        .where(Notification.id == found, Notification.pending_key == key)
+        .with_for_update()
     ).scalar_one_or_none()
 
 
@@ -223,7 +237,7 @@ def mark_read(person_id: int, delivery_id: int) -> Delivery:
     if item is None or item.person_id != person_id:
         raise ApiError(404, "not_found", "消息不存在")
     if item.read_at is None:
-        item.read_at = utcnow()
+        item.read_at = utcnow().replace(microsecond=0)  # as DATETIME stores it
     return item
 
 

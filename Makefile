@@ -42,6 +42,8 @@ schema: install
 
 bench: install
 	$(PY) bench/whoami.py
+	$(PY) bench/fanout.py
+	$(PY) bench/callback.py
 
 clean:
 	rm -rf $(VENV) miniprogram/node_modules instance .pytest_cache

@@ -45,8 +45,8 @@ def create_app(config_overrides: dict | None = None, config_path: str | None = N
         level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
 
-    _init_extensions(app, settings)
     _check_notification_templates(settings["notifications"]["templates_file"])
+    _init_extensions(app, settings)
     _register_blueprints(app)
 
     @app.get("/healthz")

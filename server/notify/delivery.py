@@ -29,7 +29,7 @@ from sqlalchemy import bindparam, insert, or_, select, update
 
 from ..auth.models import WechatBinding
 from ..db_types import utcnow
-from ..extensions import db, queue, wechat
+from ..extensions import db, queue, redis_client, wechat
 from ..jobs import after_commit, job
 from ..people.models import Person
 from ..wechat.gateway import TOKEN_ERRORS, TRANSIENT_ERRORS, WeChatError
@@ -416,6 +416,7 @@ def _record(targets: list[_Target], token: str, cfg: dict, notification_id: int)
             ),
             rows,
         )
+        _apply_early_finishes([r["msgid"] for r in rows if r["state"] == SENT and r["msgid"]])
     for when, ids in retry.items():
         after_commit(
             lambda ids=ids, when=when: _enqueue_pushes(
@@ -517,10 +518,35 @@ def sweep() -> dict[str, int]:
 # -- events from WeChat ----------------------------------------------------------------------
 
 _FINISH_STATES = {"success": DELIVERED, "failed:user block": BLOCKED}
+# A finish event can beat the worker that sent the message to recording its msgid: it waits in
+# Redis for that worker (an hour is far longer than a batch takes).
+_EARLY_FINISH = "party:tplfinish:"
+_EARLY_FINISH_TTL = 3600
 
 
 def template_finished(msgid: int, status: str) -> bool:
     """TEMPLATESENDJOBFINISH: the final state of a template message. Idempotent."""
+    changed = _finish(msgid, status)
+    if not changed:
+        known = db.session.execute(
+            select(Delivery.id).where(Delivery.msgid == msgid).limit(1)
+        ).first()
+        if known is None:
+            redis_client.set(f"{_EARLY_FINISH}{msgid}", status[:60], ex=_EARLY_FINISH_TTL)
+    return changed
+
+
+def _apply_early_finishes(msgids: list[int]) -> None:
+    if not msgids:
+        return
+    keys = [f"{_EARLY_FINISH}{m}" for m in msgids]
+    for msgid, key, status in zip(msgids, keys, redis_client.mget(keys), strict=True):
+        if status is not None:
+            _finish(msgid, status.decode() if isinstance(status, bytes) else status)
+            redis_client.delete(key)
+
+
+def _finish(msgid: int, status: str) -> bool:
     state = _FINISH_STATES.get(status.strip(), FAILED)
     reason = None if state == DELIVERED else status.strip()[:60]
     changed = db.session.execute(

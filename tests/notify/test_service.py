@@ -333,3 +333,17 @@ def test_template_finish_events_update_the_delivery_once(people, jobs):
     assert delivery.template_finished(d.msgid, "success") is False  # WeChat's retry
     db.session.commit()
     assert _deliveries(n.id)[people["follower"].id].state == "delivered"
+
+
+def test_a_finish_event_that_beats_the_worker_is_applied_when_it_records(people, jobs, app):
+    redis = app.extensions["party_redis"]
+    next_msgid = int(redis.get("party:sandbox:outbox:msgid") or 0) + 1
+    # WeChat's event for the message arrives before the worker stored the message's msgid.
+    assert delivery.template_finished(next_msgid, "failed:user block") is False
+    db.session.commit()
+    n = notify("meeting_notice", [people["follower"].id], MEETING)
+    db.session.commit()
+    jobs.run()
+    d = _deliveries(n.id)[people["follower"].id]
+    assert (d.msgid, d.state, d.reason) == (next_msgid, "blocked", "failed:user block")
+    assert redis.get(f"party:tplfinish:{next_msgid}") is None

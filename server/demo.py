@@ -19,7 +19,9 @@ from flask import current_app
 
 from .auth.models import Account, RoleGrant, WechatBinding
 from .auth.services import hash_password
+from .db_types import utcnow
 from .extensions import db
+from .notify.models import OaFollower
 from .orgs.models import ORG_TYPES, Org
 from .people.models import MEMBER_TYPES, PartyPost, Person
 from .people.validation import make_id_number
@@ -599,10 +601,57 @@ class _Builder:
             if p.member_type == "full" and p.status == "normal" and id(p) not in with_posts
         )
         bound = set(db.session.execute(db.select(WechatBinding.openid)).scalars())
-        for person, openid in ((member, MEMBER_OPENID), (cs_undergrad.people[0], SECRETARY_OPENID)):
+        secretary = cs_undergrad.people[0]
+        for person, openid in ((member, MEMBER_OPENID), (secretary, SECRETARY_OPENID)):
             if openid not in bound:
-                db.session.add(WechatBinding(person=person, openid=openid, bound_via="invite"))
+                # The unionid a sandbox login reports, so the official-account follower below
+                # links to the same member.
+                db.session.add(
+                    WechatBinding(
+                        person=person,
+                        openid=openid,
+                        unionid=f"sandbox-{openid}",
+                        bound_via="invite",
+                    )
+                )
+                db.session.add(
+                    OaFollower(
+                        openid=f"oa-{openid}",
+                        unionid=f"sandbox-{openid}",
+                        subscribed=True,
+                        subscribed_at=utcnow(),
+                    )
+                )
         db.session.commit()
+        self._welcome_notice(cs_undergrad.org, secretary)
+
+    def _welcome_notice(self, branch: Org, secretary: Person) -> None:
+        """One branch notice, so the inbox, the delivery report and the sandbox outbox have
+        something to show (the worker or its sweeper sends it)."""
+        from .notify.services import notify, recipients_of_org
+
+        notify(
+            "branch_notice",
+            recipients_of_org(branch.path),
+            {
+                "title": "欢迎使用智慧党建",
+                "content": "支部通知、会议提醒和学习任务会出现在这里，也会通过微信提醒你。",
+                "org_name": branch.name,
+                "sent_at": utcnow(),
+            },
+            org_id=branch.id,
+            sender=_Sender(secretary),
+        )
+        db.session.commit()
+
+
+class _Sender:
+    """The demo notice's sender, shaped like a Principal for ``notify``."""
+
+    def __init__(self, person: Person):
+        self.person = person
+        self.account = None
+        self.label = f"{person.name}({person.staff_no})"
 
 
 def _branch_label(org: Org) -> str:
@@ -662,8 +711,13 @@ def _summary(committee: Org) -> list[str]:
         person = binding.person
         lines.append(
             f"小程序沙箱登录 Mini-program sandbox login: code dev:{binding.openid} → "
-            f"{person.name} ({_branch_label(person.org)})"
+            f"{person.name} ({_branch_label(person.org)}); "
+            f"公众号关注者 official-account follower oa-{binding.openid}"
         )
+    lines.append(
+        "沙箱发件箱 Sandbox outbox (WeChat pushes are kept, not sent): "
+        "GET /api/v1/wechat/outbox as admin/office, or `flask --app server wechat outbox`"
+    )
     return lines
 
 

@@ -11,6 +11,7 @@ from flask import current_app
 from server.auth.models import Account, RoleGrant, WechatBinding
 from server.demo import COMMITTEE_NAME, load_demo
 from server.extensions import db
+from server.notify.models import Delivery, Notification, OaFollower
 from server.orgs.models import Org
 from server.people.models import MEMBER_TYPES, PartyPost, Person
 from server.people.validation import (
@@ -211,13 +212,41 @@ def test_demo_is_deterministic(app, ctx):
     load_demo()
     first = [(p.staff_no, p.name, p.member_type, p.birth_date) for p in _all(Person)]
     db.session.rollback()
-    for model in (WechatBinding, RoleGrant, Account, PartyPost, Person):
+    for model in (
+        Delivery,
+        Notification,
+        OaFollower,
+        WechatBinding,
+        RoleGrant,
+        Account,
+        PartyPost,
+        Person,
+    ):
         db.session.execute(db.delete(model))
     db.session.execute(db.update(Org).values(parent_id=None))
     db.session.execute(db.delete(Org))
     db.session.commit()
     load_demo()
     assert [(p.staff_no, p.name, p.member_type, p.birth_date) for p in _all(Person)] == first
+
+
+def test_the_demo_notice_reaches_the_sandbox_followers(app, demo, monkeypatch):
+    from server.extensions import wechat
+
+    monkeypatch.setitem(app.config["NOTIFICATIONS"], "quiet_start", "00:00")
+    monkeypatch.setitem(app.config["NOTIFICATIONS"], "quiet_end", "00:00")
+    db.session.commit()
+    app.extensions["party_queue"].run_pending()
+    notice = db.session.execute(db.select(Notification)).scalar_one()
+    assert notice.kind == "branch_notice" and notice.state == "dispatched"
+    states = dict(
+        db.session.execute(
+            db.select(Delivery.state, db.func.count()).group_by(Delivery.state)
+        ).all()
+    )
+    assert states["sent"] == 2  # the two sandbox members, through the official account
+    assert states["unreachable"] > 0  # everyone else in the branch: inbox only
+    assert {m["touser"] for m in wechat.outbox()} == {"oa-demo-member", "oa-demo-secretary"}
 
 
 def test_office_can_log_in_with_the_demo_password(app, demo):

@@ -242,6 +242,24 @@ def test_fan_out_splits_recipients_into_batches(app, f, jobs, outbox, monkeypatc
     assert sorted(m["touser"] for m in outbox()) == sorted(f"oa-{p.id}" for p in members)
 
 
+def _dead_claim(jobs, delivery_id, channel):
+    """Leave ``delivery_id`` as a worker that died mid-send would: claimed, channel chosen."""
+    now = jobs.now()
+    db.session.execute(
+        db.update(Delivery)
+        .where(Delivery.id == delivery_id)
+        .values(
+            state="sending",
+            channel=channel,
+            claim="dead",
+            claimed_at=now,
+            first_claimed_at=now,
+            attempts=1,
+        )
+    )
+    db.session.commit()
+
+
 def test_a_dead_workers_claim_is_resent_under_the_same_client_msg_id(people, jobs, outbox):
     n = _send(people)
     jobs.call(delivery.dispatch, n.id)  # dispatch; pushes queued
@@ -249,31 +267,8 @@ def test_a_dead_workers_claim_is_resent_under_the_same_client_msg_id(people, job
     follower_delivery = _deliveries(n.id)[people["follower"].id]
     subscriber_delivery = _deliveries(n.id)[people["subscriber"].id]
     # ...after it claimed two recipients and marked the channels it was using.
-    db.session.execute(
-        db.update(Delivery)
-        .where(Delivery.id == follower_delivery.id)
-        .values(
-            state="sending",
-            channel="template",
-            claim="dead",
-            claimed_at=jobs.now(),
-            first_claimed_at=jobs.now(),
-            attempts=1,
-        )
-    )
-    db.session.execute(
-        db.update(Delivery)
-        .where(Delivery.id == subscriber_delivery.id)
-        .values(
-            state="sending",
-            channel="subscribe",
-            claim="dead",
-            claimed_at=jobs.now(),
-            first_claimed_at=jobs.now(),
-            attempts=1,
-        )
-    )
-    db.session.commit()
+    _dead_claim(jobs, follower_delivery.id, "template")
+    _dead_claim(jobs, subscriber_delivery.id, "subscribe")
     jobs.travel(timedelta(minutes=3))  # past the lease
     result = jobs.call(delivery.sweep)
     db.session.commit()
@@ -295,19 +290,7 @@ def test_an_old_lost_claim_is_not_resent_outside_wechats_dedupe_window(people, j
     jobs.call(delivery.dispatch, n.id)
     jobs.lose_queued()
     d = _deliveries(n.id)[people["follower"].id]
-    db.session.execute(
-        db.update(Delivery)
-        .where(Delivery.id == d.id)
-        .values(
-            state="sending",
-            channel="template",
-            claim="dead",
-            claimed_at=jobs.now(),
-            first_claimed_at=jobs.now(),
-            attempts=1,
-        )
-    )
-    db.session.commit()
+    _dead_claim(jobs, d.id, "template")
     jobs.travel(timedelta(minutes=20))
     jobs.call(delivery.sweep)
     db.session.commit()

@@ -21,6 +21,7 @@ from functools import wraps
 from rq import Queue, SimpleWorker
 from rq.exceptions import NoSuchJobError
 from rq.job import Job
+from rq.timeouts import TimerDeathPenalty
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
@@ -113,6 +114,16 @@ class AppWorker(SimpleWorker):
             return super().perform_job(job, queue)
 
 
+class ThreadWorker(AppWorker):
+    """The development worker inside the web process: off the main thread, Python allows no
+    signal handlers, so no SIGINT/SIGTERM handling and job timeouts by timer, not SIGALRM."""
+
+    death_penalty_class = TimerDeathPenalty
+
+    def _install_signal_handlers(self):
+        pass
+
+
 class JobQueue:
     def __init__(self, app, connection, in_process: bool):
         self.app = app
@@ -163,7 +174,8 @@ class JobQueue:
 
     # -- working ---------------------------------------------------------------------------
     def worker(self, queue_names=QUEUES) -> AppWorker:
-        worker_cls = type("BoundAppWorker", (AppWorker,), {"app": self.app})
+        base = AppWorker if threading.current_thread() is threading.main_thread() else ThreadWorker
+        worker_cls = type("BoundAppWorker", (base,), {"app": self.app})
         return worker_cls([self.queues[n] for n in queue_names], connection=self.connection)
 
     def run_pending(self) -> int:

@@ -38,3 +38,31 @@ def test_unknown_job_names_are_refused(app):
 
     with pytest.raises(LookupError):
         app.extensions["party_queue"].enqueue("server.auth.jobs.no_such_job")
+
+
+def test_the_in_process_worker_runs_jobs_from_a_thread(app, f):
+    """The development worker lives in a thread of the web process, where Python forbids
+    signal handlers: jobs must still run there."""
+    import threading
+
+    person = f.person(f.tree()["a"])
+    f.token_for(person)
+    db.session.execute(db.update(AuthSession).values(expires_at=utcnow() - timedelta(days=3)))
+    db.session.commit()
+    jobs = app.extensions["party_queue"]
+    jobs.enqueue("server.auth.jobs.purge_expired_sessions", job_id="purge-thread")
+    errors = []
+
+    def run():
+        try:
+            with app.app_context():
+                errors.append(jobs.run_pending())
+        except Exception as exc:
+            errors.append(exc)
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    thread.join(30)
+    assert errors == [1]
+    db.session.expire_all()
+    assert db.session.query(AuthSession).count() == 0

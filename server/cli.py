@@ -66,6 +66,12 @@ def register(app: Flask) -> None:
             db.drop_all()
         db.create_all()
         summary = load_demo()
+        job_queue = current_app.extensions["party_queue"]
+        if job_queue.in_process:
+            # This process's queue ends with it: run what the demo queued (its notice) now,
+            # after ending our own read transaction (on SQLite it would block the job's writes).
+            db.session.commit()
+            job_queue.run_pending()
         for line in summary:
             click.echo(line)
 

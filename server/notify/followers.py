@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import load_only
 
 from ..auth.models import WechatBinding
 from ..db_types import utcnow
@@ -76,6 +77,8 @@ def member_for(openid: str) -> Person | None:
     """The member this follower is, if both apps report the same unionid."""
     return db.session.execute(
         select(Person)
+        # The bot answers within WeChat's 5 s on every message: only the columns it shows.
+        .options(load_only(Person.id, Person.name, Person.staff_no, Person.org_id, Person.status))
         .join(WechatBinding, WechatBinding.person_id == Person.id)
         .join(OaFollower, OaFollower.unionid == WechatBinding.unionid)
         .where(OaFollower.openid == openid, OaFollower.unionid.is_not(None))

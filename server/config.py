@@ -76,6 +76,7 @@ DEFAULTS: dict[str, dict[str, Any]] = {
         "max_attempts": 4,
         "retry_delay_seconds": 60,
         "lease_seconds": 120,
+        "notices_per_hour": 20,
     },
 }
 
@@ -161,6 +162,7 @@ class NotificationsSection(_Section):
     max_attempts = fields.Integer(validate=validate.Range(min=1, max=20))
     retry_delay_seconds = fields.Integer(validate=validate.Range(min=1, max=24 * 3600))
     lease_seconds = fields.Integer(validate=validate.Range(min=10, max=3600))
+    notices_per_hour = fields.Integer(validate=validate.Range(min=1, max=1000))
 
 
 class ConfigSchema(Schema):

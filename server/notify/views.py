@@ -7,7 +7,7 @@ from ..auth.principal import allow, current
 from ..auth.views import ANY_ROLE
 from ..db_types import utcnow
 from ..errors import ApiError
-from ..extensions import db, wechat
+from ..extensions import db, limiter, wechat
 from ..orgs import services as org_services
 from ..schemas import PageArgs, page_result
 from . import services
@@ -180,6 +180,10 @@ def send_notice(data):
     """Send a notice to every active member of an org (and its sub-orgs), now or later."""
     principal = current()
     org = org_services.get_visible(data["org_id"], principal, services.REPORT_ROLES)
+    per_hour = current_app.config["NOTIFICATIONS"]["notices_per_hour"]
+    sender_key = f"a{principal.account.id}" if principal.account else f"p{principal.person.id}"
+    if not limiter.hit(per_hour, 60, "notice", sender_key):
+        raise ApiError(429, "too_many_notices", "发送通知过于频繁，请稍后再试")
     recipients = services.recipients_of_org(org.path)
     if not recipients:
         raise ApiError(422, "no_recipients", "该组织下没有可接收通知的人员")

@@ -335,3 +335,15 @@ def test_the_sandbox_outbox_is_shown_to_the_committee_only(client, world, jobs):
         client.get("/api/v1/wechat/outbox?limit=0", headers=auth(world["admin_token"])).status_code
         == 422
     )
+
+
+def test_a_sender_is_limited_to_a_number_of_notices_per_hour(client, world, app, monkeypatch):
+    monkeypatch.setitem(app.config["NOTIFICATIONS"], "notices_per_hour", 2)
+    org = world["tree"]["a"].id
+    assert _notice(client, world["sec_a_token"], org).status_code == 201
+    assert _notice(client, world["sec_a_token"], org).status_code == 201
+    r = _notice(client, world["sec_a_token"], org)
+    assert r.status_code == 429 and r.json["code"] == "too_many_notices"
+    assert db.session.execute(select(db.func.count(Notification.id))).scalar() == 2
+    # another sender has their own allowance
+    assert _notice(client, world["admin_token"], org).status_code == 201

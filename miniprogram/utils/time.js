@@ -92,8 +92,73 @@ function relativeTime(value, now) {
   return formatBeijing(ms, now)
 }
 
+// The Beijing calendar date of an instant as the date picker takes it: '2026-11-24'.
+function beijingDate(value) {
+  var ms = toMs(value)
+  if (isNaN(ms)) return ''
+  var parts = beijingParts(ms)
+  return parts.year + '-' + pad2(parts.month) + '-' + pad2(parts.day)
+}
+
+// The Beijing wall clock of an instant as the time picker takes it: '20:00'.
+function beijingClock(value) {
+  var ms = toMs(value)
+  return isNaN(ms) ? '' : clock(beijingParts(ms))
+}
+
+var DATE_PATTERN = /^(\d{4})-(\d{2})-(\d{2})$/
+var CLOCK_PATTERN = /^(\d{2}):(\d{2})$/
+
+// The instant of a Beijing date ('2026-11-24') and clock ('20:00'), as the pickers give them,
+// in milliseconds since the epoch; NaN when either is missing or no such day or time exists.
+// The inverse of beijingDate/beijingClock: the offset is taken off, and the phone's own zone is
+// never consulted (new Date(y, m, d, h, min) would read the fields in the phone's zone).
+function fromBeijing(dateText, clockText) {
+  var date = typeof dateText === 'string' ? DATE_PATTERN.exec(dateText) : null
+  var time = typeof clockText === 'string' ? CLOCK_PATTERN.exec(clockText) : null
+  if (!date || !time) return NaN
+  var year = Number(date[1])
+  var month = Number(date[2])
+  var day = Number(date[3])
+  var hour = Number(time[1])
+  var minute = Number(time[2])
+  if (hour > 23 || minute > 59) return NaN
+  var ms = Date.UTC(year, month - 1, day, hour, minute) - BEIJING_OFFSET_MS
+  // Date.UTC rolls '2026-02-30' over into March; such a day does not exist.
+  var back = beijingParts(ms)
+  if (back.year !== year || back.month !== month || back.day !== day) return NaN
+  return ms
+}
+
+// Milliseconds → ISO-8601 UTC to the second, the form the server reads: '2026-11-24T12:00:00Z'.
+function toIsoUtc(ms) {
+  if (typeof ms !== 'number' || isNaN(ms)) return ''
+  var d = new Date(ms)
+  return (
+    d.getUTCFullYear() +
+    '-' +
+    pad2(d.getUTCMonth() + 1) +
+    '-' +
+    pad2(d.getUTCDate()) +
+    'T' +
+    pad2(d.getUTCHours()) +
+    ':' +
+    pad2(d.getUTCMinutes()) +
+    ':' +
+    pad2(d.getUTCSeconds()) +
+    'Z'
+  )
+}
+
 module.exports = {
+  MINUTE_MS: MINUTE_MS,
+  HOUR_MS: HOUR_MS,
+  DAY_MS: DAY_MS,
   parseIso: parseIso,
   formatBeijing: formatBeijing,
   relativeTime: relativeTime,
+  beijingDate: beijingDate,
+  beijingClock: beijingClock,
+  fromBeijing: fromBeijing,
+  toIsoUtc: toIsoUtc,
 }

@@ -1,4 +1,5 @@
-// 我的: the bound member's profile, the way to 消息 and 提醒设置, and logout.
+// 我的: the bound member's profile, the way to 消息 and 提醒设置 (and, for branch secretaries, to
+// 通知发送), and logout.
 
 var auth = require('../../services/auth')
 var me = require('../../services/me')
@@ -9,6 +10,7 @@ var LOGIN_PAGE = '/pages/login/index'
 var BIND_PAGE = '/pages/bind/index'
 var INBOX_PAGE = '/pages/inbox/index'
 var NOTIFY_SETTINGS_PAGE = '/pages/notify-settings/index'
+var NOTICES_PAGE = '/pages/notices/index'
 
 // Badge text: the count, capped so that it fits the badge.
 function unreadText(count) {
@@ -20,6 +22,18 @@ function postsText(member) {
   return posts.length ? posts.join('、') : '无'
 }
 
+// /me lists the member's roles by name. Only a secretary (the posts that manage a branch) can send
+// notices; for anyone else the server would answer 403, so the entry is not offered.
+function canSendNotices(member) {
+  var roles = (member && member.roles) || []
+  return roles.indexOf('secretary') !== -1
+}
+
+// The data that follows from the member.
+function memberData(member) {
+  return { member: member, postsText: postsText(member), canSendNotices: canSendNotices(member) }
+}
+
 Page({
   data: {
     loading: true,
@@ -29,13 +43,14 @@ Page({
     loggingOut: false,
     unread: 0,
     unreadText: '',
+    canSendNotices: false,
   },
 
   onLoad: function () {
     // Show the copy from the last login at once; load() replaces it with fresh data.
     var session = auth.getSession()
     if (session && session.member) {
-      this.setData({ member: session.member, postsText: postsText(session.member) })
+      this.setData(memberData(session.member))
     }
     return this.load()
   },
@@ -71,12 +86,16 @@ Page({
     wx.navigateTo({ url: NOTIFY_SETTINGS_PAGE })
   },
 
+  openNotices: function () {
+    wx.navigateTo({ url: NOTICES_PAGE })
+  },
+
   load: function () {
     var page = this
     page.setData({ loading: true, errorMessage: '' })
     return me.fetchMe().then(
       function (member) {
-        page.setData({ loading: false, member: member, postsText: postsText(member) })
+        page.setData(Object.assign({ loading: false }, memberData(member)))
       },
       function (error) {
         page.setData({ loading: false, errorMessage: errors.userMessage(error) })
@@ -96,7 +115,7 @@ Page({
     if (page.data.loggingOut) return Promise.resolve()
     page.setData({ loggingOut: true })
     return auth.logout().then(function () {
-      page.setData({ loggingOut: false, member: null })
+      page.setData({ loggingOut: false, member: null, canSendNotices: false })
       wx.reLaunch({ url: LOGIN_PAGE + '?from=logout' })
     })
   },

@@ -84,7 +84,123 @@ function subscribeTemplates(items = templateItems) {
   return { status: 200, body: { items } }
 }
 
+// GET /auth/whoami of a member holding secretary posts in `secretaryOrgs`.
+function whoami(secretaryOrgs = [3]) {
+  const roles = { member: [3] }
+  if (secretaryOrgs) roles.secretary = secretaryOrgs
+  return {
+    status: 200,
+    body: {
+      kind: 'mini',
+      account: null,
+      person: Object.assign({}, member, { roles: secretaryOrgs ? ['member', 'secretary'] : ['member'] }),
+      roles,
+      expires_at: '2026-12-01T00:00:00Z',
+    },
+  }
+}
+
+// GET /orgs/<id>.
+function org(id, name, overrides = {}) {
+  return {
+    status: 200,
+    body: Object.assign(
+      {
+        id,
+        parent_id: 2,
+        type: 'branch',
+        type_label: '党支部',
+        name,
+        short_name: null,
+        path: `/1/2/${id}/`,
+        depth: 2,
+        sort_order: 0,
+        created_at: '2026-01-01T00:00:00Z',
+        updated_at: '2026-01-01T00:00:00Z',
+        member_counts: { full: 20, probationary: 2 },
+      },
+      overrides
+    ),
+  }
+}
+
+const ALL_STATES = ['queued', 'sending', 'sent', 'delivered', 'blocked', 'failed', 'unreachable', 'muted']
+
+// A Notification as GET/POST /notifications answer it. `byState` fills counts (total is their sum).
+function notification(id, overrides = {}, { byState = {}, read = 0, byChannel = {} } = {}) {
+  const states = Object.fromEntries(ALL_STATES.map((state) => [state, byState[state] || 0]))
+  const total = Object.values(states).reduce((sum, n) => sum + n, 0)
+  return Object.assign(
+    {
+      id,
+      kind: 'branch_notice',
+      title: `支部通知 ${id}`,
+      body: '请各位党员于12月1日19:00到A301参加支部党员大会。',
+      page: null,
+      org_id: 3,
+      sender: '张三',
+      urgent: false,
+      state: 'dispatched',
+      scheduled_at: '2026-11-24T12:00:00Z',
+      dispatched_at: '2026-11-24T12:00:00Z',
+      push_at: '2026-11-24T12:00:00Z',
+      recipient_count: total,
+      counts: { total, read, by_state: states, by_channel: byChannel },
+    },
+    overrides
+  )
+}
+
+// GET /notifications page.
+function notifications(items, { page = 1, perPage = 20, total = items.length, pages = 1 } = {}) {
+  return { status: 200, body: { items, meta: { page, per_page: perPage, total, pages } } }
+}
+
+const STATE_LABELS = {
+  queued: '排队中',
+  sending: '发送中',
+  sent: '已发送',
+  delivered: '已送达',
+  blocked: '用户拒收',
+  failed: '发送失败',
+  unreachable: '微信不可达（仅站内信）',
+  muted: '已关闭此类提醒（仅站内信）',
+}
+
+// GET /notifications/<id>/deliveries item.
+function delivery(id, overrides = {}) {
+  const state = overrides.state || 'delivered'
+  return Object.assign(
+    {
+      id,
+      person_id: 100 + id,
+      name: `党员${id}`,
+      staff_no: `20210101${String(id).padStart(2, '0')}`,
+      state,
+      state_label: STATE_LABELS[state],
+      channel: state === 'delivered' || state === 'sent' ? 'template' : null,
+      reason: null,
+      attempts: 1,
+      sent_at: '2026-11-24T12:00:05Z',
+      finished_at: '2026-11-24T12:00:09Z',
+      read_at: null,
+    },
+    overrides
+  )
+}
+
+// GET /notifications/<id>/deliveries page.
+function deliveries(items, { page = 1, perPage = 100, total = items.length, pages = 1 } = {}) {
+  return { status: 200, body: { items, meta: { page, per_page: perPage, total, pages } } }
+}
+
 module.exports = {
+  whoami,
+  org,
+  notification,
+  notifications,
+  delivery,
+  deliveries,
   member,
   authWxLoginBound,
   authWxLoginUnbound,

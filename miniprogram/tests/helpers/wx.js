@@ -1,6 +1,6 @@
 // A stand-in for the `wx` global: in-memory storage, a scripted wx.login, navigation spies,
-// wx.request answered by a tiny fake server (routes keyed by 'METHOD /path'), and a scripted
-// subscribe-message dialog (wx.requestSubscribeMessage).
+// wx.request answered by a tiny fake server (routes keyed by 'METHOD /path'), a scripted
+// subscribe-message dialog (wx.requestSubscribeMessage) and a scripted confirm dialog (wx.showModal).
 // Answers arrive asynchronously, as on a device, so concurrency can be tested.
 
 const config = require('../../config')
@@ -17,6 +17,8 @@ function installWx() {
   // The member's answer in the subscribe dialog: (tmplIds) => { results: { id: status } }
   // or { fail: true, errCode }. By default they accept every template.
   let subscribeAnswer = (tmplIds) => ({ results: Object.fromEntries(tmplIds.map((id) => [id, 'accept'])) })
+  // The member's answer in wx.showModal: true (确定), false (取消) or 'fail'. By default 确定.
+  let modalAnswer = true
 
   const wx = {
     getStorageSync: jest.fn((key) => (key in storage ? JSON.parse(storage[key]) : '')),
@@ -81,6 +83,14 @@ function installWx() {
       })
     }),
 
+    showModal: jest.fn((options) => {
+      const answer = modalAnswer
+      defer(() => {
+        if (answer === 'fail') options.fail({ errMsg: 'showModal:fail' })
+        else options.success({ errMsg: 'showModal:ok', confirm: answer, cancel: !answer })
+      })
+    }),
+
     navigateTo: jest.fn(),
     reLaunch: jest.fn(),
     switchTab: jest.fn(),
@@ -102,6 +112,10 @@ function installWx() {
     // answerSubscribe((tmplIds) => ({ results: {...} }) | ({ fail: true, errCode: 20004 }))
     answerSubscribe(fn) {
       subscribeAnswer = fn
+    },
+    // answerModal(true | false | 'fail')
+    answerModal(answer) {
+      modalAnswer = answer
     },
     requestsTo(key) {
       return requests.filter((call) => call.key === key)

@@ -161,3 +161,47 @@ describe('消息 and 提醒设置', () => {
     ])
   })
 })
+
+describe('通知发送', () => {
+  test('a secretary gets the entry, from /me roles', async () => {
+    fake.route('GET /me', [fixtures.me({ roles: ['member', 'secretary'] })])
+    const page = loadPage('pages/me/index')
+
+    await page.onLoad()
+
+    expect(page.data.canSendNotices).toBe(true)
+  })
+
+  test.each([[['member']], [['member', 'discipline_inspector']], [[]], [undefined]])(
+    'roles %p do not',
+    async (roles) => {
+      fake.route('GET /me', [fixtures.me({ roles })])
+      const page = loadPage('pages/me/index')
+
+      await page.onLoad()
+
+      expect(page.data.canSendNotices).toBe(false)
+    }
+  )
+
+  test('the stored member decides until /me answers, and /me has the last word', async () => {
+    const secretary = Object.assign({}, fixtures.member, { roles: ['member', 'secretary'] })
+    fake.storeSession({ token: 'tok-1', expires_at: 'x', member: secretary })
+    fake.route('GET /me', [fixtures.me({ roles: ['member'] })])
+    const page = loadPage('pages/me/index')
+
+    const loading = page.onLoad()
+    expect(page.data.canSendNotices).toBe(true)
+    await loading
+
+    expect(page.data.canSendNotices).toBe(false)
+  })
+
+  test('the entry opens the list of sent notices', () => {
+    const page = loadPage('pages/me/index')
+
+    page.openNotices()
+
+    expect(fake.wx.navigateTo).toHaveBeenCalledWith({ url: '/pages/notices/index' })
+  })
+})

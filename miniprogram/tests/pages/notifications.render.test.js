@@ -167,4 +167,16 @@ describe('我的', () => {
     await comp.instance.loadUnread()
     expect(comp.querySelector('.me-badge')).toBeFalsy()
   })
+
+  test('通知发送 is shown to secretaries only', async () => {
+    fake.route('GET /me', [fixtures.me({ roles: ['member', 'secretary'] }), fixtures.me({ roles: ['member'] })])
+    const comp = render('me')
+
+    await comp.instance.load()
+    expect(comp.querySelector('.me-notices').dom.textContent).toContain('通知发送')
+
+    await comp.instance.load()
+    expect(comp.querySelector('.me-notices')).toBeFalsy()
+    expect(comp.dom.textContent).not.toContain('通知发送')
+  })
 })

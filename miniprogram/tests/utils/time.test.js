@@ -94,6 +94,66 @@ describe('relativeTime', () => {
   })
 })
 
+describe('beijingDate and beijingClock', () => {
+  test.each([
+    ['2026-11-24T12:00:00Z', '2026-11-24', '20:00'],
+    // Still the 24th in UTC, already the 25th in Beijing.
+    ['2026-11-24T16:30:00Z', '2026-11-25', '00:30'],
+    ['2025-12-31T16:05:00Z', '2026-01-01', '00:05'],
+  ])('%s → %s %s', (text, date, clock) => {
+    expect(time.beijingDate(text)).toBe(date)
+    expect(time.beijingClock(text)).toBe(clock)
+    expect(time.beijingDate(time.parseIso(text))).toBe(date)
+  })
+
+  test('an unreadable value gives an empty text', () => {
+    expect(time.beijingDate('x')).toBe('')
+    expect(time.beijingClock(null)).toBe('')
+  })
+})
+
+describe('fromBeijing', () => {
+  test.each([
+    ['2026-11-24', '20:00', Date.UTC(2026, 10, 24, 12, 0)],
+    // Before 08:00 in Beijing is the previous day in UTC.
+    ['2026-11-25', '07:30', Date.UTC(2026, 10, 24, 23, 30)],
+    ['2026-01-01', '00:00', Date.UTC(2025, 11, 31, 16, 0)],
+    ['2028-02-29', '09:00', Date.UTC(2028, 1, 29, 1, 0)],
+  ])('%s %s', (date, clock, expected) => {
+    expect(time.fromBeijing(date, clock)).toBe(expected)
+  })
+
+  test.each([
+    ['2026-02-30', '09:00'],
+    ['2026-13-01', '09:00'],
+    ['2026-11-24', '24:00'],
+    ['2026-11-24', '09:60'],
+    ['2026-11-24', ''],
+    ['', '09:00'],
+    ['2026/11/24', '09:00'],
+    [undefined, undefined],
+  ])('%p %p is no time', (date, clock) => {
+    expect(time.fromBeijing(date, clock)).toBeNaN()
+  })
+
+  test('is the inverse of beijingDate and beijingClock', () => {
+    const ms = Date.UTC(2026, 5, 30, 17, 45)
+    expect(time.fromBeijing(time.beijingDate(ms), time.beijingClock(ms))).toBe(ms)
+  })
+})
+
+describe('toIsoUtc', () => {
+  test('writes UTC to the second with Z, the form the server reads', () => {
+    expect(time.toIsoUtc(Date.UTC(2026, 10, 24, 1, 2, 3, 456))).toBe('2026-11-24T01:02:03Z')
+    expect(time.toIsoUtc(time.fromBeijing('2026-11-25', '07:30'))).toBe('2026-11-24T23:30:00Z')
+  })
+
+  test('no time gives an empty text', () => {
+    expect(time.toIsoUtc(NaN)).toBe('')
+    expect(time.toIsoUtc('2026-11-24')).toBe('')
+  })
+})
+
 // Jest gives each test file its own copy of process.env, so changing TZ here would not reach the
 // Date implementation; each zone runs in a child process instead.
 describe('the phone time zone does not matter', () => {
@@ -110,6 +170,9 @@ describe('the phone time zone does not matter', () => {
         time.relativeTime('2026-11-23T15:59:00Z', now),
         time.relativeTime('2026-11-24T12:00:00', now),
         time.parseIso('2026-11-24T12:00:00'),
+        time.beijingDate('2026-11-24T16:30:00Z'),
+        time.beijingClock('2026-11-24T16:30:00Z'),
+        time.toIsoUtc(time.fromBeijing('2026-11-25', '07:30')),
       ],
     }))
   `
@@ -135,6 +198,9 @@ describe('the phone time zone does not matter', () => {
       '昨天 23:59',
       '刚刚',
       Date.UTC(2026, 10, 24, 12, 0, 0),
+      '2026-11-25',
+      '00:30',
+      '2026-11-24T23:30:00Z',
     ])
   })
 })

@@ -4,9 +4,12 @@
 var inbox = require('../../services/inbox')
 var time = require('../../utils/time')
 var feedback = require('../../utils/feedback')
+var pagedList = require('../../utils/paged-list')
 
-// What the template needs from a server item. The time text is fixed when the page arrives
-// ("5分钟前" does not tick), as in WeChat's own lists; a pull-down refreshes it.
+var indexOfId = pagedList.indexOfId
+
+// What the template needs from a server item; `now` is when its page arrived (the time text
+// does not tick, see utils/paged-list.js).
 function viewItem(item, now) {
   return {
     id: item.id,
@@ -19,28 +22,16 @@ function viewItem(item, now) {
   }
 }
 
-function viewItems(body) {
-  var now = Date.now()
-  return ((body && body.items) || []).map(function (item) {
-    return viewItem(item, now)
-  })
-}
-
-function indexOfId(items, id) {
-  for (var i = 0; i < items.length; i += 1) {
-    if (String(items[i].id) === String(id)) return i
-  }
-  return -1
-}
-
-// A message that arrives while the member scrolls pushes every item down by one, so the next
-// page starts with an item already shown; it is skipped rather than listed twice.
-function appendNew(items, more) {
-  var added = more.filter(function (item) {
-    return indexOfId(items, item.id) === -1
-  })
-  return items.concat(added)
-}
+var list = pagedList.create({
+  fetch: function (page) {
+    return inbox.list(page)
+  },
+  viewItem: viewItem,
+  // Every page carries the current count, so it stays right as more pages come.
+  fields: function (body) {
+    return { unread: body.unread || 0 }
+  },
+})
 
 // item.page is a path such as 'pages/meetings/detail/index?id=7'; navigateTo needs it absolute.
 function pageUrl(page) {
@@ -48,17 +39,10 @@ function pageUrl(page) {
 }
 
 Page({
-  data: {
-    items: [],
+  data: pagedList.initialData({
     unread: 0,
-    page: 0, // the last page loaded
-    pages: 0,
-    loaded: false, // the first page has answered (or failed) at least once
-    loadFailed: false,
-    loading: false,
-    loadingMore: false,
     markingAll: false,
-  },
+  }),
 
   onLoad: function () {
     return this.refresh()
@@ -76,59 +60,12 @@ Page({
 
   // Page 1 again, replacing the list.
   refresh: function () {
-    var page = this
-    // A refresh makes any answer still on its way for the old list meaningless.
-    page.generation = (page.generation || 0) + 1
-    var generation = page.generation
-    page.setData({ loading: true, loadingMore: false })
-    return inbox.list(1).then(
-      function (body) {
-        if (generation !== page.generation) return
-        var meta = body.meta || {}
-        page.setData({
-          loading: false,
-          loaded: true,
-          loadFailed: false,
-          items: viewItems(body),
-          page: meta.page || 1,
-          pages: meta.pages || 0,
-          unread: body.unread || 0,
-        })
-      },
-      function (error) {
-        if (generation !== page.generation) return
-        page.setData({ loading: false, loaded: true, loadFailed: true })
-        feedback.showError(error)
-      }
-    )
+    return list.refresh(this)
   },
 
-  // The next page, appended. Stops once the last page (meta.pages) is loaded.
+  // The next page, appended, until the last one.
   loadMore: function () {
-    var page = this
-    var data = page.data
-    if (!data.loaded || data.loading || data.loadingMore || data.page >= data.pages) return Promise.resolve()
-    var generation = page.generation
-    var next = data.page + 1
-    page.setData({ loadingMore: true })
-    return inbox.list(next).then(
-      function (body) {
-        if (generation !== page.generation) return
-        var meta = body.meta || {}
-        page.setData({
-          loadingMore: false,
-          items: appendNew(page.data.items, viewItems(body)),
-          page: meta.page || next,
-          pages: meta.pages || 0,
-          unread: body.unread || 0,
-        })
-      },
-      function (error) {
-        if (generation !== page.generation) return
-        page.setData({ loadingMore: false })
-        feedback.showError(error)
-      }
-    )
+    return list.loadMore(this)
   },
 
   // Marks the message read and opens its page. The page opens at once rather than after the

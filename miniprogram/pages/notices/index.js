@@ -5,7 +5,7 @@
 var notices = require('../../services/notices')
 var noticeText = require('../../utils/notices')
 var time = require('../../utils/time')
-var feedback = require('../../utils/feedback')
+var pagedList = require('../../utils/paged-list')
 
 var NEW_PAGE = '/pages/notices/new'
 var DETAIL_PAGE = '/pages/notices/detail'
@@ -16,6 +16,7 @@ function timeText(item, now) {
   return time.relativeTime(item.dispatched_at || item.scheduled_at, now)
 }
 
+// What the template needs from a server item; `now` is when its page arrived.
 function viewItem(item, now) {
   return {
     id: item.id,
@@ -27,40 +28,15 @@ function viewItem(item, now) {
   }
 }
 
-function viewItems(body) {
-  var now = Date.now()
-  return ((body && body.items) || []).map(function (item) {
-    return viewItem(item, now)
-  })
-}
-
-function indexOfId(items, id) {
-  for (var i = 0; i < items.length; i += 1) {
-    if (String(items[i].id) === String(id)) return i
-  }
-  return -1
-}
-
-// A notice sent while the member scrolls pushes every row down by one, so the next page starts
-// with a row already shown; it is skipped rather than listed twice.
-function appendNew(items, more) {
-  return items.concat(
-    more.filter(function (item) {
-      return indexOfId(items, item.id) === -1
-    })
-  )
-}
+var list = pagedList.create({
+  fetch: function (page) {
+    return notices.list(page)
+  },
+  viewItem: viewItem,
+})
 
 Page({
-  data: {
-    items: [],
-    page: 0, // the last page loaded
-    pages: 0,
-    loaded: false, // the first page has answered (or failed) at least once
-    loadFailed: false,
-    loading: false,
-    loadingMore: false,
-  },
+  data: pagedList.initialData(),
 
   onLoad: function () {
     return this.refresh()
@@ -84,59 +60,14 @@ Page({
 
   // Page 1 again, replacing the list.
   refresh: function () {
-    var page = this
     // This load is as fresh as any change made so far; onShow need not load again for it.
     notices.takeListChanged()
-    // A refresh makes any answer still on its way for the old list meaningless.
-    page.generation = (page.generation || 0) + 1
-    var generation = page.generation
-    page.setData({ loading: true, loadingMore: false })
-    return notices.list(1).then(
-      function (body) {
-        if (generation !== page.generation) return
-        var meta = body.meta || {}
-        page.setData({
-          loading: false,
-          loaded: true,
-          loadFailed: false,
-          items: viewItems(body),
-          page: meta.page || 1,
-          pages: meta.pages || 0,
-        })
-      },
-      function (error) {
-        if (generation !== page.generation) return
-        page.setData({ loading: false, loaded: true, loadFailed: true })
-        feedback.showError(error)
-      }
-    )
+    return list.refresh(this)
   },
 
-  // The next page, appended. Stops once the last page (meta.pages) is loaded.
+  // The next page, appended, until the last one.
   loadMore: function () {
-    var page = this
-    var data = page.data
-    if (!data.loaded || data.loading || data.loadingMore || data.page >= data.pages) return Promise.resolve()
-    var generation = page.generation
-    var next = data.page + 1
-    page.setData({ loadingMore: true })
-    return notices.list(next).then(
-      function (body) {
-        if (generation !== page.generation) return
-        var meta = body.meta || {}
-        page.setData({
-          loadingMore: false,
-          items: appendNew(page.data.items, viewItems(body)),
-          page: meta.page || next,
-          pages: meta.pages || 0,
-        })
-      },
-      function (error) {
-        if (generation !== page.generation) return
-        page.setData({ loadingMore: false })
-        feedback.showError(error)
-      }
-    )
+    return list.loadMore(this)
   },
 
   openNew: function () {

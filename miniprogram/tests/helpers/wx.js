@@ -129,6 +129,16 @@ function installWx() {
   }
 }
 
+// The start of most page tests: modules loaded afresh, Date.now() fixed at `now` (released by
+// jest.restoreAllMocks() in afterEach) and the fake wx installed with a member signed in.
+function installSignedInWx(now) {
+  jest.resetModules()
+  jest.spyOn(Date, 'now').mockReturnValue(now)
+  const fake = installWx()
+  fake.storeSession({ token: 'tok-1', expires_at: 'x', member: null })
+  return fake
+}
+
 // Lets every pending fake reply (setTimeout 0) and the promise chains after it run.
 async function settle(rounds = 10) {
   for (let i = 0; i < rounds; i += 1) {
@@ -136,4 +146,4 @@ async function settle(rounds = 10) {
   }
 }
 
-module.exports = { installWx, settle }
+module.exports = { installWx, installSignedInWx, settle }

@@ -1,4 +1,4 @@
-const { installWx, settle } = require('../helpers/wx')
+const { installSignedInWx, settle } = require('../helpers/wx')
 const { loadPage, tapEvent } = require('../helpers/page')
 const fixtures = require('../helpers/fixtures')
 
@@ -8,10 +8,7 @@ const NOW = Date.UTC(2026, 10, 24, 12, 30)
 let fake
 
 beforeEach(() => {
-  jest.resetModules()
-  jest.spyOn(Date, 'now').mockReturnValue(NOW)
-  fake = installWx()
-  fake.storeSession({ token: 'tok-1', expires_at: 'x', member: null })
+  fake = installSignedInWx(NOW)
 })
 
 afterEach(() => {

@@ -1,5 +1,5 @@
 const { spawnSync } = require('child_process')
-const { installWx, settle } = require('../helpers/wx')
+const { installSignedInWx, settle } = require('../helpers/wx')
 const { ROOT, loadPage, tapEvent } = require('../helpers/page')
 const fixtures = require('../helpers/fixtures')
 
@@ -9,10 +9,7 @@ const NOW = Date.UTC(2026, 10, 24, 12, 30)
 let fake
 
 beforeEach(() => {
-  jest.resetModules()
-  jest.spyOn(Date, 'now').mockReturnValue(NOW)
-  fake = installWx()
-  fake.storeSession({ token: 'tok-1', expires_at: 'x', member: null })
+  fake = installSignedInWx(NOW)
   fake.route('GET /auth/whoami', [fixtures.whoami([3])])
   fake.route('GET /orgs/3', [fixtures.org(3, '本科生第一党支部')])
   fake.route('GET /orgs/5', [fixtures.org(5, '研究生党支部')])

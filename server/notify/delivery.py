@@ -159,6 +159,7 @@ def push(notification_id: int, delivery_ids: list[int]) -> dict[str, int]:
         return {}
     spec = services.kinds()[notification.kind]
     cfg = services.settings()
+    page, payload = notification.page, notification.payload  # before the commit expires them
     token = secrets.token_hex(8)
     now = utcnow()
     claimed = db.session.execute(
@@ -192,8 +193,6 @@ def push(notification_id: int, delivery_ids: list[int]) -> dict[str, int]:
     ]
     _plan_channels(targets, spec)
 
-    page = notification.page
-    payload = notification.payload
     pending = [t for t in targets if t.channels]
     with ThreadPoolExecutor(max_workers=cfg["send_concurrency"]) as pool:
         while pending:
@@ -204,14 +203,15 @@ def push(notification_id: int, delivery_ids: list[int]) -> dict[str, int]:
             retry_next = []
             for target, outcome in zip(sendable, results, strict=True):
                 if outcome["state"] == UNREACHABLE:
-                    _channel_gone(target, outcome)
+                    _channel_gone(target, outcome, spec)
                     target.last_reason = outcome["reason"]
                     if target.channels:
                         retry_next.append(target)
                         continue
                 target.outcome = outcome
-            pending = retry_next + [t for t in pending if t not in sendable and t.channels]
-    return _record(targets, token, cfg, notification_id)
+            # Targets _reserve left out have no channel left; only fall-throughs go round again.
+            pending = retry_next
+    return _record(targets, token, cfg, spec, notification_id)
 
 
 def _plan_channels(targets: list[_Target], spec) -> None:
@@ -255,8 +255,6 @@ def _plan_channels(targets: list[_Target], spec) -> None:
             target.channels.append((TEMPLATE, followers[binding.unionid]))
         if binding.openid in granted:
             target.channels.append((SUBSCRIBE, binding.openid))
-        if not target.channels:
-            target.last_reason = "no_wechat_channel"
 
 
 def _reserve(pending: list[_Target], spec) -> list[_Target]:
@@ -298,7 +296,7 @@ def _mark_channels(targets: list[_Target]) -> None:
             )
 
 
-# errcode → (state, reason). Unlisted codes are failures without retry.
+# WeChat errors that mean "this channel cannot reach this person": try the next channel.
 _UNREACHABLE_REASONS = {
     43004: "not_following",
     40003: "invalid_openid",
@@ -329,7 +327,13 @@ def _send(target: _Target, spec, payload: dict, page: str | None) -> dict:
             return {"state": UNREACHABLE, "reason": reason, "errcode": code, "channel": channel}
         if code in TRANSIENT_ERRORS or code in TOKEN_ERRORS:
             reason = "network" if code is None else f"wechat_{code}"
-            return {"state": QUEUED, "reason": reason, "errcode": code, "channel": channel}
+            return {
+                "state": QUEUED,
+                "reason": reason,
+                "errcode": code,
+                "channel": channel,
+                "openid": openid,
+            }
         return {"state": FAILED, "reason": f"wechat_{code}", "errcode": code, "channel": channel}
     except Exception as exc:  # a bug must not strand the claim in 'sending'
         log.exception("sending delivery %s failed", target.delivery_id)
@@ -338,11 +342,12 @@ def _send(target: _Target, spec, payload: dict, page: str | None) -> dict:
             "reason": type(exc).__name__[:60],
             "errcode": None,
             "channel": channel,
+            "openid": openid,
         }
     return {"state": SENT, "msgid": msgid, "channel": channel}
 
 
-def _channel_gone(target: _Target, outcome: dict) -> None:
+def _channel_gone(target: _Target, outcome: dict, spec) -> None:
     """The channel just proved dead: remember it, and fall through to the next one."""
     channel, openid = target.channels.pop(0)
     if channel == TEMPLATE and outcome["errcode"] in (43004, 40003):
@@ -352,16 +357,19 @@ def _channel_gone(target: _Target, outcome: dict) -> None:
             .values(subscribed=False, unsubscribed_at=utcnow())
             .execution_options(synchronize_session=False)
         )
-    if channel == SUBSCRIBE:
+    if channel == SUBSCRIBE:  # 43101: no grant left for this template (others may have some)
         db.session.execute(
             update(SubscribeGrant)
-            .where(SubscribeGrant.openid == openid)
+            .where(
+                SubscribeGrant.openid == openid,
+                SubscribeGrant.template_id == spec.subscribe.template_id,
+            )
             .values(remaining=0)
             .execution_options(synchronize_session=False)
         )
 
 
-def _record(targets: list[_Target], token: str, cfg: dict, notification_id: int) -> dict:
+def _record(targets: list[_Target], token: str, cfg: dict, spec, notification_id: int) -> dict:
     now = utcnow()
     rows = []
     retry: dict[datetime, list[int]] = {}
@@ -375,6 +383,9 @@ def _record(targets: list[_Target], token: str, cfg: dict, notification_id: int)
         }
         state = outcome["state"]
         next_at = None
+        if state == QUEUED and outcome["channel"] == SUBSCRIBE:
+            # The send did not happen: the grant it used is still good on WeChat's side.
+            _refund_grant(outcome["openid"], spec)
         if state == QUEUED:
             if target.attempts >= cfg["max_attempts"]:
                 state = FAILED
@@ -382,8 +393,6 @@ def _record(targets: list[_Target], token: str, cfg: dict, notification_id: int)
                 delay = cfg["retry_delay_seconds"] * 2 ** (target.attempts - 1)
                 next_at = now + timedelta(seconds=delay)
                 retry.setdefault(next_at, []).append(target.delivery_id)
-        if state == QUEUED and outcome["channel"] == SUBSCRIBE:
-            _refund_grant(target)
         counts[state] = counts.get(state, 0) + 1
         rows.append(
             {
@@ -426,20 +435,13 @@ def _record(targets: list[_Target], token: str, cfg: dict, notification_id: int)
     return counts
 
 
-def _refund_grant(target: _Target) -> None:
-    # The send did not happen (transient failure): the grant is still good on WeChat's side.
-    binding_openid = db.session.execute(
-        select(WechatBinding.openid).where(WechatBinding.person_id == target.person_id)
-    ).scalar_one_or_none()
-    if binding_openid is None:
-        return
-    spec_rows = db.session.execute(
-        select(Notification.kind).join(Delivery).where(Delivery.id == target.delivery_id)
-    ).scalar_one()
-    template_id = services.kinds()[spec_rows].subscribe.template_id
+def _refund_grant(openid: str, spec) -> None:
     db.session.execute(
         update(SubscribeGrant)
-        .where(SubscribeGrant.openid == binding_openid, SubscribeGrant.template_id == template_id)
+        .where(
+            SubscribeGrant.openid == openid,
+            SubscribeGrant.template_id == spec.subscribe.template_id,
+        )
         .values(remaining=SubscribeGrant.remaining + 1)
         .execution_options(synchronize_session=False)
     )
@@ -466,32 +468,31 @@ def sweep() -> dict[str, int]:
         done["dispatch"] += 1
 
     stale = db.session.execute(
-        select(
-            Delivery.id, Delivery.notification_id, Delivery.channel, Delivery.first_claimed_at
-        ).where(
+        select(Delivery.id, Delivery.channel, Delivery.first_claimed_at).where(
             Delivery.state == SENDING,
             Delivery.claimed_at <= now - timedelta(seconds=cfg["lease_seconds"]),
         )
     ).all()
-    requeued = set()
-    for row in stale:
-        resend_safe = row.channel != SUBSCRIBE and (
-            row.first_claimed_at is None or row.first_claimed_at >= now - DEDUPE_SAFE
-        )
-        values = (
-            {"state": QUEUED, "claim": None, "next_attempt_at": None}  # None: at once
-            if resend_safe
-            else {"state": FAILED, "claim": None, "reason": "unknown_outcome"}
-        )
-        db.session.execute(
-            update(Delivery)
-            .where(Delivery.id == row.id, Delivery.state == SENDING)
-            .values(**values)
-            .execution_options(synchronize_session=False)
-        )
-        done["requeued" if resend_safe else "unknown"] += 1
-        if resend_safe:
-            requeued.add(row.id)
+    resend = [
+        row.id
+        for row in stale
+        if row.channel != SUBSCRIBE
+        and (row.first_claimed_at is None or row.first_claimed_at >= now - DEDUPE_SAFE)
+    ]
+    give_up = sorted({row.id for row in stale} - set(resend))
+    for ids, values in (
+        # next_attempt_at None = at once: the overdue query below pushes them in this sweep.
+        (resend, {"state": QUEUED, "claim": None, "next_attempt_at": None}),
+        (give_up, {"state": FAILED, "claim": None, "reason": "unknown_outcome"}),
+    ):
+        for chunk in _chunks(ids):
+            db.session.execute(
+                update(Delivery)
+                .where(Delivery.id.in_(chunk), Delivery.state == SENDING)
+                .values(**values)
+                .execution_options(synchronize_session=False)
+            )
+    done["requeued"], done["unknown"] = len(resend), len(give_up)
 
     overdue = db.session.execute(
         select(Delivery.notification_id, Delivery.id)
@@ -504,12 +505,9 @@ def sweep() -> dict[str, int]:
     by_notification: dict[int, list[int]] = {}
     for nid, did in overdue:
         by_notification.setdefault(nid, []).append(did)
-    for row in stale:  # re-queued just now: push them in this sweep, not the next
-        if row.id in requeued:
-            by_notification.setdefault(row.notification_id, []).append(row.id)
     slot = int(now.timestamp() // 60)
     for nid, ids in by_notification.items():
-        batches = list(_chunks(sorted(ids), cfg["batch_size"]))
+        batches = list(_chunks(ids, cfg["batch_size"]))
         after_commit(lambda nid=nid, b=batches: _enqueue_pushes(nid, b, now, f"s{slot}"))
         done["push"] += len(ids)
     return done
@@ -554,7 +552,7 @@ def _finish(msgid: int, status: str) -> bool:
         .where(
             Delivery.msgid == msgid,
             Delivery.channel == TEMPLATE,
-            Delivery.state.in_([SENT, SENDING]),
+            Delivery.state == SENT,
         )
         .values(state=state, reason=reason, finished_at=utcnow())
         .execution_options(synchronize_session=False)

@@ -176,12 +176,16 @@ def test_unreachable_followers_are_not_retried(f, wx, branch, jobs, errcode, rea
 
 def test_a_refused_subscribe_message_zeroes_the_grant(f, wx, branch, jobs):
     person = f.person(branch)
-    f.wechat(person, grants={"MP_MEETING_NOTICE": 3})  # we think 3; WeChat says none
+    # we think 3; WeChat says none. The grants for another template are not touched.
+    f.wechat(person, grants={"MP_MEETING_NOTICE": 3, "MP_STUDY_REMINDER": 2})
     nid = send([person])
     jobs.run()
     d = deliveries(nid)[person.id]
     assert (d.state, d.reason, d.channel) == ("unreachable", "no_subscribe_grant", "subscribe")
-    assert db.session.execute(select(SubscribeGrant.remaining)).scalar_one() == 0
+    grants = dict(
+        db.session.execute(select(SubscribeGrant.template_id, SubscribeGrant.remaining)).all()
+    )
+    assert grants == {"MP_MEETING_NOTICE": 0, "MP_STUDY_REMINDER": 2}
     assert len(wx.calls_to("/cgi-bin/message/subscribe/send")) == 1
 
 
@@ -239,3 +243,18 @@ def test_a_push_job_retried_after_wechat_accepted_sends_nothing_twice(f, wx, bra
     assert {d.state for d in deliveries(nid).values()} == {"sent"}
     assert len(wx.calls_to("/cgi-bin/message/template/send")) == 6
     assert len(wx.sent_template_messages) == 3  # the stand-in's own count
+
+
+def test_a_subscribe_message_that_never_went_out_keeps_its_grant(
+    f, wx, branch, jobs, app, monkeypatch
+):
+    monkeypatch.setitem(app.config["NOTIFICATIONS"], "max_attempts", 1)
+    person = f.person(branch)
+    f.wechat(person, grants={"MP_MEETING_NOTICE": 1})
+    wx.grant_subscribe(f"mp-{person.id}", "MP_MEETING_NOTICE", 1)
+    wx.fail_next("/cgi-bin/message/subscribe/send", -1, times=100)
+    nid = send([person])
+    jobs.run()
+    d = deliveries(nid)[person.id]
+    assert (d.state, d.channel, d.reason) == ("failed", "subscribe", "wechat_-1")
+    assert db.session.execute(select(SubscribeGrant.remaining)).scalar_one() == 1

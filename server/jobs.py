@@ -15,7 +15,7 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from functools import wraps
 
 from rq import Queue, SimpleWorker
@@ -135,15 +135,24 @@ class JobQueue:
 
     # -- enqueueing ------------------------------------------------------------------------
     def enqueue(
-        self, name: str, *args, job_id: str | None = None, at=None, queue: str | None = None
+        self,
+        name: str,
+        *args,
+        job_id: str | None = None,
+        at: datetime | None = None,
+        queue: str | None = None,
     ):
+        """Enqueue job ``name`` now, or at ``at`` (naive UTC, as the database holds times;
+        a time already past means now)."""
         fn = _resolve(name)
         q = self.queues[queue or fn.queue_name]
         kwargs = {
             "job_id": job_id,
             "job_timeout": self.app.config["JOBS"]["default_timeout_seconds"],
         }
-        if at is not None:
+        if at is not None and at.tzinfo is None:
+            at = at.replace(tzinfo=UTC)
+        if at is not None and at > datetime.now(UTC) + timedelta(seconds=1):
             return q.enqueue_at(at, name, *args, **kwargs)
         return q.enqueue(name, *args, **kwargs)
 

@@ -119,7 +119,13 @@ def dispatch(notification_id: int) -> int:
     notification.dispatched_at = now
     notification.push_at = push_at
     notification.pending_key = None
-    queued = services.pending_queued(notification_id)
+    queued = list(
+        db.session.execute(
+            select(Delivery.id)
+            .where(Delivery.notification_id == notification_id, Delivery.state == QUEUED)
+            .order_by(Delivery.id)
+        ).scalars()
+    )
     size = services.settings()["batch_size"]
     batches = list(_chunks(queued, size))
     after_commit(lambda: _enqueue_pushes(notification_id, batches, push_at, "d"))
@@ -127,14 +133,13 @@ def dispatch(notification_id: int) -> int:
 
 
 def _enqueue_pushes(notification_id: int, batches: list[list[int]], at: datetime, tag: str):
-    when = at if at > utcnow() + timedelta(seconds=1) else None
     for batch in batches:
         queue.enqueue(
             PUSH_JOB,
             notification_id,
             batch,
             job_id=f"push-{notification_id}-{batch[0]}-{tag}",
-            at=services._aware(when),
+            at=at,
         )
 
 

@@ -20,6 +20,7 @@ from zoneinfo import ZoneInfo
 from flask import current_app
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import contains_eager
 
 from ..db_types import utcnow
 from ..errors import ApiError
@@ -29,7 +30,6 @@ from ..people.models import Person
 from . import templates
 from .models import (
     CANCELLED,
-    QUEUED,
     SCHEDULED,
     Delivery,
     KindOptOut,
@@ -195,12 +195,7 @@ def _assign(notification: Notification, values: dict[str, Any]) -> None:
 def _enqueue_dispatch(notification_id: int, when: datetime) -> None:
     job_id = dispatch_job_id(notification_id)
     queue.cancel(job_id)  # a moved notification: its old job goes
-    at = when if when > utcnow() + timedelta(seconds=1) else None
-    queue.enqueue(DISPATCH_JOB, notification_id, job_id=job_id, at=_aware(at))
-
-
-def _aware(value: datetime | None) -> datetime | None:
-    return value.replace(tzinfo=ZoneInfo("UTC")) if value is not None else None
+    queue.enqueue(DISPATCH_JOB, notification_id, job_id=job_id, at=when)
 
 
 # -- inbox -----------------------------------------------------------------------------------
@@ -210,6 +205,7 @@ def _inbox_query(person_id: int, unread_only: bool):
     query = (
         select(Delivery)
         .join(Notification, Notification.id == Delivery.notification_id)
+        .options(contains_eager(Delivery.notification))  # one query per page, not per item
         .where(Delivery.person_id == person_id)
         .order_by(Delivery.id.desc())
     )
@@ -352,28 +348,6 @@ def get_visible(principal, notification_id: int) -> Notification:
     return notification
 
 
-def report_counts(notification_id: int) -> dict[str, Any]:
-    rows = db.session.execute(
-        select(Delivery.state, Delivery.channel, func.count())
-        .where(Delivery.notification_id == notification_id)
-        .group_by(Delivery.state, Delivery.channel)
-    ).all()
-    by_state: dict[str, int] = {}
-    by_channel: dict[str, int] = {}
-    total = 0
-    for state, channel, count in rows:
-        by_state[state] = by_state.get(state, 0) + count
-        if channel:
-            by_channel[channel] = by_channel.get(channel, 0) + count
-        total += count
-    read = db.session.execute(
-        select(func.count())
-        .select_from(Delivery)
-        .where(Delivery.notification_id == notification_id, Delivery.read_at.is_not(None))
-    ).scalar_one()
-    return {"total": total, "read": read, "by_state": by_state, "by_channel": by_channel}
-
-
 def report_deliveries(notification_id: int, state: str | None, page: int, per_page: int):
     query = (
         select(Delivery)
@@ -386,11 +360,30 @@ def report_deliveries(notification_id: int, state: str | None, page: int, per_pa
     return db.paginate(query, page=page, per_page=per_page, error_out=False)
 
 
-def pending_queued(notification_id: int) -> list[int]:
-    return list(
-        db.session.execute(
-            select(Delivery.id)
-            .where(Delivery.notification_id == notification_id, Delivery.state == QUEUED)
-            .order_by(Delivery.id)
-        ).scalars()
-    )
+def attach_counts(notifications: list[Notification]) -> list[Notification]:
+    """Set ``counts`` (by state, by channel, read) on each notification, in one query."""
+    counts = {
+        n.id: {"total": 0, "read": 0, "by_state": {}, "by_channel": {}} for n in notifications
+    }
+    if counts:
+        rows = db.session.execute(
+            select(
+                Delivery.notification_id,
+                Delivery.state,
+                Delivery.channel,
+                func.count(),
+                func.count(Delivery.read_at),
+            )
+            .where(Delivery.notification_id.in_(list(counts)))
+            .group_by(Delivery.notification_id, Delivery.state, Delivery.channel)
+        ).all()
+        for nid, state, channel, count, read in rows:
+            entry = counts[nid]
+            entry["total"] += count
+            entry["read"] += read
+            entry["by_state"][state] = entry["by_state"].get(state, 0) + count
+            if channel:
+                entry["by_channel"][channel] = entry["by_channel"].get(channel, 0) + count
+    for notification in notifications:
+        notification.counts = counts[notification.id]
+    return notifications

@@ -1,6 +1,6 @@
 from flask import current_app
 from flask_smorest import Blueprint
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from ..audit.services import record
 from ..auth.principal import allow, current
@@ -12,7 +12,6 @@ from ..orgs import services as org_services
 from ..schemas import PageArgs, page_result
 from . import services
 from .followers import record_grants
-from .models import Delivery
 from .schemas import (
     DeliveryArgs,
     DeliveryPageSchema,
@@ -126,35 +125,6 @@ def report_grants(data):
 # -- the sender's side -----------------------------------------------------------------------
 
 
-def _with_counts(notifications):
-    ids = [n.id for n in notifications]
-    counts: dict[int, dict] = {
-        n.id: {"total": 0, "read": 0, "by_state": {}, "by_channel": {}} for n in notifications
-    }
-    if ids:
-        rows = db.session.execute(
-            select(
-                Delivery.notification_id,
-                Delivery.state,
-                Delivery.channel,
-                func.count(),
-                func.count(Delivery.read_at),
-            )
-            .where(Delivery.notification_id.in_(ids))
-            .group_by(Delivery.notification_id, Delivery.state, Delivery.channel)
-        ).all()
-        for nid, state, channel, count, read in rows:
-            entry = counts[nid]
-            entry["total"] += count
-            entry["read"] += read
-            entry["by_state"][state] = entry["by_state"].get(state, 0) + count
-            if channel:
-                entry["by_channel"][channel] = entry["by_channel"].get(channel, 0) + count
-    for notification in notifications:
-        notification.counts = counts[notification.id]
-    return notifications
-
-
 @blp.route("/notifications", methods=["GET"])
 @allow(*services.REPORT_ROLES)
 @blp.arguments(PageArgs, location="query")
@@ -168,7 +138,7 @@ def list_sent(args):
         error_out=False,
     )
     result = page_result(pagination)
-    _with_counts(result["items"])
+    services.attach_counts(result["items"])
     return result
 
 
@@ -207,7 +177,7 @@ def send_notice(data):
         org.id,
         {"kind": "branch_notice", "recipients": len(recipients), "title": data["title"]},
     )
-    return _with_counts([notification])[0]
+    return services.attach_counts([notification])[0]
 
 
 @blp.route("/notifications/<int(max=2147483647):notification_id>", methods=["GET"])
@@ -215,7 +185,7 @@ def send_notice(data):
 @blp.response(200, NotificationSchema)
 def get_notification(notification_id):
     """One notification with its delivery report counts."""
-    return _with_counts([services.get_visible(current(), notification_id)])[0]
+    return services.attach_counts([services.get_visible(current(), notification_id)])[0]
 
 
 @blp.route("/notifications/<int(max=2147483647):notification_id>", methods=["DELETE"])
@@ -227,7 +197,7 @@ def cancel_notification(notification_id):
     if not services.cancel_scheduled(notification):
         raise ApiError(409, "already_sent", "通知已发出，不能撤销")
     record("notification.cancel", "notification", notification.id, notification.org_id)
-    return _with_counts([notification])[0]
+    return services.attach_counts([notification])[0]
 
 
 @blp.route("/notifications/<int(max=2147483647):notification_id>/deliveries", methods=["GET"])

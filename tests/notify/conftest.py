@@ -76,13 +76,16 @@ class Jobs:
         return result
 
     def run(self, rounds: int = 10) -> int:
-        """Run queued jobs until none are left (jobs enqueue follow-up jobs on commit)."""
+        """Run queued jobs, and scheduled ones due by the test's clock, until none are left
+        (jobs enqueue follow-up jobs on commit)."""
         from server.extensions import db
 
         # End the test's own read transaction: on SQLite it would block the job's writes.
         db.session.commit()
         total = 0
         for _ in range(rounds):
+            # Jobs scheduled for a time the test's clock has passed are due now.
+            self.release(until=self.now())
             ran = self.queue.run_pending()
             total += ran
             if not ran:

@@ -347,3 +347,28 @@ def test_a_sender_is_limited_to_a_number_of_notices_per_hour(client, world, app,
     assert db.session.execute(select(db.func.count(Notification.id))).scalar() == 2
     # another sender has their own allowance
     assert _notice(client, world["admin_token"], org).status_code == 201
+
+
+def test_an_inbox_page_costs_the_same_queries_however_many_items_it_has(client, world, jobs, app):
+    from sqlalchemy import event
+
+    headers = auth(world["member_token"])
+    statements = []
+
+    def count(*_args):
+        statements.append(1)
+
+    def queries_for_inbox():
+        statements.clear()
+        event.listen(db.engine, "before_cursor_execute", count)
+        try:
+            assert client.get("/api/v1/inbox", headers=headers).status_code == 200
+        finally:
+            event.remove(db.engine, "before_cursor_execute", count)
+        return len(statements)
+
+    _inbox_for(world, jobs, 1)
+    one = queries_for_inbox()
+    _inbox_for(world, jobs, 6)
+    seven = queries_for_inbox()
+    assert seven == one

@@ -8,11 +8,14 @@ once (it must answer WeChat within 5 seconds) and looks the unionid up in a job.
 from __future__ import annotations
 
 from sqlalchemy import select, update
+from sqlalchemy.dialects.mysql import insert as mysql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import load_only
 
 from ..auth.models import WechatBinding
 from ..db_types import utcnow
+from ..errors import ApiError
 from ..extensions import db, queue, wechat
 from ..jobs import after_commit, job
 from ..people.models import Person
@@ -91,37 +94,21 @@ def _get(openid: str) -> OaFollower | None:
     ).scalar_one_or_none()
 
 
-def record_grants(openid: str, results: dict[str, str], known: set[str]) -> dict[str, int]:
-    """Count what ``wx.requestSubscribeMessage`` reported: each "accept" allows one message.
-
-    Unknown template ids are ignored (the mini-program may be newer than this config)."""
+def record_grants(person_id: int, results: dict[str, str], known: set[str]) -> dict[str, int]:
+    """Count what ``wx.requestSubscribeMessage`` reported for the member's WeChat account:
+    each "accept" allows one message. Unknown template ids are ignored (the mini-program may
+    be newer than this config)."""
+    openid = db.session.execute(
+        select(WechatBinding.openid).where(WechatBinding.person_id == person_id)
+    ).scalar_one_or_none()
+    if openid is None:
+        raise ApiError(409, "not_bound", "请先在小程序中绑定微信")
     granted = {}
     for template_id, result in results.items():
         if template_id not in known:
             continue
         if result == "accept":
-            changed = db.session.execute(
-                update(SubscribeGrant)
-                .where(SubscribeGrant.openid == openid, SubscribeGrant.template_id == template_id)
-                .values(remaining=SubscribeGrant.remaining + 1, updated_at=utcnow())
-                .execution_options(synchronize_session=False)
-            ).rowcount
-            if not changed:
-                try:
-                    with db.session.begin_nested():
-                        db.session.add(
-                            SubscribeGrant(openid=openid, template_id=template_id, remaining=1)
-                        )
-                except IntegrityError:  # a parallel report created the row
-                    db.session.execute(
-                        update(SubscribeGrant)
-                        .where(
-                            SubscribeGrant.openid == openid,
-                            SubscribeGrant.template_id == template_id,
-                        )
-                        .values(remaining=SubscribeGrant.remaining + 1)
-                        .execution_options(synchronize_session=False)
-                    )
+            _add_grant(openid, template_id)
         granted[template_id] = (
             db.session.execute(
                 select(SubscribeGrant.remaining).where(
@@ -131,3 +118,21 @@ def record_grants(openid: str, results: dict[str, str], known: set[str]) -> dict
             or 0
         )
     return granted
+
+
+def _add_grant(openid: str, template_id: str) -> None:
+    """One more grant, as a single upsert: an UPDATE-then-INSERT takes a gap lock on MariaDB
+    when the row is missing, and two parallel reports then deadlock."""
+    values = {"openid": openid, "template_id": template_id, "remaining": 1, "updated_at": utcnow()}
+    if db.engine.dialect.name == "mysql":
+        statement = mysql_insert(SubscribeGrant).values(values)
+        statement = statement.on_duplicate_key_update(
+            remaining=SubscribeGrant.remaining + 1, updated_at=statement.inserted.updated_at
+        )
+    else:
+        statement = sqlite_insert(SubscribeGrant).values(values)
+        statement = statement.on_conflict_do_update(
+            index_elements=["openid", "template_id"],
+            set_={"remaining": SubscribeGrant.remaining + 1, "updated_at": values["updated_at"]},
+        )
+    db.session.execute(statement)

@@ -218,3 +218,19 @@ def test_a_worker_killed_mid_batch_loses_nothing_and_duplicates_nothing(
     sent = standin.sent_template_messages
     assert len(sent) == len(members)  # the stand-in's own count: nobody twice, nobody lost
     assert len({m["touser"] for m in sent}) == len(members)
+
+
+def test_parallel_grant_reports_count_every_accept(app, f):
+    from server.notify.followers import record_grants
+    from server.notify.models import SubscribeGrant
+
+    person = f.person(f.tree()["a"])
+    f.wechat(person)
+    pid = person.id
+
+    def report(i):
+        record_grants(pid, {"MP_MEETING_NOTICE": "accept"}, {"MP_MEETING_NOTICE"})
+        db.session.commit()
+
+    assert race(app, 5, report) == []
+    assert db.session.execute(select(SubscribeGrant.remaining)).scalar_one() == 5

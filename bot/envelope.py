@@ -46,7 +46,7 @@ def read_body(request: Request, limit: int = MAX_BODY_BYTES) -> bytes:
 
 
 def _too_large() -> ApiError:
-    return ApiError(400, "payload_too_large", f"消息体超过 {MAX_BODY_BYTES // 1024} KiB")
+    return ApiError(400, "payload_too_large", f"消息体不能超过 {MAX_BODY_BYTES // 1024} KB")
 
 
 def _bad_xml(detail: str) -> ApiError:

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 from zoneinfo import ZoneInfo
 
 from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates_schema
@@ -228,8 +229,6 @@ def render(kind: Kind, data: dict[str, Any], tz: ZoneInfo) -> Rendered:
     texts = {name: text_value(value, tz) for name, value in data.items()}
     page = None
     if kind.page:
-        from urllib.parse import quote
-
         page = kind.page.format_map({k: quote(v, safe="") for k, v in texts.items()})
     payload = {}
     for which in ("template", "subscribe"):

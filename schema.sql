@@ -220,6 +220,45 @@ CREATE TABLE invite_codes (
 
 CREATE INDEX ix_invite_codes_person_id ON invite_codes (person_id);
 
+CREATE TABLE meetings (
+	id INTEGER NOT NULL AUTO_INCREMENT, 
+	org_id INTEGER NOT NULL, 
+	type VARCHAR(30) NOT NULL, 
+	title VARCHAR(100) NOT NULL, 
+	place VARCHAR(100) NOT NULL, 
+	description TEXT, 
+	start_at DATETIME NOT NULL, 
+	end_at DATETIME NOT NULL, 
+	chair_id INTEGER, 
+	recorder_id INTEGER, 
+	latitude FLOAT, 
+	longitude FLOAT, 
+	radius_m INTEGER, 
+	checkin_opens_minutes INTEGER NOT NULL, 
+	late_grace_minutes INTEGER NOT NULL, 
+	sign_out BOOL NOT NULL, 
+	status VARCHAR(20) NOT NULL, 
+	checkin_secret VARCHAR(32) NOT NULL, 
+	published_at DATETIME, 
+	cancelled_at DATETIME, 
+	cancel_reason VARCHAR(200), 
+	archived_at DATETIME, 
+	created_by_person_id INTEGER, 
+	created_by_account_id INTEGER, 
+	created_at DATETIME NOT NULL, 
+	updated_at DATETIME NOT NULL, 
+	CONSTRAINT pk_meetings PRIMARY KEY (id), 
+	CONSTRAINT fk_meetings_org_id_orgs FOREIGN KEY(org_id) REFERENCES orgs (id), 
+	CONSTRAINT fk_meetings_chair_id_people FOREIGN KEY(chair_id) REFERENCES people (id), 
+	CONSTRAINT fk_meetings_recorder_id_people FOREIGN KEY(recorder_id) REFERENCES people (id), 
+	CONSTRAINT fk_meetings_created_by_person_id_people FOREIGN KEY(created_by_person_id) REFERENCES people (id), 
+	CONSTRAINT fk_meetings_created_by_account_id_accounts FOREIGN KEY(created_by_account_id) REFERENCES accounts (id)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
+
+CREATE INDEX ix_meetings_org_id_start_at ON meetings (org_id, start_at);
+
+CREATE INDEX ix_meetings_status_start_at ON meetings (status, start_at);
+
 CREATE TABLE notifications (
 	id INTEGER NOT NULL AUTO_INCREMENT, 
 	kind VARCHAR(40) NOT NULL, 
@@ -301,3 +340,125 @@ CREATE INDEX ix_deliveries_msgid ON deliveries (msgid);
 CREATE INDEX ix_deliveries_person_id_id ON deliveries (person_id, id);
 
 CREATE INDEX ix_deliveries_state_next_attempt_at ON deliveries (state, next_attempt_at);
+
+CREATE TABLE meeting_attachments (
+	id INTEGER NOT NULL AUTO_INCREMENT, 
+	meeting_id INTEGER NOT NULL, 
+	filename VARCHAR(120) NOT NULL, 
+	content_type VARCHAR(50) NOT NULL, 
+	size INTEGER NOT NULL, 
+	sha256 VARCHAR(64) NOT NULL, 
+	storage_key VARCHAR(200) NOT NULL, 
+	caption VARCHAR(100), 
+	uploaded_by VARCHAR(100), 
+	uploaded_by_person_id INTEGER, 
+	created_at DATETIME NOT NULL, 
+	CONSTRAINT pk_meeting_attachments PRIMARY KEY (id), 
+	CONSTRAINT fk_meeting_attachments_meeting_id_meetings FOREIGN KEY(meeting_id) REFERENCES meetings (id) ON DELETE CASCADE, 
+	CONSTRAINT fk_meeting_attachments_uploaded_by_person_id_people FOREIGN KEY(uploaded_by_person_id) REFERENCES people (id)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
+
+CREATE INDEX ix_meeting_attachments_meeting_id ON meeting_attachments (meeting_id);
+
+CREATE TABLE meeting_checkins (
+	id INTEGER NOT NULL AUTO_INCREMENT, 
+	meeting_id INTEGER NOT NULL, 
+	person_id INTEGER NOT NULL, 
+	source VARCHAR(10) NOT NULL, 
+	checked_in_at DATETIME NOT NULL, 
+	received_at DATETIME NOT NULL, 
+	late BOOL NOT NULL, 
+	sent_late BOOL NOT NULL, 
+	idempotency_key VARCHAR(64), 
+	slot INTEGER, 
+	ip VARCHAR(45), 
+	network VARCHAR(50), 
+	user_agent VARCHAR(255), 
+	device_id VARCHAR(64), 
+	device_model VARCHAR(64), 
+	device_system VARCHAR(64), 
+	network_type VARCHAR(16), 
+	latitude FLOAT, 
+	longitude FLOAT, 
+	accuracy_m FLOAT, 
+	distance_m FLOAT, 
+	signed_out_at DATETIME, 
+	manual_reason VARCHAR(200), 
+	recorded_by VARCHAR(100), 
+	revoked_at DATETIME, 
+	revoke_reason VARCHAR(200), 
+	revoked_by VARCHAR(100), 
+	CONSTRAINT pk_meeting_checkins PRIMARY KEY (id), 
+	CONSTRAINT uq_meeting_checkins_meeting_id_person_id UNIQUE (meeting_id, person_id), 
+	CONSTRAINT fk_meeting_checkins_meeting_id_meetings FOREIGN KEY(meeting_id) REFERENCES meetings (id) ON DELETE CASCADE, 
+	CONSTRAINT fk_meeting_checkins_person_id_people FOREIGN KEY(person_id) REFERENCES people (id)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
+
+CREATE INDEX ix_meeting_checkins_person_id ON meeting_checkins (person_id);
+
+CREATE TABLE meeting_leave_requests (
+	id INTEGER NOT NULL AUTO_INCREMENT, 
+	meeting_id INTEGER NOT NULL, 
+	person_id INTEGER NOT NULL, 
+	reason VARCHAR(200) NOT NULL, 
+	state VARCHAR(10) NOT NULL, 
+	comment VARCHAR(200), 
+	decided_by VARCHAR(100), 
+	decided_at DATETIME, 
+	created_at DATETIME NOT NULL, 
+	CONSTRAINT pk_meeting_leave_requests PRIMARY KEY (id), 
+	CONSTRAINT uq_meeting_leave_requests_meeting_id_person_id UNIQUE (meeting_id, person_id), 
+	CONSTRAINT fk_meeting_leave_requests_meeting_id_meetings FOREIGN KEY(meeting_id) REFERENCES meetings (id) ON DELETE CASCADE, 
+	CONSTRAINT fk_meeting_leave_requests_person_id_people FOREIGN KEY(person_id) REFERENCES people (id)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
+
+CREATE INDEX ix_meeting_leave_requests_person_id ON meeting_leave_requests (person_id);
+
+CREATE INDEX ix_meeting_leave_requests_state_meeting_id ON meeting_leave_requests (state, meeting_id);
+
+CREATE TABLE meeting_minutes (
+	id INTEGER NOT NULL AUTO_INCREMENT, 
+	meeting_id INTEGER NOT NULL, 
+	version INTEGER NOT NULL, 
+	agenda TEXT NOT NULL, 
+	content TEXT NOT NULL, 
+	resolutions TEXT, 
+	votes JSON, 
+	attendance JSON, 
+	chair_signed_at DATETIME, 
+	recorder_signed_at DATETIME, 
+	created_at DATETIME NOT NULL, 
+	updated_at DATETIME NOT NULL, 
+	updated_by VARCHAR(100), 
+	CONSTRAINT pk_meeting_minutes PRIMARY KEY (id), 
+	CONSTRAINT uq_meeting_minutes_meeting_id UNIQUE (meeting_id), 
+	CONSTRAINT fk_meeting_minutes_meeting_id_meetings FOREIGN KEY(meeting_id) REFERENCES meetings (id) ON DELETE CASCADE
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
+
+CREATE TABLE meeting_participants (
+	id INTEGER NOT NULL AUTO_INCREMENT, 
+	meeting_id INTEGER NOT NULL, 
+	person_id INTEGER NOT NULL, 
+	`role` VARCHAR(10) NOT NULL, 
+	CONSTRAINT pk_meeting_participants PRIMARY KEY (id), 
+	CONSTRAINT uq_meeting_participants_meeting_id_person_id UNIQUE (meeting_id, person_id), 
+	CONSTRAINT fk_meeting_participants_meeting_id_meetings FOREIGN KEY(meeting_id) REFERENCES meetings (id) ON DELETE CASCADE, 
+	CONSTRAINT fk_meeting_participants_person_id_people FOREIGN KEY(person_id) REFERENCES people (id)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
+
+CREATE INDEX ix_meeting_participants_person_id ON meeting_participants (person_id);
+
+CREATE TABLE meeting_minutes_revisions (
+	id INTEGER NOT NULL AUTO_INCREMENT, 
+	minutes_id INTEGER NOT NULL, 
+	number INTEGER NOT NULL, 
+	agenda TEXT NOT NULL, 
+	content TEXT NOT NULL, 
+	resolutions TEXT, 
+	votes JSON, 
+	editor VARCHAR(100), 
+	created_at DATETIME NOT NULL, 
+	CONSTRAINT pk_meeting_minutes_revisions PRIMARY KEY (id), 
+	CONSTRAINT uq_meeting_minutes_revisions_minutes_id_number UNIQUE (minutes_id, number), 
+	CONSTRAINT fk_meeting_minutes_revisions_minutes_id_meeting_minutes FOREIGN KEY(minutes_id) REFERENCES meeting_minutes (id) ON DELETE CASCADE
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;

@@ -25,6 +25,7 @@ def create_app(config_overrides: dict | None = None, config_path: str | None = N
         WECHAT=settings["wechat"],
         JOBS=settings["jobs"],
         NOTIFICATIONS=settings["notifications"],
+        MEETINGS=settings["meetings"],
         REDIS_URL=settings["redis"]["url"],
         SQLALCHEMY_DATABASE_URI=_database_url(app, settings["database"]["url"]),
         SQLALCHEMY_ENGINE_OPTIONS=_engine_options(settings["database"]),
@@ -168,12 +169,21 @@ def _sqlite_pragmas(app: Flask) -> None:
 def _register_blueprints(app: Flask) -> None:
     from .audit.views import blp as audit_blp
     from .auth.views import blp as auth_blp
+    from .meetings.views import blp as meetings_blp
     from .notify.views import blp as notify_blp
     from .orgs.views import blp as orgs_blp
     from .people.roster_views import roster_blp
     from .people.views import blp as people_blp
 
-    for blueprint in (auth_blp, orgs_blp, people_blp, roster_blp, audit_blp, notify_blp):
+    for blueprint in (
+        auth_blp,
+        orgs_blp,
+        people_blp,
+        roster_blp,
+        audit_blp,
+        notify_blp,
+        meetings_blp,
+    ):
         app.extensions["party_api"].register_blueprint(blueprint)
     from . import cli
 

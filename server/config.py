@@ -78,6 +78,15 @@ DEFAULTS: dict[str, dict[str, Any]] = {
         "lease_seconds": 120,
         "notices_per_hour": 20,
     },
+    "meetings": {
+        "checkin_opens_minutes": 30,
+        "late_grace_minutes": 5,
+        "qr_rotate_seconds": 20,
+        "offline_limit_minutes": 10,
+        "reminder_minutes": [1440, 60],
+        "location_outlier_m": 500,
+        "compliance_warn_days": 7,
+    },
 }
 
 
@@ -165,6 +174,19 @@ class NotificationsSection(_Section):
     notices_per_hour = fields.Integer(validate=validate.Range(min=1, max=1000))
 
 
+class MeetingsSection(_Section):
+    checkin_opens_minutes = fields.Integer(validate=validate.Range(min=0, max=24 * 60))
+    late_grace_minutes = fields.Integer(validate=validate.Range(min=0, max=240))
+    qr_rotate_seconds = fields.Integer(validate=validate.Range(min=5, max=600))
+    offline_limit_minutes = fields.Integer(validate=validate.Range(min=0, max=24 * 60))
+    reminder_minutes = fields.List(
+        fields.Integer(validate=validate.Range(min=1, max=14 * 24 * 60)),
+        validate=validate.Length(max=5),
+    )
+    location_outlier_m = fields.Integer(validate=validate.Range(min=50, max=100000))
+    compliance_warn_days = fields.Integer(validate=validate.Range(min=1, max=90))
+
+
 class ConfigSchema(Schema):
     app = fields.Nested(AppSection)
     database = fields.Nested(DatabaseSection)
@@ -173,6 +195,7 @@ class ConfigSchema(Schema):
     wechat = fields.Nested(WechatSection)
     jobs = fields.Nested(JobsSection)
     notifications = fields.Nested(NotificationsSection)
+    meetings = fields.Nested(MeetingsSection)
 
     @validates_schema
     def _production_is_safe(self, data: dict, **_: Any) -> None:
@@ -198,6 +221,8 @@ class ConfigError(RuntimeError):
 
 
 def _coerce_env(raw: str, default: Any) -> Any:
+    if isinstance(default, list):  # "1440,60"
+        return [int(part) for part in raw.split(",") if part.strip()]
     if isinstance(default, bool):
         return raw.strip().lower() in {"1", "true", "yes", "on"}
     if isinstance(default, int):

@@ -25,6 +25,9 @@ BUNDLED = Path(__file__).with_name("templates.toml")
 KINDS = (
     "meeting_notice",
     "meeting_reminder",
+    "meeting_changed",
+    "meeting_cancelled",
+    "compliance_due",
     "leave_result",
     "development_step_due",
     "approval_needed",

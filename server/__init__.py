@@ -185,6 +185,9 @@ def _register_blueprints(app: Flask) -> None:
         meetings_blp,
     ):
         app.extensions["party_api"].register_blueprint(blueprint)
+    from .screen.views import blp as screen_blp
+
+    app.register_blueprint(screen_blp)
     from . import cli
 
     cli.register(app)

@@ -624,6 +624,48 @@ class _Builder:
                 )
         db.session.commit()
         self._welcome_notice(cs_undergrad.org, secretary)
+        self._meetings(cs_undergrad.org, secretary, member)
+
+    def _meetings(self, branch: Org, secretary: Person, member: Person) -> None:
+        """Meetings of the demo branch, made through the meeting services: one whose check-in
+        is open (for the projector page), a 党课 next week with a pending leave request."""
+        from .audit.services import flush_pending
+        from .meetings import leave
+        from .meetings import services as meetings
+
+        sender = _Sender(secretary)
+        start = (utcnow() + timedelta(minutes=20)).replace(second=0, microsecond=0)
+        now_meeting = meetings.create(
+            {
+                "org_id": branch.id,
+                "type": "branch_assembly",
+                "title": "支部党员大会：学习贯彻全会精神",
+                "place": "图书馆 301 会议室",
+                "start_at": start,
+                "end_at": start + timedelta(minutes=90),
+                "chair_id": secretary.id,
+                "description": "1. 传达学习会议精神；2. 讨论本支部下一步工作安排。",
+            },
+            sender,
+        )
+        meetings.publish(now_meeting, sender)
+        lecture_start = start.replace(hour=11, minute=0) + timedelta(days=7)
+        lecture = meetings.create(
+            {
+                "org_id": branch.id,
+                "type": "party_lecture",
+                "title": "专题党课：党的历史与优良传统",
+                "place": "信息楼报告厅",
+                "start_at": lecture_start,
+                "end_at": lecture_start + timedelta(hours=2),
+                "sign_out": True,
+            },
+            sender,
+        )
+        meetings.publish(lecture, sender)
+        leave.ask(lecture, member.id, "当天参加学科竞赛决赛，无法到会")
+        flush_pending()
+        db.session.commit()
 
     def _welcome_notice(self, branch: Org, secretary: Person) -> None:
         """One branch notice, so the inbox, the delivery report and the sandbox outbox have
@@ -646,12 +688,15 @@ class _Builder:
 
 
 class _Sender:
-    """The demo notice's sender, shaped like a Principal for ``notify``."""
+    """The demo's acting secretary, shaped like a Principal for the services it calls."""
 
     def __init__(self, person: Person):
         self.person = person
         self.account = None
         self.label = f"{person.name}({person.staff_no})"
+
+    def covers(self, path: str | None, *roles: str) -> bool:
+        return path is not None and path.startswith(self.person.org.path)
 
 
 def _branch_label(org: Org) -> str:
@@ -713,6 +758,19 @@ def _summary(committee: Org) -> list[str]:
             f"小程序沙箱登录 Mini-program sandbox login: code dev:{binding.openid} → "
             f"{person.name} ({_branch_label(person.org)}); "
             f"公众号关注者 official-account follower oa-{binding.openid}"
+        )
+    from .meetings.models import Meeting
+
+    base = current_app.config["APP"]["public_base_url"].rstrip("/")
+    for meeting in db.session.execute(
+        db.select(Meeting)
+        .join(Org, Meeting.org_id == Org.id)
+        .where(Org.path.startswith(committee.path), Meeting.status == "published")
+        .order_by(Meeting.start_at)
+    ).scalars():
+        lines.append(
+            f"会议 Meeting #{meeting.id} {meeting.title}: 投屏签到 projector "
+            f"{base}/screen/meetings/{meeting.id} (书记账号登录 log in as its branch secretary)"
         )
     lines.append(
         "沙箱发件箱 Sandbox outbox (WeChat pushes are kept, not sent): "

@@ -212,7 +212,12 @@ def test_demo_is_deterministic(app, ctx):
     load_demo()
     first = [(p.staff_no, p.name, p.member_type, p.birth_date) for p in _all(Person)]
     db.session.rollback()
+    from server.meetings.models import LeaveRequest, Meeting, Participant
+
     for model in (
+        LeaveRequest,
+        Participant,
+        Meeting,
         Delivery,
         Notification,
         OaFollower,
@@ -237,16 +242,41 @@ def test_the_demo_notice_reaches_the_sandbox_followers(app, demo, monkeypatch):
     monkeypatch.setitem(app.config["NOTIFICATIONS"], "quiet_end", "00:00")
     db.session.commit()
     app.extensions["party_queue"].run_pending()
-    notice = db.session.execute(db.select(Notification)).scalar_one()
-    assert notice.kind == "branch_notice" and notice.state == "dispatched"
+    notice = db.session.execute(
+        db.select(Notification).where(Notification.kind == "branch_notice")
+    ).scalar_one()
+    assert notice.state == "dispatched"
     states = dict(
         db.session.execute(
-            db.select(Delivery.state, db.func.count()).group_by(Delivery.state)
+            db.select(Delivery.state, db.func.count())
+            .where(Delivery.notification_id == notice.id)
+            .group_by(Delivery.state)
         ).all()
     )
     assert states["sent"] == 2  # the two sandbox members, through the official account
     assert states["unreachable"] > 0  # everyone else in the branch: inbox only
     assert {m["touser"] for m in wechat.outbox()} == {"oa-demo-member", "oa-demo-secretary"}
+
+
+def test_demo_has_a_meeting_open_for_checkin_and_a_lecture_with_a_pending_leave(app, demo, client):
+    from server.auth.services import issue_session
+    from server.meetings.models import LeaveRequest, Meeting
+
+    meetings = {m.type: m for m in _all(Meeting)}
+    assert {m.status for m in meetings.values()} == {"published"}
+    assembly = meetings["branch_assembly"]
+    leave = db.session.execute(db.select(LeaveRequest)).scalar_one()
+    assert leave.meeting_id == meetings["party_lecture"].id and leave.state == "pending"
+    secretary = db.session.execute(
+        db.select(WechatBinding).where(WechatBinding.openid == "demo-secretary")
+    ).scalar_one()
+    token, _ = issue_session("mini", person_id=secretary.person_id)
+    db.session.commit()
+    code = client.get(
+        f"/api/v1/meetings/{assembly.id}/checkin-code", headers={"Authorization": f"Bearer {token}"}
+    )
+    assert code.status_code == 200 and code.json["phase"] == "checkin_open"
+    assert code.json["counts"]["expected"] > 3
 
 
 def test_office_can_log_in_with_the_demo_password(app, demo):

@@ -26,6 +26,7 @@ def create_app(config_overrides: dict | None = None, config_path: str | None = N
         JOBS=settings["jobs"],
         NOTIFICATIONS=settings["notifications"],
         MEETINGS=settings["meetings"],
+        STORAGE=settings["storage"],
         REDIS_URL=settings["redis"]["url"],
         SQLALCHEMY_DATABASE_URI=_database_url(app, settings["database"]["url"]),
         SQLALCHEMY_ENGINE_OPTIONS=_engine_options(settings["database"]),
@@ -98,7 +99,7 @@ def _init_extensions(app: Flask, settings: dict) -> None:
 
     from .crypto import DataCipher
     from .errors import register_error_handlers
-    from .extensions import PartyApi, db, limiter, queue, redis_client, wechat
+    from .extensions import PartyApi, db, limiter, queue, redis_client, storage, wechat
     from .jobs import JobQueue
     from .ratelimit import AttemptLimiter
     from .wechat.gateway import build_gateway
@@ -120,6 +121,9 @@ def _init_extensions(app: Flask, settings: dict) -> None:
     queue.bind(job_queue)
     limiter.bind(AttemptLimiter(redis_url))
     wechat.bind(build_gateway(settings["wechat"], redis=connection))
+    from .storage import build_storage
+
+    storage.bind(build_storage(settings["storage"]))
 
     api = PartyApi()
     app.extensions["party_api"] = api

@@ -78,6 +78,15 @@ DEFAULTS: dict[str, dict[str, Any]] = {
         "lease_seconds": 120,
         "notices_per_hour": 20,
     },
+    "storage": {
+        "backend": "local",
+        "local_dir": "instance/uploads",
+        "s3_endpoint": "",
+        "s3_bucket": "",
+        "s3_region": "",
+        "s3_access_key": "",
+        "s3_secret_key": "",
+    },
     "meetings": {
         "checkin_opens_minutes": 30,
         "late_grace_minutes": 5,
@@ -86,6 +95,7 @@ DEFAULTS: dict[str, dict[str, Any]] = {
         "reminder_minutes": [1440, 60],
         "location_outlier_m": 500,
         "compliance_warn_days": 7,
+        "attachment_max_mb": 10,
     },
 }
 
@@ -174,6 +184,21 @@ class NotificationsSection(_Section):
     notices_per_hour = fields.Integer(validate=validate.Range(min=1, max=1000))
 
 
+class StorageSection(_Section):
+    backend = fields.String(validate=validate.OneOf(["local", "s3"]))
+    local_dir = fields.String(validate=validate.Length(min=1))
+    s3_endpoint = fields.String(validate=validate.Regexp(r"^(|https?://.+)$"))
+    s3_bucket = fields.String()
+    s3_region = fields.String()
+    s3_access_key = fields.String()
+    s3_secret_key = fields.String()
+
+    @validates_schema
+    def _bucket_for_s3(self, data: dict, **_: Any) -> None:
+        if data.get("backend") == "s3" and not data.get("s3_bucket"):
+            raise ValidationError({"s3_bucket": ["backend = s3 时必须配置存储桶"]})
+
+
 class MeetingsSection(_Section):
     checkin_opens_minutes = fields.Integer(validate=validate.Range(min=0, max=24 * 60))
     late_grace_minutes = fields.Integer(validate=validate.Range(min=0, max=240))
@@ -185,6 +210,7 @@ class MeetingsSection(_Section):
     )
     location_outlier_m = fields.Integer(validate=validate.Range(min=50, max=100000))
     compliance_warn_days = fields.Integer(validate=validate.Range(min=1, max=90))
+    attachment_max_mb = fields.Integer(validate=validate.Range(min=1, max=200))
 
 
 class ConfigSchema(Schema):
@@ -195,6 +221,7 @@ class ConfigSchema(Schema):
     wechat = fields.Nested(WechatSection)
     jobs = fields.Nested(JobsSection)
     notifications = fields.Nested(NotificationsSection)
+    storage = fields.Nested(StorageSection)
     meetings = fields.Nested(MeetingsSection)
 
     @validates_schema

@@ -42,6 +42,7 @@ def app():
             "redis": {"url": REDIS_URL},
             "wechat": {"sandbox": True, "retry_backoff_seconds": 0.0},
             "jobs": {"in_process_worker": False},
+            "storage": {"local_dir": f"{tmpdir}/uploads"},
         }
     )
     with application.app_context():

@@ -15,7 +15,7 @@ from urllib.parse import urlencode
 import qrcode
 import qrcode.image.svg
 from flask import current_app, request
-from sqlalchemy import and_, select
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
@@ -25,14 +25,13 @@ from ..errors import ApiError
 from ..extensions import db
 from . import checkin_token
 from .models import (
+    ARCHIVED,
     CANCELLED,
     DRAFT,
     MANUAL,
     QR,
     CheckIn,
-    LeaveRequest,
     Meeting,
-    Participant,
 )
 from .services import (
     ATTENDANCE_LABELS,
@@ -41,6 +40,7 @@ from .services import (
     late_after,
     opens_at,
     participant_of,
+    participant_rows,
     phase,
     settings,
 )
@@ -281,26 +281,7 @@ def sign_out(data: dict, person_id: int) -> CheckIn:
 
 def attendance(meeting: Meeting) -> dict:
     now = utcnow().replace(microsecond=0)  # what DATETIME keeps: answers match re-reads
-    rows = db.session.execute(
-        select(Participant, CheckIn, LeaveRequest)
-        .outerjoin(
-            CheckIn,
-            and_(
-                CheckIn.meeting_id == Participant.meeting_id,
-                CheckIn.person_id == Participant.person_id,
-            ),
-        )
-        .outerjoin(
-            LeaveRequest,
-            and_(
-                LeaveRequest.meeting_id == Participant.meeting_id,
-                LeaveRequest.person_id == Participant.person_id,
-            ),
-        )
-        .where(Participant.meeting_id == meeting.id)
-        .options(joinedload(Participant.person))
-        .order_by(Participant.role, Participant.person_id)
-    ).all()
+    rows = participant_rows(meeting)
     checkins = [c for _p, c, _l in rows if c is not None]
     flags = anomaly_flags(checkins, meeting)
     items = []
@@ -389,7 +370,16 @@ def _item(meeting: Meeting, person_id: int) -> dict:
     raise ApiError(404, "not_found", "该人员不在参会名单中")
 
 
+def _check_open_record(meeting: Meeting) -> None:
+    """Attendance can be corrected until the meeting is archived (then the minutes hold it)."""
+    if meeting.status in (DRAFT, CANCELLED):
+        raise ApiError(409, "meeting_not_published", "会议未发布或已取消")
+    if meeting.status == ARCHIVED:
+        raise ApiError(409, "meeting_archived", "会议已归档，出勤记录不能再修改")
+
+
 def revoke(meeting: Meeting, checkin_id: int, reason: str, principal) -> dict:
+    _check_open_record(meeting)
     row = db.session.execute(
         select(CheckIn)
         .where(CheckIn.id == checkin_id, CheckIn.meeting_id == meeting.id)
@@ -415,8 +405,7 @@ def revoke(meeting: Meeting, checkin_id: int, reason: str, principal) -> dict:
 
 def manual(meeting: Meeting, data: dict, principal) -> dict:
     """补签: the secretary records someone as present, with a reason (audited)."""
-    if meeting.status in (DRAFT, CANCELLED):
-        raise ApiError(409, "meeting_not_published", "会议未发布或已取消")
+    _check_open_record(meeting)
     now = utcnow().replace(microsecond=0)  # what DATETIME keeps: answers match re-reads
     if now < opens_at(meeting):
         raise ApiError(409, "checkin_not_open", "签到开始前不能补签")

@@ -112,6 +112,8 @@ def decide(leave_id: int, approve: bool, comment: str | None, principal) -> Leav
         raise ApiError(404, "not_found", "请假申请不存在")
     if leave.state != PENDING:
         raise ApiError(409, "already_decided", f"该请假申请已{leave.state_label}")
+    if leave.meeting.status in (CANCELLED, ARCHIVED):
+        raise ApiError(409, "meeting_closed", "会议已取消或已归档")
     if not approve and not comment:
         raise ApiError(422, "validation_error", "输入数据有误", {"comment": ["不批准时请填写原因"]})
     leave.state = APPROVED if approve else REJECTED

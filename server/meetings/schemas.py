@@ -3,6 +3,7 @@ from __future__ import annotations
 from marshmallow import Schema, fields, validate, validates_schema
 from marshmallow.exceptions import ValidationError
 
+from ..files import FileUpload
 from ..schemas import Choice, PageArgs, Text, UtcDateTime, paged
 from .models import (
     LEAVE_STATES,
@@ -63,13 +64,16 @@ class MeetingPatchSchema(MeetingWriteSchema):
             raise ValidationError("至少修改一项")
 
 
-class MeetingArgs(PageArgs):
+class DateRangeArgs(PageArgs):
+    from_ = fields.Date(data_key="from")
+    to = fields.Date()
+
+
+class MeetingArgs(DateRangeArgs):
     org_id = fields.Integer(**ID)
     type = Choice(MEETING_TYPES)
     status = Choice(MEETING_STATUSES)
     mine = fields.Boolean(load_default=False)
-    from_ = fields.Date(data_key="from")
-    to = fields.Date()
 
 
 class CancelSchema(Schema):
@@ -323,3 +327,153 @@ class AttendanceSchema(Schema):
     counts = fields.Nested(MeetingCountsSchema)
     anomalies = fields.Nested(AnomalySchema)
     items = fields.List(fields.Nested(AttendanceItemSchema))
+
+
+# -- minutes, attachments, history -----------------------------------------------------------
+
+
+class VoteSchema(Schema):
+    item = Text(100, required=True)
+    yes = fields.Integer(required=True, validate=validate.Range(min=0, max=100000))
+    no = fields.Integer(required=True, validate=validate.Range(min=0, max=100000))
+    abstain = fields.Integer(required=True, validate=validate.Range(min=0, max=100000))
+
+
+class MinutesWriteSchema(Schema):
+    version = fields.Integer(allow_none=True, validate=validate.Range(min=0, max=2**31 - 1))
+    agenda = Text(2000, required=True)
+    content = Text(20000, required=True)
+    resolutions = Text(5000, allow_none=True)
+    votes = fields.List(fields.Nested(VoteSchema), validate=validate.Length(max=50))
+
+
+class OnLeaveNameSchema(Schema):
+    name = fields.String()
+    reason = fields.String()
+
+
+class AttendanceListsSchema(Schema):
+    present = fields.List(fields.String())
+    late = fields.List(fields.String())
+    on_leave = fields.List(fields.Nested(OnLeaveNameSchema))
+    absent = fields.List(fields.String())
+    not_checked_in = fields.List(fields.String())
+    observers = fields.List(fields.String())
+
+
+class MinutesAttendanceSchema(Schema):
+    expected = fields.Integer()
+    present = fields.Integer()
+    late = fields.Integer()
+    on_leave = fields.Integer()
+    absent = fields.Integer()
+    not_checked_in = fields.Integer()
+    observers = fields.Integer()
+    lists = fields.Nested(AttendanceListsSchema)
+
+
+class MinutesSchema(Schema):
+    meeting_id = fields.Integer()
+    version = fields.Integer()
+    agenda = fields.String()
+    content = fields.String()
+    resolutions = fields.String(allow_none=True)
+    votes = fields.List(fields.Nested(VoteSchema), allow_none=True)
+    attendance = fields.Nested(MinutesAttendanceSchema, attribute="live_attendance")
+    frozen = fields.Boolean()
+    chair = fields.Nested(PersonRefSchema, allow_none=True)
+    recorder = fields.Nested(PersonRefSchema, allow_none=True)
+    chair_signed_at = UtcDateTime(allow_none=True)
+    recorder_signed_at = UtcDateTime(allow_none=True)
+    updated_at = UtcDateTime()
+    updated_by = fields.String(allow_none=True)
+
+
+class RevisionSchema(Schema):
+    number = fields.Integer()
+    editor = fields.String(allow_none=True)
+    created_at = UtcDateTime()
+    agenda = fields.String()
+    content = fields.String()
+    resolutions = fields.String(allow_none=True)
+    votes = fields.List(fields.Nested(VoteSchema), allow_none=True)
+
+
+class RevisionListSchema(Schema):
+    items = fields.List(fields.Nested(RevisionSchema))
+
+
+class AttachmentUploadSchema(Schema):
+    file = FileUpload(required=True, metadata={"description": "JPG/PNG/WebP 图片或 PDF"})
+    caption = Text(100, allow_none=True)
+
+
+class AttachmentSchema(Schema):
+    id = fields.Integer()
+    meeting_id = fields.Integer()
+    filename = fields.String()
+    content_type = fields.String()
+    size = fields.Integer()
+    caption = fields.String(allow_none=True)
+    url = fields.Function(lambda a: f"/api/v1/attachments/{a.id}/content")
+    uploaded_by = fields.String(allow_none=True)
+    created_at = UtcDateTime()
+
+
+class AttachmentListSchema(Schema):
+    items = fields.List(fields.Nested(AttachmentSchema))
+
+
+class FeedArgs(PageArgs):
+    pass
+
+
+class FeedItemSchema(Schema):
+    id = fields.Integer()
+    kind = fields.String()
+    title = fields.String()
+    summary = fields.String()
+    meeting_id = fields.Integer()
+    image_ids = fields.List(fields.Integer())
+    occurred_at = UtcDateTime()
+
+
+class FeedPageSchema(paged(FeedItemSchema, "FeedPageBase")):
+    pass
+
+
+class MyMeetingSchema(Schema):
+    id = fields.Integer()
+    title = fields.String()
+    type = fields.String()
+    type_label = fields.String()
+    start_at = UtcDateTime()
+    place = fields.String()
+    org_name = fields.Function(lambda m: m.org.name)
+
+
+class MyAttendanceItemSchema(Schema):
+    meeting = fields.Nested(MyMeetingSchema)
+    attendance = fields.String()
+    attendance_label = fields.String()
+    checked_in_at = UtcDateTime(allow_none=True)
+    late = fields.Boolean()
+
+
+class MyAttendanceSummarySchema(Schema):
+    total = fields.Integer()
+    present = fields.Integer()
+    late = fields.Integer()
+    on_leave = fields.Integer()
+    absent = fields.Integer()
+
+
+class MyAttendancePageSchema(paged(MyAttendanceItemSchema, "MyAttendancePageBase")):
+    summary = fields.Nested(MyAttendanceSummarySchema)
+
+
+class ExportArgs(Schema):
+    org_id = fields.Integer(required=True, **ID)
+    type = Choice(MEETING_TYPES)
+    from_ = fields.Date(data_key="from")
+    to = fields.Date()

@@ -108,6 +108,11 @@ def can_manage(meeting: Meeting, principal) -> bool:
     return principal.covers(meeting.org.path, *MANAGE_ROLES)
 
 
+def oversees(meeting: Meeting, principal) -> bool:
+    """Managers and the discipline inspectors over the meeting's org."""
+    return principal.covers(meeting.org.path, *READ_ROLES)
+
+
 def runs(meeting: Meeting, principal) -> bool:
     """Manager, chair or recorder: may open the projector, watch attendance, write minutes."""
     if can_manage(meeting, principal):
@@ -138,7 +143,7 @@ def get_visible(meeting_id: int, principal) -> Meeting:
     """The meeting if the caller manages it, runs it, oversees it or takes part; else 404."""
     meeting = _load(meeting_id)
     if meeting is not None:
-        if principal.covers(meeting.org.path, *READ_ROLES) or runs(meeting, principal):
+        if oversees(meeting, principal) or runs(meeting, principal):
             return meeting
         person = principal.person
         if meeting.status != DRAFT and participant_of(meeting.id, person and person.id):
@@ -683,6 +688,34 @@ def counts(meeting: Meeting, now: datetime | None = None) -> dict[str, int]:
         "observers": observers,
         "pending_leave": by_state.get(PENDING, 0),
     }
+
+
+def participant_rows(
+    meeting: Meeting,
+) -> list[tuple[Participant, CheckIn | None, LeaveRequest | None]]:
+    """Everyone on the list with their check-in and leave request (either may be None)."""
+    return list(
+        db.session.execute(
+            select(Participant, CheckIn, LeaveRequest)
+            .outerjoin(
+                CheckIn,
+                and_(
+                    CheckIn.meeting_id == Participant.meeting_id,
+                    CheckIn.person_id == Participant.person_id,
+                ),
+            )
+            .outerjoin(
+                LeaveRequest,
+                and_(
+                    LeaveRequest.meeting_id == Participant.meeting_id,
+                    LeaveRequest.person_id == Participant.person_id,
+                ),
+            )
+            .where(Participant.meeting_id == meeting.id)
+            .options(joinedload(Participant.person))
+            .order_by(Participant.role, Participant.person_id)
+        ).all()
+    )
 
 
 def has_minutes(meeting: Meeting) -> bool:

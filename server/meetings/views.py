@@ -1,19 +1,26 @@
 """The URL surface of meetings: lifecycle, participants, check-in, attendance and leave."""
 
-from flask_smorest import Blueprint
+from flask import Response
 
 from ..auth.principal import allow, current
 from ..auth.views import ANY_ROLE
 from ..errors import ApiError
-from ..schemas import page_result
-from . import checkin, leave, services
+from ..files import XLSX_MIMETYPE, MultipartBlueprint, content_disposition
+from ..schemas import PageArgs, page_result
+from . import attachments, checkin, history, leave, minutes, services
 from .schemas import (
+    AttachmentListSchema,
+    AttachmentSchema,
+    AttachmentUploadSchema,
     AttendanceItemSchema,
     AttendanceSchema,
     CancelSchema,
     CheckinCodeSchema,
     CheckInOutSchema,
     CheckInSchema,
+    DateRangeArgs,
+    ExportArgs,
+    FeedPageSchema,
     LeaveArgs,
     LeaveAskSchema,
     LeaveDecisionSchema,
@@ -25,12 +32,18 @@ from .schemas import (
     MeetingPatchSchema,
     MeetingSchema,
     MeetingWriteSchema,
+    MinutesSchema,
+    MinutesWriteSchema,
+    MyAttendancePageSchema,
     ParticipantListSchema,
     ParticipantsAddSchema,
+    RevisionListSchema,
     RevokeSchema,
 )
 
-blp = Blueprint("meetings", __name__, url_prefix="/api/v1", description="会议、签到、请假")
+blp = MultipartBlueprint(
+    "meetings", __name__, url_prefix="/api/v1", description="会议、签到、请假、会议记录"
+)
 
 MEETING = "/meetings/<int(max=2147483647):meeting_id>"
 MANAGE = services.MANAGE_ROLES
@@ -231,3 +244,150 @@ def list_leave(args):
 @blp.response(200, LeaveSchema)
 def decide_leave(data, leave_id):
     return leave.decide(leave_id, data["approve"], data.get("comment"), current())
+
+
+# -- minutes ---------------------------------------------------------------------------------
+
+
+@blp.route(f"{MEETING}/minutes", methods=["GET"])
+@allow(*ANY_ROLE)
+@blp.response(200, MinutesSchema)
+def get_minutes(meeting_id):
+    return minutes.get(services.get_visible(meeting_id, current()))
+
+
+@blp.route(f"{MEETING}/minutes", methods=["PUT"])
+@allow(*MANAGE, "member")
+@blp.arguments(MinutesWriteSchema)
+@blp.response(200, MinutesSchema)
+def save_minutes(data, meeting_id):
+    """Write the minutes (recorder, chair or managers); send the ``version`` you edited, so a
+    save over someone else's newer version is refused (409 ``minutes_conflict``)."""
+    return minutes.save(services.get_visible(meeting_id, current()), data, current())
+
+
+@blp.route(f"{MEETING}/minutes/revisions", methods=["GET"])
+@allow(*MANAGE, "member")
+@blp.response(200, RevisionListSchema)
+def minutes_revisions(meeting_id):
+    return {"items": minutes.revisions(services.get_run(meeting_id, current()))}
+
+
+@blp.route(f"{MEETING}/minutes/sign", methods=["POST"])
+@allow(*MANAGE, "member")
+@blp.response(200, MinutesSchema)
+def sign_minutes(meeting_id):
+    """The chair and the recorder sign (a later edit clears both signatures)."""
+    return minutes.sign(services.get_visible(meeting_id, current()), current())
+
+
+@blp.route(f"{MEETING}/archive", methods=["POST"])
+@allow(*MANAGE)
+@blp.response(200, MeetingSchema)
+def archive_meeting(meeting_id):
+    """Archive an ended meeting with minutes; its attendance is frozen into the minutes."""
+    meeting = services.get_managed(meeting_id, current())
+    return _detail(minutes.archive(meeting, current()))
+
+
+@blp.route(f"{MEETING}/minutes.xlsx", methods=["GET"])
+@allow(*MANAGE, "member", "discipline_inspector")
+@blp.response(200, {"type": "string", "format": "binary"}, content_type=XLSX_MIMETYPE)
+def minutes_xlsx(meeting_id):
+    meeting = services.get_visible(meeting_id, current())
+    if not (
+        services.runs(meeting, current())
+        or current().covers(meeting.org.path, *services.READ_ROLES)
+    ):
+        raise ApiError(403, "not_manager", "只有书记、会议主持人或记录人可以导出会议记录")
+    try:
+        record = minutes.get(meeting)
+    except ApiError:
+        record = None
+    return _xlsx(history.export_minutes(meeting, record), f"minutes-{meeting.id}.xlsx")
+
+
+# -- attachments -----------------------------------------------------------------------------
+
+
+@blp.route(f"{MEETING}/attachments", methods=["POST"])
+@allow(*MANAGE, "member")
+@blp.arguments(AttachmentUploadSchema, location="multipart")
+@blp.response(201, AttachmentSchema)
+def upload_attachment(data, meeting_id):
+    """A photo or PDF of the meeting (type checked by content, ``attachment_max_mb``)."""
+    meeting = services.get_visible(meeting_id, current())
+    return attachments.upload(meeting, data["file"], data.get("caption"), current())
+
+
+@blp.route(f"{MEETING}/attachments", methods=["GET"])
+@allow(*ANY_ROLE)
+@blp.response(200, AttachmentListSchema)
+def list_attachments(meeting_id):
+    return {"items": attachments.listing(services.get_visible(meeting_id, current()))}
+
+
+ATTACHMENT = "/attachments/<int(max=2147483647):attachment_id>"
+
+
+@blp.route(f"{ATTACHMENT}/content", methods=["GET"])
+@allow(*ANY_ROLE)
+@blp.response(200, {"type": "string", "format": "binary"}, content_type="application/octet-stream")
+def attachment_content(attachment_id):
+    attachment, data = attachments.content(attachment_id, current())
+    response = Response(data, mimetype=attachment.content_type)
+    response.headers["Content-Disposition"] = content_disposition(
+        attachment.filename,
+        f"attachment-{attachment.id}.{attachments.ALLOWED[attachment.content_type]}",
+        inline=attachment.content_type in attachments.IMAGES,
+    )
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response.headers["Cache-Control"] = "private, max-age=3600"
+    return response
+
+
+@blp.route(ATTACHMENT, methods=["DELETE"])
+@allow(*ANY_ROLE)
+@blp.response(204)
+def delete_attachment(attachment_id):
+    attachments.delete(attachment_id, current())
+
+
+# -- history, feed, exports ------------------------------------------------------------------
+
+
+@blp.route("/me/attendance", methods=["GET"])
+@allow("member")
+@blp.arguments(DateRangeArgs, location="query")
+@blp.response(200, MyAttendancePageSchema)
+def my_attendance(args):
+    """My attendance at meetings that have started, with totals."""
+    args["from"] = args.pop("from_", None)
+    return history.my_attendance(_member_id(), args, args["page"], args["per_page"])
+
+
+@blp.route("/orgs/<int(max=2147483647):org_id>/feed", methods=["GET"])
+@allow(*ANY_ROLE)
+@blp.arguments(PageArgs, location="query")
+@blp.response(200, FeedPageSchema)
+def org_feed(args, org_id):
+    """支部动态: the org's meetings with recorded minutes and their photos, newest first."""
+    return history.feed(org_id, current(), args["page"], args["per_page"])
+
+
+@blp.route("/meetings/export.xlsx", methods=["GET"])
+@allow(*services.READ_ROLES)
+@blp.arguments(ExportArgs, location="query")
+@blp.response(200, {"type": "string", "format": "binary"}, content_type=XLSX_MIMETYPE)
+def export_meetings(args):
+    """Meetings of an org's subtree with their attendance (sheets 会议 and 出勤); audited."""
+    args["from"] = args.pop("from_", None)
+    return _xlsx(history.export_meetings(current(), args), f"meetings-{args['org_id']}.xlsx")
+
+
+def _xlsx(export, fallback: str) -> Response:
+    response = Response(export.content, mimetype=XLSX_MIMETYPE)
+    response.headers["Content-Disposition"] = content_disposition(export.filename, fallback)
+    response.headers["Cache-Control"] = "no-store"
+    return response

@@ -21,8 +21,6 @@ from io import BytesIO
 from flask import current_app
 from marshmallow import ValidationError
 from openpyxl import Workbook, load_workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.utils import get_column_letter
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
@@ -30,6 +28,7 @@ from sqlalchemy.orm import selectinload
 from ..audit import services as audit
 from ..errors import ApiError
 from ..extensions import db
+from ..files import safe_filename, xlsx_cell
 from ..orgs.models import Org
 from ..orgs.services import get_visible as get_visible_org
 from . import services
@@ -46,7 +45,6 @@ from .models import (
 from .schemas import DATE_FIELDS, PersonWriteSchema
 from .validation import normalize_id_number
 
-XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 MAX_ROWS = 5000
 MAX_UNCOMPRESSED_BYTES = 50 * 1024 * 1024
 MAX_ZIP_ENTRIES = 1000
@@ -144,12 +142,12 @@ def export_people(org_id: int, principal) -> RosterExport:
     sheet.append([column.header for column in COLUMNS])
     count = 0
     for person in db.session.execute(query).scalars():
-        sheet.append([_cell(sheet, _export_value(person, column)) for column in COLUMNS])
+        sheet.append([xlsx_cell(sheet, _export_value(person, column)) for column in COLUMNS])
         count += 1
     buffer = BytesIO()
     workbook.save(buffer)
     entry.detail = {"org_id": org.id, "count": count}
-    filename = f"{_safe_filename(org.name)}-人员名册-{date.today():%Y%m%d}.xlsx"
+    filename = f"{safe_filename(org.name)}-人员名册-{date.today():%Y%m%d}.xlsx"
     return RosterExport(buffer.getvalue(), filename, count)
 
 
@@ -170,23 +168,6 @@ def _export_value(person: Person, column: Column):
     if column.kind == "choice" and value is not None:
         return column.choices.get(value, value)
     return value
-
-
-def _cell(sheet, value):
-    """Strings go out as text, never as formulas (a unit named ``=HYPERLINK(...)`` stays text)."""
-    if not isinstance(value, str):
-        return value
-    value = ILLEGAL_CHARACTERS_RE.sub("", value)
-    if value.startswith("="):
-        cell = WriteOnlyCell(sheet, value=value)
-        cell.data_type = "s"
-        return cell
-    return value
-
-
-def _safe_filename(name: str) -> str:
-    cleaned = re.sub(r'[\\/:*?"<>|\x00-\x1f\x7f]+', "_", name).strip(" .")
-    return cleaned or "组织"
 
 
 # ---------------------------------------------------------------------------------------

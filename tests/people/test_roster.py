@@ -12,6 +12,7 @@ from openpyxl import Workbook, load_workbook
 
 from server.audit.models import AuditLog
 from server.extensions import db
+from server.files import XLSX_MIMETYPE
 from server.people import roster
 from server.people.models import Person
 from server.people.validation import make_id_number
@@ -126,7 +127,7 @@ def test_export_is_a_masked_labelled_xlsx_of_the_subtree(client, world):
     tree, member = world["tree"], world["member"]
     r = export(client, world["sec_a"], tree["a"].id)
     assert r.status_code == 200, r.json
-    assert r.mimetype == roster.XLSX_MIMETYPE
+    assert r.mimetype == XLSX_MIMETYPE
     disposition = r.headers["Content-Disposition"]
     assert disposition.startswith("attachment;")
     assert f"filename*=UTF-8''{quote('本科生第一党支部')}" in disposition

@@ -1,0 +1,149 @@
+"""Meeting attachments: photos and PDFs (会议照片、材料), checked by their content, not by the
+name or the type the client claims, and size-limited. Bytes go to the configured storage."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+
+import filetype
+from flask import current_app
+from sqlalchemy import select
+
+from ..audit import services as audit
+from ..errors import ApiError
+from ..extensions import db, storage
+from ..files import safe_filename
+from ..storage import StorageError
+from .models import CANCELLED, DRAFT, Attachment, Meeting
+from .services import can_manage, get_visible, runs
+
+# Content type (as sniffed) → extension used for the stored object.
+ALLOWED = {
+    "image/jpeg": "jpg",
+    "image/png": "png",
+    "image/webp": "webp",
+    "application/pdf": "pdf",
+}
+IMAGES = {"image/jpeg", "image/png", "image/webp"}
+PER_MEETING = 100
+
+
+def _too_large(limit_mb: int) -> ApiError:
+    return ApiError(
+        413,
+        "file_too_large",
+        f"文件不能超过 {limit_mb} MB",
+        {"file": [f"文件不能超过 {limit_mb} MB"]},
+    )
+
+
+def upload(meeting: Meeting, file, caption: str | None, principal) -> Attachment:
+    if not runs(meeting, principal):
+        raise ApiError(403, "not_manager", "只有书记、会议主持人或记录人可以上传附件")
+    if meeting.status in (DRAFT, CANCELLED):
+        raise ApiError(409, "meeting_not_held", "会议未发布或已取消，不能上传附件")
+    limit_mb = current_app.config["MEETINGS"]["attachment_max_mb"]
+    data = file.stream.read(limit_mb * 1024 * 1024 + 1)
+    if len(data) > limit_mb * 1024 * 1024:
+        raise _too_large(limit_mb)
+    if not data:
+        raise ApiError(422, "file_empty", "文件为空", {"file": ["文件为空"]})
+    kind = filetype.guess(data)
+    if kind is None or kind.mime not in ALLOWED:
+        message = "只能上传 JPG、PNG、WebP 图片或 PDF 文件"
+        raise ApiError(415, "file_type_not_allowed", message, {"file": [message]})
+    count = db.session.scalar(
+        select(db.func.count()).select_from(Attachment).where(Attachment.meeting_id == meeting.id)
+    )
+    if count >= PER_MEETING:
+        raise ApiError(409, "too_many_attachments", f"每次会议最多 {PER_MEETING} 个附件")
+    name = safe_filename(file.filename or "", f"附件.{ALLOWED[kind.mime]}")[:120]
+    key = f"meetings/{meeting.id}/{secrets.token_hex(16)}.{ALLOWED[kind.mime]}"
+    storage.save(key, data, kind.mime)
+    attachment = Attachment(
+        meeting_id=meeting.id,
+        filename=name,
+        content_type=kind.mime,
+        size=len(data),
+        sha256=hashlib.sha256(data).hexdigest(),
+        storage_key=key,
+        caption=caption,
+        uploaded_by=principal.label[:100],
+        uploaded_by_person_id=principal.person.id if principal.person else None,
+    )
+    db.session.add(attachment)
+    db.session.flush()
+    audit.record(
+        "meeting.attachment.upload",
+        "meeting",
+        meeting.id,
+        meeting.org_id,
+        {"attachment_id": attachment.id, "filename": name, "size": len(data)},
+    )
+    return attachment
+
+
+def listing(meeting: Meeting) -> list[Attachment]:
+    return list(
+        db.session.execute(
+            select(Attachment).where(Attachment.meeting_id == meeting.id).order_by(Attachment.id)
+        ).scalars()
+    )
+
+
+def _visible(attachment_id: int, principal) -> tuple[Attachment, Meeting]:
+    attachment = db.session.execute(
+        select(Attachment).where(Attachment.id == attachment_id)
+    ).scalar_one_or_none()
+    if attachment is None:
+        raise ApiError(404, "not_found", "附件不存在")
+    try:
+        meeting = get_visible(attachment.meeting_id, principal)
+    except ApiError:
+        raise ApiError(404, "not_found", "附件不存在") from None
+    return attachment, meeting
+
+
+def content(attachment_id: int, principal) -> tuple[Attachment, bytes]:
+    attachment, _meeting = _visible(attachment_id, principal)
+    try:
+        return attachment, storage.load(attachment.storage_key)
+    except StorageError:
+        raise ApiError(404, "file_missing", "附件文件已丢失，请联系管理员") from None
+
+
+def delete(attachment_id: int, principal) -> None:
+    attachment, meeting = _visible(attachment_id, principal)
+    person = principal.person
+    own = person is not None and attachment.uploaded_by_person_id == person.id
+    if not (can_manage(meeting, principal) or own):
+        raise ApiError(403, "forbidden", "只有上传者或书记可以删除附件")
+    audit.record(
+        "meeting.attachment.delete",
+        "meeting",
+        meeting.id,
+        meeting.org_id,
+        {"attachment_id": attachment.id, "filename": attachment.filename},
+    )
+    key = attachment.storage_key
+    db.session.delete(attachment)
+    db.session.flush()
+    from ..jobs import after_commit
+
+    # The row goes with the request's commit; the bytes only after it, so a failed request
+    # never leaves a row pointing at nothing.
+    after_commit(lambda: storage.delete(key))
+
+
+def images_of(meeting_ids: list[int]) -> dict[int, list[int]]:
+    found: dict[int, list[int]] = {}
+    if not meeting_ids:
+        return found
+    for meeting_id, attachment_id in db.session.execute(
+        select(Attachment.meeting_id, Attachment.id)
+        .where(Attachment.meeting_id.in_(meeting_ids), Attachment.content_type.in_(IMAGES))
+        .order_by(Attachment.id)
+    ):
+        found.setdefault(meeting_id, []).append(attachment_id)
+    return found

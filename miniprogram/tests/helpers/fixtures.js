@@ -214,3 +214,362 @@ module.exports = {
   templateItems,
   subscribeTemplates,
 }
+
+// -- Secretary's meeting pages (pages/meetings/edit, live, leave-approvals, minutes) ------------
+// Named admin*/… so that they do not clash with the member pages' fixtures.
+
+// A Meeting as GET/POST/PATCH /meetings answer it to a manager: a draft of org 3 on
+// 2026-12-01 19:00–20:30 Beijing time.
+function adminMeeting(id = 7, overrides = {}) {
+  return Object.assign(
+    {
+      id,
+      org_id: 3,
+      org_name: '本科生第一党支部',
+      type: 'branch_assembly',
+      type_label: '支部党员大会',
+      title: '十二月支部党员大会',
+      place: '图书馆 301',
+      description: '学习党章',
+      start_at: '2026-12-01T11:00:00+00:00',
+      end_at: '2026-12-01T12:30:00+00:00',
+      chair: { id: 12, name: '张三' },
+      recorder: { id: 13, name: '李四' },
+      geofence: null,
+      checkin_opens_at: '2026-12-01T10:30:00+00:00',
+      checkin_closes_at: '2026-12-01T12:30:00+00:00',
+      late_after: '2026-12-01T11:05:00+00:00',
+      sign_out: false,
+      status: 'draft',
+      phase: 'draft',
+      phase_label: '草稿',
+      published_at: null,
+      cancel_reason: null,
+      has_minutes: false,
+      can_manage: true,
+      my: null,
+      counts: { expected: 3, present: 0, late: 0, on_leave: 0, absent: 0, not_checked_in: 3, observers: 0, pending_leave: 0 },
+    },
+    overrides
+  )
+}
+
+// One item of GET /meetings/{id}/attendance. `checkin` overrides are merged into a valid check-in;
+// pass checkin: null for someone without one.
+function attendanceEntry(personId, name, attendance, { checkin = {}, leave = null, role = 'member' } = {}) {
+  const labels = { present: '已签到', late: '迟到', on_leave: '请假', not_checked_in: '未签到', absent: '缺席' }
+  return {
+    person_id: personId,
+    name,
+    role,
+    attendance,
+    attendance_label: labels[attendance] || attendance,
+    leave,
+    checkin:
+      checkin === null
+        ? null
+        : Object.assign(
+            {
+              id: 500 + personId,
+              checked_in_at: '2026-12-01T10:55:00+00:00',
+              late: false,
+              sent_late: false,
+              revoked: false,
+              revoke_reason: null,
+              signed_out_at: null,
+              source: 'qr',
+              ip: '10.0.0.8',
+              network: '10.0.0.0/24',
+              device_id: `dev-${personId}`,
+              device_model: 'iPhone',
+              network_type: 'wifi',
+              latitude: 30.27,
+              longitude: 120.12,
+              distance_m: 35.4,
+              flags: [],
+              manual_reason: null,
+              recorded_by: null,
+            },
+            checkin
+          ),
+  }
+}
+
+function attendanceBody(items, counts = {}, anomalies = {}) {
+  return {
+    status: 200,
+    body: {
+      counts: Object.assign({ expected: 0, present: 0, late: 0, on_leave: 0, absent: 0, not_checked_in: 0, observers: 0 }, counts),
+      anomalies: Object.assign({ shared_device: 0, shared_address: 0, network_outlier: 0, location_outlier: 0, sent_late: 0 }, anomalies),
+      items,
+    },
+  }
+}
+
+// A LeaveRequest as GET /leave-requests and POST /leave-requests/{id}/decision answer it.
+function leaveRequestBody(id, overrides = {}) {
+  return Object.assign(
+    {
+      id,
+      meeting_id: 7,
+      meeting_title: '十二月支部党员大会',
+      meeting_start_at: '2026-12-01T11:00:00+00:00',
+      person: { id: 100 + id, name: `党员${id}` },
+      reason: '课程冲突',
+      state: 'pending',
+      state_label: '待审批',
+      comment: null,
+      decided_by: null,
+      decided_at: null,
+      created_at: '2026-11-24T12:00:00+00:00',
+    },
+    overrides
+  )
+}
+
+function leaveRequestPage(items, { page = 1, perPage = 20, total = items.length, pages = 1 } = {}) {
+  return { status: 200, body: { items, meta: { page, per_page: perPage, total, pages } } }
+}
+
+// Minutes as GET/PUT /meetings/{id}/minutes answer them.
+function minutesBody(overrides = {}) {
+  return Object.assign(
+    {
+      meeting_id: 7,
+      version: 3,
+      agenda: '一、学习党章\n二、讨论发展对象',
+      content: '张三：传达上级精神。',
+      resolutions: '同意王五为发展对象',
+      votes: [{ item: '王五列为发展对象', yes: 20, no: 1, abstain: 2 }],
+      attendance: {
+        expected: 3,
+        present: 2,
+        late: 1,
+        on_leave: 1,
+        absent: 0,
+        observers: 1,
+        lists: {
+          present: ['张三', '李四'],
+          late: ['李四'],
+          on_leave: [{ name: '王五', reason: '出差' }],
+          absent: [],
+          observers: ['赵六'],
+        },
+      },
+      chair: { id: 12, name: '张三' },
+      recorder: { id: 13, name: '李四' },
+      chair_signed_at: null,
+      recorder_signed_at: null,
+      updated_at: '2026-12-01T13:00:00+00:00',
+      updated_by: '李四',
+      frozen: false,
+    },
+    overrides
+  )
+}
+
+Object.assign(module.exports, {
+  adminMeeting,
+  attendanceEntry,
+  attendanceBody,
+  leaveRequestBody,
+  leaveRequestPage,
+  minutesBody,
+})
+
+// ---- The member's side of meetings (docs/meetings.md). Names start with member/checkin/my so
+// that they stay apart from the secretary pages' fixtures.
+
+// GET /meetings/{id} as a participant sees it: checkin_open, not yet checked in.
+// `my` overrides are merged into the default `my`; pass my: null for a non-participant.
+function memberMeeting(id, overrides = {}) {
+  const my =
+    overrides.my === null
+      ? null
+      : Object.assign({ participant: true, role: 'member', attendance: 'not_checked_in', checkin: null, leave: null }, overrides.my)
+  return Object.assign(
+    {
+      id,
+      org_id: 3,
+      org_name: '本科生第一党支部',
+      type: 'branch_assembly',
+      type_label: '支部党员大会',
+      title: '十二月支部党员大会',
+      place: '图书馆 301',
+      description: '学习贯彻全会精神',
+      start_at: '2026-12-01T11:00:00+00:00',
+      end_at: '2026-12-01T12:30:00+00:00',
+      chair: { id: 12, name: '张三' },
+      recorder: { id: 13, name: '李四' },
+      geofence: null,
+      checkin_opens_at: '2026-12-01T10:30:00+00:00',
+      checkin_closes_at: '2026-12-01T12:30:00+00:00',
+      late_after: '2026-12-01T11:05:00+00:00',
+      sign_out: false,
+      status: 'published',
+      phase: 'checkin_open',
+      phase_label: '签到中',
+      published_at: '2026-11-24T02:00:00+00:00',
+      cancel_reason: null,
+      has_minutes: false,
+      can_manage: false,
+    },
+    overrides,
+    { my }
+  )
+}
+
+// `my.checkin` of a member checked in at `at`.
+function memberCheckin(overrides = {}) {
+  return Object.assign(
+    {
+      id: 5,
+      checked_in_at: '2026-12-01T10:58:00+00:00',
+      late: false,
+      sent_late: false,
+      revoked: false,
+      revoke_reason: null,
+      signed_out_at: null,
+      source: 'qr',
+    },
+    overrides
+  )
+}
+
+// An item of GET /meetings?mine=true (no my/counts; my_attendance instead).
+function memberMeetingItem(id, overrides = {}) {
+  const item = memberMeeting(id, overrides)
+  delete item.my
+  return Object.assign(item, { my_attendance: 'not_checked_in' }, overrides)
+}
+
+// GET /meetings page.
+function memberMeetings(items, { page = 1, perPage = 20, total = items.length, pages = 1 } = {}) {
+  return { status: 200, body: { items, meta: { page, per_page: perPage, total, pages } } }
+}
+
+// POST /checkins (201 a new check-in) / POST /checkins/sign-out answer.
+function checkinBody(overrides = {}, status = 201) {
+  return {
+    status,
+    body: Object.assign(
+      {
+        id: 5,
+        meeting_id: 7,
+        meeting_title: '十二月支部党员大会',
+        checked_in_at: '2026-12-01T10:58:00+00:00',
+        late: false,
+        sent_late: false,
+        revoked: false,
+        revoke_reason: null,
+        signed_out_at: null,
+        source: 'qr',
+        created: status === 201,
+      },
+      overrides
+    ),
+  }
+}
+
+// An item of GET /me/attendance.
+function myAttendanceItem(meetingId, overrides = {}) {
+  return Object.assign(
+    {
+      meeting: {
+        id: meetingId,
+        title: `支部党员大会 ${meetingId}`,
+        type_label: '支部党员大会',
+        start_at: '2026-11-01T11:00:00+00:00',
+        place: '图书馆 301',
+        org_name: '本科生第一党支部',
+      },
+      attendance: 'present',
+      attendance_label: '已签到',
+      checked_in_at: '2026-11-01T10:57:00+00:00',
+      late: false,
+    },
+    overrides
+  )
+}
+
+// GET /me/attendance page.
+function myAttendance(items, summary = {}, { page = 1, perPage = 20, total = items.length, pages = 1 } = {}) {
+  return {
+    status: 200,
+    body: {
+      summary: Object.assign({ total: 0, present: 0, late: 0, on_leave: 0, absent: 0 }, summary),
+      items,
+      meta: { page, per_page: perPage, total, pages },
+    },
+  }
+}
+
+// GET /meetings/{id}/minutes.
+function memberMinutes(meetingId, overrides = {}) {
+  return Object.assign(
+    {
+      meeting_id: meetingId,
+      version: 3,
+      agenda: '一、学习全会精神\n二、讨论发展对象',
+      content: '会议由张三主持……',
+      resolutions: '同意王五为发展对象',
+      votes: [{ item: '王五列为发展对象', yes: 20, no: 1, abstain: 1 }],
+      attendance: {
+        expected: 25,
+        present: 22,
+        late: 2,
+        on_leave: 2,
+        absent: 1,
+        observers: 1,
+        lists: {
+          present: ['张三', '李四'],
+          late: ['王五'],
+          on_leave: [{ name: '赵六', reason: '出差' }],
+          absent: ['钱七'],
+          observers: ['孙八'],
+        },
+      },
+      chair: { id: 12, name: '张三' },
+      recorder: { id: 13, name: '李四' },
+      chair_signed_at: '2026-12-01T13:00:00+00:00',
+      recorder_signed_at: null,
+      updated_at: '2026-12-01T12:50:00+00:00',
+      updated_by: { id: 13, name: '李四' },
+      frozen: false,
+    },
+    overrides
+  )
+}
+
+// POST/DELETE /meetings/{id}/leave answer.
+function memberLeaveRequest(meetingId, overrides = {}) {
+  return Object.assign(
+    {
+      id: 3,
+      meeting_id: meetingId,
+      meeting_title: '十二月支部党员大会',
+      meeting_start_at: '2026-12-01T11:00:00+00:00',
+      person: { id: 7, name: '张三' },
+      reason: '出差',
+      state: 'pending',
+      state_label: '待审批',
+      comment: null,
+      decided_by: null,
+      decided_at: null,
+      created_at: '2026-11-24T12:30:00+00:00',
+    },
+    overrides
+  )
+}
+
+Object.assign(module.exports, {
+  memberMeeting,
+  memberCheckin,
+  memberMeetingItem,
+  memberMeetings,
+  checkinBody,
+  myAttendanceItem,
+  myAttendance,
+  memberMinutes,
+  memberLeaveRequest,
+})

@@ -1,0 +1,238 @@
+/**
+ * @jest-environment jsdom
+ */
+// Renders the real templates of the member's meeting pages (the check-in result and the meeting
+// detail), compiled by the official wcc through miniprogram-simulate, each page adapted to
+// Component() as in me.render.test.js.
+
+const path = require('path')
+const simulate = require('miniprogram-simulate')
+const { installWx, settle } = require('../helpers/wx')
+const { installCheckinWx } = require('../helpers/checkin-wx')
+const fixtures = require('../helpers/fixtures')
+
+const ROOT = path.resolve(__dirname, '../..')
+const TOKEN = '7.kx3f9.Ab_9-ZzQw3rT5yU1oP0a'
+// 2026-12-01 18:58 in Beijing, two minutes before the meeting.
+const NOW = Date.UTC(2026, 11, 1, 10, 58)
+
+function pageAsComponent(definition) {
+  const methods = {}
+  Object.keys(definition).forEach((key) => {
+    if (typeof definition[key] === 'function') methods[key] = definition[key]
+  })
+  global.Component({ data: definition.data, methods })
+}
+
+const ids = {}
+let fake
+
+// Loaded once each: a page file is required (and so calls Page()) only the first time.
+beforeAll(() => {
+  global.Page = pageAsComponent
+  ;['checkin', 'detail', 'index', 'leave', 'attendance'].forEach((name) => {
+    ids[name] = simulate.load(path.join(ROOT, `pages/meetings/${name}/index`), { rootPath: ROOT })
+  })
+  delete global.Page
+})
+
+beforeEach(() => {
+  jest.spyOn(Date, 'now').mockReturnValue(NOW)
+  fake = installWx()
+  fake.storeSession({ token: 'tok-1', expires_at: 'x', member: null })
+  installCheckinWx(fake)
+})
+
+afterEach(() => {
+  jest.restoreAllMocks()
+})
+
+function render(name) {
+  const comp = simulate.render(ids[name])
+  comp.attach(document.createElement('parent-wrapper'))
+  return comp
+}
+
+function texts(comp, selector) {
+  return comp.querySelectorAll(selector).map((node) => node.dom.textContent.trim())
+}
+
+describe('签到 result', () => {
+  test('success: the time, late or not, and 补传', async () => {
+    fake.route('POST /checkins', [fixtures.checkinBody({ late: true, sent_late: true, checked_in_at: '2026-12-01T11:06:00+00:00' })])
+    const comp = render('checkin')
+
+    await comp.instance.onLoad({ token: TOKEN })
+
+    expect(texts(comp, '.checkin-title')).toEqual(['签到成功'])
+    expect(texts(comp, '.checkin-meeting')).toEqual(['十二月支部党员大会'])
+    expect(texts(comp, '.checkin-label')).toEqual(['签到时间', '是否迟到', '补传'])
+    expect(texts(comp, '.checkin-value')).toEqual(['12月1日 19:06', '迟到', '网络恢复后补传，按扫码时间记录'])
+    expect(texts(comp, '.checkin-button')).toEqual(['查看会议', '完成'])
+  })
+
+  test('a sign-out shows its time and no 是否迟到', async () => {
+    fake.route('POST /checkins/sign-out', [fixtures.checkinBody({ signed_out_at: '2026-12-01T12:31:00+00:00' }, 200)])
+    const comp = render('checkin')
+
+    await comp.instance.onLoad({ token: TOKEN, mode: 'signout' })
+
+    expect(texts(comp, '.checkin-title')).toEqual(['签退成功'])
+    expect(texts(comp, '.checkin-label')).toEqual(['签退时间'])
+  })
+
+  test('an expired code: the words, and 重新扫码', async () => {
+    fake.route('POST /checkins', [fixtures.apiError(400, 'qr_expired', '二维码已过期')])
+    const comp = render('checkin')
+
+    await comp.instance.onLoad({ token: TOKEN })
+
+    expect(texts(comp, '.checkin-title')).toEqual(['二维码已更新'])
+    expect(texts(comp, '.checkin-text')).toEqual(['二维码已更新，请重新扫描大屏上的二维码'])
+    expect(texts(comp, '.checkin-button')).toEqual(['重新扫码', '返回'])
+  })
+
+  test('a closed check-in: no 重新扫码', async () => {
+    fake.route('POST /checkins', [fixtures.apiError(409, 'checkin_closed', '签到已结束')])
+    const comp = render('checkin')
+
+    await comp.instance.onLoad({ token: TOKEN })
+
+    expect(texts(comp, '.checkin-button')).toEqual(['返回'])
+  })
+
+  test('location_required: the permission settings too', async () => {
+    fake.route('POST /checkins', [fixtures.apiError(400, 'location_required', '需要位置')])
+    const comp = render('checkin')
+
+    await comp.instance.onLoad({ token: TOKEN })
+
+    expect(texts(comp, '.checkin-button')).toEqual(['开启位置权限', '重新扫码', '返回'])
+  })
+
+  test('offline: saved, and 立即重试', async () => {
+    fake.route('POST /checkins', [{ networkFailure: true }])
+    const comp = render('checkin')
+
+    await comp.instance.onLoad({ token: TOKEN })
+
+    expect(texts(comp, '.checkin-title')).toEqual(['签到待补传'])
+    expect(texts(comp, '.checkin-text')).toEqual(['网络不佳，已保存本次扫码，恢复网络后自动补传'])
+    expect(texts(comp, '.checkin-button')).toEqual(['立即重试'])
+    comp.instance.onUnload()
+  })
+
+  test('not a code of this system', async () => {
+    const comp = render('checkin')
+
+    await comp.instance.onLoad({ q: encodeURIComponent('https://weixin.qq.com/r/abc') })
+
+    expect(texts(comp, '.checkin-title')).toEqual(['无法签到'])
+    expect(texts(comp, '.checkin-text')).toEqual(['不是本系统的签到码'])
+  })
+})
+
+describe('会议详情', () => {
+  beforeEach(() => {
+    fake.route('GET /meetings/7/attachments', [{ status: 200, body: { items: [] } }])
+  })
+
+  async function shown(overrides) {
+    fake.route('GET /meetings/7', [{ status: 200, body: fixtures.memberMeeting(7, overrides) }])
+    const comp = render('detail')
+    await comp.instance.onLoad({ id: '7' })
+    await settle()
+    return comp
+  }
+
+  test('the meeting and, while check-in is open, 扫码签到 and 请假', async () => {
+    const comp = await shown({})
+
+    expect(comp.querySelector('.detail-title').dom.textContent).toBe('十二月支部党员大会')
+    expect(comp.dom.textContent).toContain('12月1日 19:00–20:30（北京时间）')
+    expect(comp.dom.textContent).toContain('图书馆 301')
+    expect(comp.querySelector('.detail-phase').dom.textContent).toBe('签到中')
+    expect(texts(comp, '.detail-action')).toEqual(['扫码签到', '请假'])
+    expect(comp.querySelector('.detail-manage')).toBe(undefined)
+  })
+
+  test('checked in late, with sign-out: the time and 扫码签退', async () => {
+    const comp = await shown({
+      phase: 'in_progress',
+      sign_out: true,
+      my: { attendance: 'late', checkin: fixtures.memberCheckin({ checked_in_at: '2026-12-01T11:06:00+00:00', late: true }) },
+    })
+
+    expect(comp.dom.textContent).toContain('12月1日 19:06（迟到）')
+    expect(texts(comp, '.detail-action')).toEqual(['扫码签退'])
+  })
+
+  test('a revoked check-in shows why', async () => {
+    const comp = await shown({
+      phase: 'in_progress',
+      my: { checkin: fixtures.memberCheckin({ revoked: true, revoke_reason: '代签' }) },
+    })
+
+    expect(comp.querySelector('.detail-revoked').dom.textContent).toBe('签到已被撤销：代签')
+    expect(texts(comp, '.detail-action')).toEqual([])
+  })
+
+  test('a pending leave: its state and 撤回请假', async () => {
+    const comp = await shown({ phase: 'upcoming', my: { leave: fixtures.memberLeaveRequest(7) } })
+
+    expect(comp.dom.textContent).toContain('待审批')
+    expect(comp.dom.textContent).toContain('事由：出差')
+    expect(texts(comp, '.detail-action')).toEqual(['撤回请假'])
+  })
+
+  test('a manager finds the secretary pages', async () => {
+    const comp = await shown({ can_manage: true })
+
+    expect(texts(comp, '.detail-manage')).toEqual(['现场签到›', '编辑会议›', '会议记录›', '请假审批›'])
+  })
+})
+
+test('组织生活: each meeting with its phase and my attendance', async () => {
+  fake.route('GET /meetings', [
+    fixtures.memberMeetings([
+      fixtures.memberMeetingItem(8, { phase: 'upcoming', phase_label: '未开始' }),
+      fixtures.memberMeetingItem(7, { phase: 'ended', phase_label: '已结束', my_attendance: 'absent' }),
+    ]),
+  ])
+  const comp = render('index')
+
+  await comp.instance.onLoad()
+
+  expect(texts(comp, '.meetings-title')).toEqual(['十二月支部党员大会', '十二月支部党员大会'])
+  expect(texts(comp, '.meetings-phase')).toEqual(['未开始', '已结束'])
+  expect(texts(comp, '.meetings-attendance')).toEqual(['我的出勤：未签到', '我的出勤：缺席'])
+  expect(comp.querySelector('.meetings-scan').dom.textContent).toContain('扫码签到')
+  expect(comp.dom.textContent).toContain('没有更多了')
+})
+
+test('请假: the meeting, the count and the error', async () => {
+  fake.route('GET /meetings/7', [{ status: 200, body: fixtures.memberMeeting(7, { phase: 'upcoming' }) }])
+  const comp = render('leave')
+
+  await comp.instance.onLoad({ id: '7' })
+  comp.instance.onReasonInput({ currentTarget: { dataset: {} }, detail: { value: '出差' } })
+  await comp.instance.submit()
+
+  expect(comp.querySelector('.leave-title').dom.textContent).toBe('十二月支部党员大会')
+  expect(comp.querySelector('.leave-count').dom.textContent).toBe('2/200')
+  // No route for the POST: the fake server's 404 message is shown under the form.
+  expect(comp.querySelector('.leave-error').dom.textContent).toBe('接口不存在')
+})
+
+test('我的出勤: the totals and the rows', async () => {
+  fake.route('GET /me/attendance', [
+    fixtures.myAttendance([fixtures.myAttendanceItem(9, { late: true })], { total: 12, present: 9, late: 2, on_leave: 2, absent: 1 }),
+  ])
+  const comp = render('attendance')
+
+  await comp.instance.onLoad()
+
+  expect(texts(comp, '.attendance-number')).toEqual(['12', '9', '2', '2', '1'])
+  expect(texts(comp, '.attendance-title')).toEqual(['支部党员大会 9'])
+  expect(comp.dom.textContent).toContain('签到 11月1日 18:57（迟到）')
+})

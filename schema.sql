@@ -71,6 +71,17 @@ CREATE TABLE subscribe_grants (
 	CONSTRAINT uq_subscribe_grants_openid_template_id UNIQUE (openid, template_id)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
 
+CREATE TABLE meeting_compliance_reminders (
+	id INTEGER NOT NULL AUTO_INCREMENT, 
+	org_id INTEGER NOT NULL, 
+	meeting_type VARCHAR(30) NOT NULL, 
+	period VARCHAR(10) NOT NULL, 
+	sent_at DATETIME NOT NULL, 
+	CONSTRAINT pk_meeting_compliance_reminders PRIMARY KEY (id), 
+	CONSTRAINT uq_meeting_compliance_reminders_org_id_meeting_type_period UNIQUE (org_id, meeting_type, period), 
+	CONSTRAINT fk_meeting_compliance_reminders_org_id_orgs FOREIGN KEY(org_id) REFERENCES orgs (id)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
+
 CREATE TABLE people (
 	id INTEGER NOT NULL AUTO_INCREMENT, 
 	staff_no VARCHAR(32) NOT NULL, 

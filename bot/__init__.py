@@ -11,7 +11,7 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
-    from . import cli, handlers  # noqa: F401 - importing handlers fills the registry
+    from . import cli, handlers, meetings  # noqa: F401 - importing fills the registries
     from .blueprint import bp
 
     app.register_blueprint(bp)

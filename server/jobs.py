@@ -101,6 +101,8 @@ class Periodic:
 PERIODIC: list[Periodic] = [
     Periodic("server.auth.jobs.purge_expired_sessions", timedelta(hours=1)),
     Periodic("server.notify.delivery.sweep", timedelta(minutes=1)),
+    # Once per requirement and period (a unique row), so hourly only bounds the delay.
+    Periodic("server.meetings.compliance.remind_compliance", timedelta(hours=1)),
 ]
 
 

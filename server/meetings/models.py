@@ -240,3 +240,17 @@ class Attachment(db.Model):
     uploaded_by: Mapped[str | None] = mapped_column(String(100))
     uploaded_by_person_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
     created_at: Mapped[datetime] = mapped_column(DateTime, nullable=False, default=utcnow)
+
+
+class ComplianceReminder(db.Model):
+    """That a branch's secretaries were reminded of one requirement in one period: the unique
+    key makes the reminder go out once, however often (or in parallel) the job runs."""
+
+    __tablename__ = "meeting_compliance_reminders"
+    __table_args__ = (UniqueConstraint("org_id", "meeting_type", "period"), MYSQL_TABLE)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    org_id: Mapped[int] = mapped_column(ForeignKey("orgs.id"), nullable=False)
+    meeting_type: Mapped[str] = mapped_column(String(30), nullable=False)
+    period: Mapped[str] = mapped_column(String(10), nullable=False)  # 2026-11, 2026-Q4, 2026
+    sent_at: Mapped[datetime] = mapped_column(DateTime, nullable=False, default=utcnow)

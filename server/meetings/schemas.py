@@ -477,3 +477,51 @@ class ExportArgs(Schema):
     type = Choice(MEETING_TYPES)
     from_ = fields.Date(data_key="from")
     to = fields.Date()
+
+
+# -- compliance ------------------------------------------------------------------------------
+
+COMPLIANCE_STATUSES = {
+    "met": "已完成",
+    "due_soon": "即将到期",
+    "overdue": "已逾期",
+    "open": "进行中",
+}
+
+
+class ComplianceArgs(Schema):
+    org_id = fields.Integer(required=True, **ID)
+    on = fields.Date(metadata={"description": "以该日（北京时间）所在的周期计算，默认今天"})
+
+
+class RequirementSchema(Schema):
+    type = fields.String()
+    type_label = fields.String()
+    period = fields.String()
+    period_label = fields.String()
+    period_end = fields.Date()
+    required = fields.Integer()
+    held = fields.Integer()
+    status = fields.String()
+    status_label = fields.Function(lambda r: COMPLIANCE_STATUSES[r["status"]])
+
+
+class OrgComplianceSchema(Schema):
+    org_id = fields.Integer()
+    org_name = fields.String()
+    requirements = fields.List(fields.Nested(RequirementSchema))
+
+
+class ComplianceSchema(Schema):
+    on = fields.Date()
+    items = fields.List(fields.Nested(OrgComplianceSchema))
+
+
+class UnmetSchema(RequirementSchema):
+    org_id = fields.Integer()
+    org_name = fields.String()
+
+
+class UnmetListSchema(Schema):
+    on = fields.Date()
+    items = fields.List(fields.Nested(UnmetSchema))

@@ -756,3 +756,54 @@ def detail(meeting: Meeting, principal) -> Meeting:
 
 def all_types() -> dict[str, str]:
     return MEETING_TYPES
+
+
+# -- for other channels (the bot's 会议 / 待办 replies) ------------------------------------------
+
+
+def upcoming_for(person_id: int, limit: int = 10) -> list[tuple[Meeting, str]]:
+    """Published meetings the person takes part in that have not ended, soonest first, each
+    with the person's attendance state (a pending leave shows as ``leave_pending``)."""
+    now = utcnow()
+    rows = db.session.execute(
+        select(Meeting, CheckIn, LeaveRequest)
+        .join(
+            Participant,
+            and_(Participant.meeting_id == Meeting.id, Participant.person_id == person_id),
+        )
+        .outerjoin(CheckIn, and_(CheckIn.meeting_id == Meeting.id, CheckIn.person_id == person_id))
+        .outerjoin(
+            LeaveRequest,
+            and_(LeaveRequest.meeting_id == Meeting.id, LeaveRequest.person_id == person_id),
+        )
+        .where(Meeting.status == PUBLISHED, Meeting.end_at > now)
+        .order_by(Meeting.start_at, Meeting.id)
+        .limit(limit)
+    ).all()
+    out = []
+    for meeting, checkin, leave in rows:
+        state = attendance_of(meeting, checkin, leave, now)
+        if state == "not_checked_in" and leave is not None and leave.state == PENDING:
+            state = "leave_pending"
+        out.append((meeting, state))
+    return out
+
+
+def pending_leave_count(prefixes: set[str]) -> int:
+    """Undecided leave requests of meetings not yet started in the orgs under ``prefixes``."""
+    if not prefixes:
+        return 0
+    query = (
+        select(func.count())
+        .select_from(LeaveRequest)
+        .join(Meeting, Meeting.id == LeaveRequest.meeting_id)
+        .join(Org, Org.id == Meeting.org_id)
+        .where(
+            LeaveRequest.state == PENDING,
+            Meeting.status == PUBLISHED,
+            Meeting.end_at > utcnow(),
+        )
+    )
+    if "/" not in prefixes:
+        query = query.where(or_(*[Org.path.startswith(p) for p in sorted(prefixes)]))
+    return db.session.scalar(query) or 0

@@ -7,7 +7,7 @@ from ..auth.views import ANY_ROLE
 from ..errors import ApiError
 from ..files import XLSX_MIMETYPE, MultipartBlueprint, content_disposition
 from ..schemas import PageArgs, page_result
-from . import attachments, checkin, history, leave, minutes, services
+from . import attachments, checkin, compliance, history, leave, minutes, services
 from .schemas import (
     AttachmentListSchema,
     AttachmentSchema,
@@ -18,6 +18,8 @@ from .schemas import (
     CheckinCodeSchema,
     CheckInOutSchema,
     CheckInSchema,
+    ComplianceArgs,
+    ComplianceSchema,
     DateRangeArgs,
     ExportArgs,
     FeedPageSchema,
@@ -39,6 +41,7 @@ from .schemas import (
     ParticipantsAddSchema,
     RevisionListSchema,
     RevokeSchema,
+    UnmetListSchema,
 )
 
 blp = MultipartBlueprint(
@@ -384,6 +387,32 @@ def export_meetings(args):
     """Meetings of an org's subtree with their attendance (sheets 会议 and 出勤); audited."""
     args["from"] = args.pop("from_", None)
     return _xlsx(history.export_meetings(current(), args), f"meetings-{args['org_id']}.xlsx")
+
+
+# -- compliance ------------------------------------------------------------------------------
+
+
+@blp.route("/compliance", methods=["GET"])
+@allow(*services.READ_ROLES)
+@blp.arguments(ComplianceArgs, location="query")
+@blp.response(200, ComplianceSchema)
+def compliance_report(args):
+    """三会一课: each branch and party group under the org, its required meetings in the current
+    and the previous period, held (with minutes) against required."""
+    org = compliance.visible_org(args["org_id"], current())
+    on = args.get("on") or compliance.today()
+    return {"on": on, "items": compliance.report(org, on)}
+
+
+@blp.route("/compliance/overdue", methods=["GET"])
+@allow(*services.READ_ROLES)
+@blp.arguments(ComplianceArgs, location="query")
+@blp.response(200, UnmetListSchema)
+def compliance_overdue(args):
+    """What is overdue, then what falls due within ``compliance_warn_days``."""
+    org = compliance.visible_org(args["org_id"], current())
+    on = args.get("on") or compliance.today()
+    return {"on": on, "items": compliance.unmet(org, on)}
 
 
 def _xlsx(export, fallback: str) -> Response:

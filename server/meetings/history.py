@@ -200,6 +200,7 @@ ATTENDANCE_COLUMNS = [
     ("出勤", 8),
     ("签到时间", 18),
     ("签到方式", 8),
+    ("签退时间", 18),
     ("补签/撤销说明", 30),
     ("请假事由", 30),
 ]
@@ -302,6 +303,7 @@ def _attendance_row(meeting, participant, checkin, leave, now) -> list:
         label,
         _local(checkin.checked_in_at) if valid else "",
         ({"qr": "扫码", "manual": "补签"}.get(checkin.source, "") if valid else ""),
+        _local(checkin.signed_out_at) if valid else "",
         note,
         leave.reason if leave is not None and leave.state == "approved" else "",
     ]

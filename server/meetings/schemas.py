@@ -171,6 +171,14 @@ class CheckInDetailSchema(CheckInOutSchema):
     accuracy_m = fields.Float(allow_none=True)
     distance_m = fields.Float(allow_none=True)
     received_at = UtcDateTime()
+    duration_minutes = fields.Function(
+        lambda c: (
+            int((c.signed_out_at - c.checked_in_at).total_seconds() // 60)
+            if c.signed_out_at and c.revoked_at is None
+            else None
+        ),
+        metadata={"description": "签到到签退的分钟数（党课学时）"},
+    )
     flags = fields.Function(lambda c: getattr(c, "flags", []))
     manual_reason = fields.String(allow_none=True)
     recorded_by = fields.String(allow_none=True)

@@ -381,6 +381,11 @@ def test_sign_out_records_the_leaving_time_once(app, branch):
         "/api/v1/checkins/sign-out", json=body, headers=branch.as_member(member)
     )
     assert second.json["signed_out_at"] == first.json["signed_out_at"]
+    items = branch.client.get(
+        f"/api/v1/meetings/{meeting['id']}/attendance", headers=branch.as_secretary()
+    ).json["items"]
+    mine = next(i for i in items if i["person_id"] == member.id)
+    assert mine["checkin"]["duration_minutes"] == 0  # checked in and out within a minute
     plain = branch.meeting(starts_in=timedelta(minutes=-30))
     branch.check_in(member, branch.code(plain["id"]))
     response = branch.client.post(

@@ -44,6 +44,7 @@ bench: install
 	$(PY) bench/whoami.py
 	$(PY) bench/fanout.py
 	$(PY) bench/callback.py
+	$(PY) bench/checkin.py
 
 clean:
 	rm -rf $(VENV) miniprogram/node_modules instance .pytest_cache

@@ -92,6 +92,7 @@ DEFAULTS: dict[str, dict[str, Any]] = {
         "late_grace_minutes": 5,
         "qr_rotate_seconds": 20,
         "offline_limit_minutes": 10,
+        "checkin_cache_seconds": 2.0,
         "reminder_minutes": [1440, 60],
         "location_outlier_m": 500,
         "compliance_warn_days": 7,
@@ -204,6 +205,7 @@ class MeetingsSection(_Section):
     late_grace_minutes = fields.Integer(validate=validate.Range(min=0, max=240))
     qr_rotate_seconds = fields.Integer(validate=validate.Range(min=5, max=600))
     offline_limit_minutes = fields.Integer(validate=validate.Range(min=0, max=24 * 60))
+    checkin_cache_seconds = fields.Float(validate=validate.Range(min=0, max=60))
     reminder_minutes = fields.List(
         fields.Integer(validate=validate.Range(min=1, max=14 * 24 * 60)),
         validate=validate.Length(max=5),

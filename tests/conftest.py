@@ -72,6 +72,9 @@ def _clean(app):
         db.session.remove()
     limiter.reset()
     app.extensions["party_redis"].flushdb()
+    from server.meetings import facts
+
+    facts._cache.clear()  # ids are reused once the tables are emptied
 
 
 @pytest.fixture

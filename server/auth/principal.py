@@ -13,24 +13,51 @@ from functools import wraps
 
 from flask import g, request
 from flask_smorest.utils import deepupdate
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import contains_eager, joinedload, selectinload
 
 from ..crypto import token_digest
 from ..db_types import utcnow
 from ..errors import ApiError
 from ..extensions import db
-from ..people.models import MANAGING_POSTS, PartyPost, Person
+from ..people.models import MANAGING_POSTS, Person
 from .models import Account, AuthSession, RoleGrant
 
 ALL = "/"
 
 
+_UNLOADED = object()
+
+
 @dataclass
 class Principal:
-    session: AuthSession
-    person: Person | None
+    """The caller. ``session`` and ``person`` may be loaded on first use (see ``lean`` in
+    ``allow``): a check-in needs only the person's id and status."""
+
+    _session: AuthSession | int  # the row, or its id until someone needs the row
+    _person: Person | object | None  # _UNLOADED until needed
     account: Account | None
-    roles: dict[str, set[str]] = field(default_factory=dict)
+    person_id: int | None = None
+    person_status: str | None = None
+    # Derived on first use: a member-only endpoint (the check-in) never loads posts or grants.
+    _roles: dict[str, set[str]] | None = field(default=None, repr=False)
+
+    @property
+    def session(self) -> AuthSession:
+        if not isinstance(self._session, AuthSession):
+            self._session = db.session.get(AuthSession, self._session)
+        return self._session
+
+    @property
+    def person(self) -> Person | None:
+        if self._person is _UNLOADED:
+            self._person = _load_person(self.person_id)
+        return self._person
+
+    @property
+    def roles(self) -> dict[str, set[str]]:
+        if self._roles is None:
+            self._roles = derive_roles(self.person, self.account)
+        return self._roles
 
     @property
     def label(self) -> str:
@@ -41,6 +68,9 @@ class Principal:
         return "?"
 
     def has(self, *roles: str) -> bool:
+        # "member" depends on the person's status alone (see derive_roles).
+        if "member" in roles and self.person_id is not None and self.person_status == "normal":
+            return True
         return any(role in self.roles for role in roles)
 
     def scope(self, *roles: str) -> set[str]:
@@ -77,23 +107,48 @@ def derive_roles(person: Person | None, account: Account | None) -> dict[str, se
 
 def _load_person(person_id: int) -> Person | None:
     return db.session.execute(
-        db.select(Person)
-        .where(Person.id == person_id)
-        .options(
-            joinedload(Person.org),
-            selectinload(Person.posts).joinedload(PartyPost.org),
-        )
+        db.select(Person).where(Person.id == person_id).options(joinedload(Person.org))
     ).scalar_one_or_none()
 
 
-def authenticate(token: str) -> Principal | None:
-    session = db.session.execute(
-        db.select(AuthSession).where(AuthSession.token_digest == token_digest(token))
-    ).scalar_one_or_none()
-    if session is None or session.revoked_at is not None or session.expires_at <= utcnow():
+def authenticate(token: str, *, lean: bool = False) -> Principal | None:
+    """The session's caller, or None. ``lean``: a mini-program session is checked with one
+    narrow query and its person loaded only if used (the check-in's hot path)."""
+    digest = token_digest(token)
+    if lean:
+        row = db.session.execute(
+            db.select(
+                AuthSession.id,
+                AuthSession.account_id,
+                AuthSession.person_id,
+                AuthSession.expires_at,
+                AuthSession.revoked_at,
+                Person.status,
+            )
+            .outerjoin(Person, Person.id == AuthSession.person_id)
+            .where(AuthSession.token_digest == digest)
+        ).first()
+        if row is None or row.revoked_at is not None or row.expires_at <= utcnow():
+            return None
+        if row.account_id is None:
+            if row.status is None:
+                return None
+            return Principal(row.id, _UNLOADED, None, row.person_id, row.status)
+    # One query for a mini-program session: the session, its person and the person's org.
+    # Posts (PartyPost.org is joined) load only when a role beyond "member" is asked for.
+    found = db.session.execute(
+        db.select(AuthSession, Person)
+        .outerjoin(Person, Person.id == AuthSession.person_id)
+        .outerjoin(Person.org)
+        .options(contains_eager(Person.org))
+        .where(AuthSession.token_digest == digest)
+    ).first()
+    if found is None:
+        return None
+    session, person = found
+    if session.revoked_at is not None or session.expires_at <= utcnow():
         return None
     account = None
-    person = None
     if session.account_id is not None:
         account = db.session.execute(
             db.select(Account)
@@ -104,11 +159,15 @@ def authenticate(token: str) -> Principal | None:
             return None
         if account.person_id is not None:
             person = _load_person(account.person_id)
-    elif session.person_id is not None:
-        person = _load_person(session.person_id)
-        if person is None:
-            return None
-    return Principal(session, person, account, derive_roles(person, account))
+    elif session.person_id is not None and person is None:
+        return None
+    return Principal(
+        session,
+        person,
+        account,
+        person.id if person is not None else None,
+        person.status if person is not None else None,
+    )
 
 
 def bearer_token() -> str | None:
@@ -135,9 +194,10 @@ def finish_transaction() -> None:
 PUBLIC = "public"
 
 
-def allow(*roles: str):
+def allow(*roles: str, lean: bool = False):
     """Declare who may call an endpoint. ``allow("public")`` needs no login; otherwise the
     caller must be logged in and hold one of ``roles`` (object scope is checked in services).
+    ``lean``: load the caller's person only if the endpoint uses it (see ``authenticate``).
 
     Apply directly under ``@blp.route`` so the check runs before input parsing, and the roles
     appear in the OpenAPI document as ``x-roles``.
@@ -149,7 +209,7 @@ def allow(*roles: str):
             g.principal = None
             if roles != (PUBLIC,):
                 token = bearer_token()
-                principal = authenticate(token) if token else None
+                principal = authenticate(token, lean=lean) if token else None
                 if principal is None:
                     raise ApiError(401, "unauthenticated", "请先登录或登录已过期")
                 g.principal = principal

@@ -145,7 +145,9 @@ class PersonRefSchema(Schema):
 class CheckInOutSchema(Schema):
     id = fields.Integer()
     meeting_id = fields.Integer()
-    meeting_title = fields.Function(lambda c: c.meeting.title if c.meeting else None)
+    meeting_title = fields.Function(
+        lambda c: getattr(c, "meeting_title", None) or (c.meeting.title if c.meeting else None)
+    )
     checked_in_at = UtcDateTime()
     late = fields.Boolean()
     sent_late = fields.Boolean()

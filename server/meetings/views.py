@@ -53,10 +53,10 @@ MANAGE = services.MANAGE_ROLES
 
 
 def _member_id() -> int:
-    person = current().person
-    if person is None:
+    person_id = current().person_id
+    if person_id is None:
         raise ApiError(403, "no_member", "该账号未关联党员档案")
-    return person.id
+    return person_id
 
 
 def _detail(meeting):
@@ -166,7 +166,7 @@ def checkin_code(meeting_id):
 
 
 @blp.route("/checkins", methods=["POST"])
-@allow("member")
+@allow("member", lean=True)
 @blp.arguments(CheckInSchema)
 @blp.response(201, CheckInOutSchema)
 @blp.alt_response(200, schema=CheckInOutSchema, description="已签到过：返回原签到记录")
@@ -178,7 +178,7 @@ def create_checkin(data):
 
 
 @blp.route("/checkins/sign-out", methods=["POST"])
-@allow("member")
+@allow("member", lean=True)
 @blp.arguments(CheckInSchema)
 @blp.response(200, CheckInOutSchema)
 def sign_out(data):

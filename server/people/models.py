@@ -143,7 +143,8 @@ class PartyPost(db.Model):
     since: Mapped[date | None] = mapped_column(Date)
 
     person: Mapped[Person] = relationship(back_populates="posts")
-    org: Mapped[Org] = relationship()
+    # Joined: a post is never shown or used for a role without its org.
+    org: Mapped[Org] = relationship(lazy="joined")
 
     @property
     def post_label(self) -> str:

@@ -394,3 +394,59 @@ def test_sign_out_records_the_leaving_time_once(app, branch):
         headers=branch.as_member(member),
     )
     assert response.json["code"] == "sign_out_not_enabled"
+
+
+def test_meeting_facts_are_reused_briefly_and_dropped_on_change(app, branch, monkeypatch):
+    from sqlalchemy import update
+
+    from server.meetings import facts
+    from server.meetings.models import Meeting
+
+    meeting = branch.meeting()
+    first = facts.get(meeting["id"])
+    # Another process cancels it (no ORM event here): this process keeps its copy for a moment.
+    db.session.execute(
+        update(Meeting).where(Meeting.id == meeting["id"]).values(status="cancelled")
+    )
+    db.session.commit()
+    assert facts.get(meeting["id"]) is first
+    facts.forget(meeting["id"])
+    assert facts.get(meeting["id"]).status == "cancelled"
+    # A change through the ORM in this process drops the copy at once.
+    row = db.session.get(Meeting, meeting["id"])
+    row.title = "新标题"
+    db.session.commit()
+    assert facts.get(meeting["id"]).title == "新标题"
+    monkeypatch.setitem(app.config["MEETINGS"], "checkin_cache_seconds", 0)
+    db.session.execute(update(Meeting).where(Meeting.id == meeting["id"]).values(title="再改"))
+    db.session.commit()
+    assert facts.get(meeting["id"]).title == "再改"
+
+
+def test_checkin_refuses_logged_out_expired_and_suspended_members(app, branch):
+    from server.auth.models import AuthSession
+    from server.people.models import Person
+
+    meeting = branch.meeting()
+    token = branch.code(meeting["id"])
+    gone, expired, suspended = branch.members
+    branch.client.post("/api/v1/auth/logout", headers=branch.as_member(gone))
+    assert branch.check_in(gone, token).status_code == 401
+    session = db.session.scalars(
+        select(AuthSession).where(AuthSession.person_id == expired.id)
+    ).one()
+    from server.db_types import utcnow
+
+    session.expires_at = utcnow() - timedelta(seconds=1)
+    db.session.get(Person, suspended.id).status = "suspended"
+    db.session.commit()
+    assert branch.check_in(expired, token).status_code == 401
+    response = branch.check_in(suspended, token)
+    assert response.status_code == 403 and response.json["code"] == "forbidden"
+    response = branch.client.post(
+        "/api/v1/checkins",
+        json={"token": token, "idempotency_key": "nobody-001"},
+        headers=auth("not-a-real-token"),
+    )
+    assert response.status_code == 401
+    assert db.session.scalar(select(func.count()).select_from(CheckIn)) == 0

@@ -1,0 +1,945 @@
+"""Benchmark ``POST /api/v1/checkins``: a 1,500-member meeting checking in at once, under
+gunicorn on MariaDB + Redis, against a minimal Flask + SQLAlchemy insert as the ceiling.
+
+Run from the project root (MariaDB on 127.0.0.1:3306 as root, Redis on 127.0.0.1:6379)::
+
+    .venv/bin/python bench/checkin.py [--levels 100,300] [--rounds 3]
+
+Steps: (re)create the ``party_bench_checkin`` database, flush Redis db 11, ``flask --app
+server init-db``, bulk-insert a committee, a branch of 1,500 full members with one mini-program
+session each and a secretary (post on the branch, person in the committee, so the branch's
+default participants are exactly the 1,500). Start gunicorn for the real app and for
+bench/insert_app.py with identical settings. Then, per round and per concurrency level:
+baseline (1,800 single-row inserts), then check-in: a fresh meeting created and published over
+HTTP by the secretary, and 1,800 scans — every member once, 300 of them (20%) twice, half of
+those double taps sent at the same moment as the first scan — by N closed-loop clients spread
+over spawned generator processes, each process refreshing the projector's code from
+``GET /meetings/{id}/checkin-code`` every few seconds as phones would read it off the screen.
+
+Prints check-ins/s and p50/p95/p99 per level (median of rounds), the baseline's figures, the
+ratio, the CPU time per request of each app (gunicorn + MariaDB, read from /proc) and the
+issue's targets with PASS/FAIL, and writes ``bench/results/checkin-<ts>.json``.
+Exits non-zero only for correctness failures (a response other than 201/200, a member without
+exactly one 201, a duplicate answered with another check-in, a stored count other than
+1,500 — or 1,800 baseline rows); missed performance targets are printed as FAIL and exit 0.
+See bench/README.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import collections
+import http.client
+import json
+import multiprocessing
+import os
+import platform
+import random
+import signal
+import statistics
+import sys
+import tempfile
+import threading
+import time
+from collections import Counter
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+# Process management, percentiles and the gunicorn settings are shared with whoami.py, so the
+# benchmarks run their servers identically.
+from whoami import (
+    BIN,
+    GUNICORN_SETTINGS,
+    HOST,
+    RESULTS,
+    ROOT,
+    free_port,
+    git_commit,
+    log_tail,
+    percentile,
+    split_clients,
+    start_gunicorn,
+    stop_gunicorn,
+    wait_healthy,
+)
+
+DB_NAME = "party_bench_checkin"
+DB_URL = f"mysql+pymysql://root@{HOST}:3306/{DB_NAME}"
+REDIS_DB = 11  # whoami 13, callback/fanout 12
+REDIS_URL = f"redis://{HOST}:6379/{REDIS_DB}"
+CHECKIN_PATH = "/api/v1/checkins"
+INSERT_PATH = "/api/v1/inserts"
+MEMBERS = 1500
+DUPLICATE_SHARE = 0.2
+
+# The issue's targets.
+TARGET_RPS = 300.0
+TARGET_P99_MS = 150.0
+TARGET_P99_AT = 100  # clients
+TARGET_RATIO = 0.6
+
+
+# --------------------------------------------------------------------------------------------
+# Load generator (runs in spawned child processes; stdlib only)
+# --------------------------------------------------------------------------------------------
+def _get_code(port: int, meeting_id: int, secretary_token: str, timeout: float) -> str:
+    conn = http.client.HTTPConnection(HOST, port, timeout=timeout)
+    try:
+        conn.request(
+            "GET",
+            f"/api/v1/meetings/{meeting_id}/checkin-code",
+            headers={"Authorization": f"Bearer {secretary_token}"},
+        )
+        resp = conn.getresponse()
+        body = resp.read()
+        if resp.status != 200:
+            raise RuntimeError(f"checkin-code -> {resp.status}: {body[:300]!r}")
+        return json.loads(body)["token"]
+    finally:
+        conn.close()
+
+
+def _refresher(port, projector, code, stop, stats, timeout):
+    """Re-read the projector every ``refresh_s`` seconds, like phones scanning the screen."""
+    while not stop.wait(projector["refresh_s"]):
+        try:
+            code["token"] = _get_code(
+                port, projector["meeting_id"], projector["secretary_token"], timeout
+            )
+            stats["refreshes"] += 1
+        except Exception as exc:  # the old code stays valid for another slot; report it
+            stats["refresh_errors"] += 1
+            stats["refresh_samples"].append(f"{type(exc).__name__}: {exc}"[:300])
+
+
+def _client_thread(port, path, work, code, run_tag, start_at, timeout, out):
+    records = []  # (pos, member, status, checkin id, created, t_start, t_end)
+    samples: list[str] = []
+    conn = http.client.HTTPConnection(HOST, port, timeout=timeout)
+    delay = start_at - time.time()
+    if delay > 0:
+        time.sleep(delay)
+    while True:
+        try:
+            pos, member, session_token, key = work.popleft()
+        except IndexError:
+            break
+        if code is None:  # the baseline
+            body = json.dumps({"run": run_tag, "idempotency_key": key})
+            headers = {"Content-Type": "application/json"}
+        else:
+            body = json.dumps({"token": code["token"], "idempotency_key": key})
+            headers = {
+                "Content-Type": "application/json",
+                "Authorization": f"Bearer {session_token}",
+            }
+        t0 = time.time()
+        try:
+            conn.request("POST", path, body=body, headers=headers)
+            resp = conn.getresponse()
+            data = resp.read()
+        except (OSError, http.client.HTTPException) as exc:
+            conn.close()  # the next request reconnects
+            records.append((pos, member, "error", None, None, t0, time.time()))
+            if len(samples) < 3:
+                samples.append(f"{type(exc).__name__}: {exc}")
+            continue
+        t1 = time.time()
+        checkin_id = created = None
+        if resp.status in (200, 201):
+            try:
+                answer = json.loads(data)
+                checkin_id, created = answer.get("id"), answer.get("created")
+            except ValueError:
+                pass
+        elif len(samples) < 3:
+            samples.append(f"HTTP {resp.status}: {data[:300].decode('utf-8', 'replace')}")
+        records.append((pos, member, resp.status, checkin_id, created, t0, t1))
+        # http.client reopens the connection by itself when the server said "close".
+    conn.close()
+    out.append((records, samples))
+
+
+def run_load(port, path, items, n_threads, start_at, timeout, run_tag, projector=None):
+    """One generator process: ``n_threads`` closed-loop clients taking ``items`` in order."""
+    cpu0 = time.process_time()
+    code = None
+    stats = {"refreshes": 0, "refresh_errors": 0, "refresh_samples": []}
+    stop = threading.Event()
+    refresher = None
+    if projector is not None:
+        code = {"token": _get_code(port, projector["meeting_id"], projector["secretary_token"], 10)}
+        refresher = threading.Thread(
+            target=_refresher, args=(port, projector, code, stop, stats, 10), daemon=True
+        )
+    late = max(0.0, time.time() - start_at)
+    work = collections.deque(items)
+    out: list = []
+    threads = [
+        threading.Thread(
+            target=_client_thread,
+            args=(port, path, work, code, run_tag, start_at, timeout, out),
+            daemon=True,
+        )
+        for _ in range(n_threads)
+    ]
+    for t in threads:
+        t.start()
+    if refresher is not None:
+        refresher.start()
+    deadline = start_at + timeout * (1 + len(items) / max(1, n_threads)) + 5
+    for t in threads:
+        t.join(timeout=max(0.1, deadline - time.time()))
+    stop.set()
+    records, samples = [], []
+    for recs, sm in list(out):
+        records.extend(recs)
+        samples.extend(sm)
+    return {
+        "records": records,
+        "samples": samples[:5],
+        "hung_clients": n_threads - len(out),
+        "late_start_s": round(late, 3),
+        "cpu_s": time.process_time() - cpu0,
+        **stats,
+    }
+
+
+def _noop(_: int) -> int:
+    return os.getpid()
+
+
+# --------------------------------------------------------------------------------------------
+# Setup
+# --------------------------------------------------------------------------------------------
+def bench_env() -> dict[str, str]:
+    """The environment for flask/gunicorn: no stray PARTY* settings, only ours."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PARTY")}
+    env.update(
+        {
+            "PARTY__DATABASE__URL": DB_URL,
+            "PARTY__REDIS__URL": REDIS_URL,
+            "PARTY__APP__MODE": "development",
+            "BENCH_INSERT_DB_URL": DB_URL,
+            "PYTHONUNBUFFERED": "1",
+        }
+    )
+    return env
+
+
+def _mysql():
+    import pymysql
+
+    return pymysql.connect(
+        host=HOST, port=3306, user="root", password="", database=DB_NAME, connect_timeout=5
+    )
+
+
+def create_database() -> None:
+    import pymysql
+
+    conn = pymysql.connect(host=HOST, port=3306, user="root", password="", connect_timeout=5)
+    try:
+        with conn.cursor() as cur:
+            cur.execute(f"DROP DATABASE IF EXISTS `{DB_NAME}`")
+            cur.execute(
+                f"CREATE DATABASE `{DB_NAME}` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci"
+            )
+        conn.commit()
+    finally:
+        conn.close()
+
+
+def flush_redis() -> None:
+    import redis
+
+    redis.Redis.from_url(REDIS_URL).flushdb()
+
+
+def init_db(env: dict[str, str]) -> None:
+    import subprocess
+
+    proc = subprocess.run(
+        [str(BIN / "flask"), "--app", "server", "init-db"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    if proc.returncode != 0:
+        raise RuntimeError(f"init-db failed:\n{proc.stdout}\n{proc.stderr}")
+
+
+def make_data(env: dict[str, str], n_members: int) -> dict:
+    """Committee → branch of ``n_members`` full members with a session each (bulk inserts);
+    a secretary of the branch whose own record sits in the committee. Sealed ID number and
+    phone are left NULL (nullable; the check-in path never reads them)."""
+    for key in [k for k in os.environ if k.startswith("PARTY")]:
+        del os.environ[key]
+    os.environ.update(env)
+    if str(ROOT) not in sys.path:
+        sys.path.insert(0, str(ROOT))
+    import secrets
+
+    from sqlalchemy import insert, select
+
+    from server import create_app
+    from server.auth.models import AuthSession
+    from server.crypto import token_digest
+    from server.db_types import utcnow
+    from server.extensions import db
+    from server.orgs.models import Org
+    from server.people.models import PartyPost, Person
+
+    app = create_app()
+    with app.app_context():
+        committee = Org(name="基准测试党委", type="committee", path="/", depth=0)
+        db.session.add(committee)
+        db.session.flush()
+        committee.path = f"/{committee.id}/"
+        branch = Org(
+            name="基准测试党支部", type="branch", parent_id=committee.id, path="/", depth=1
+        )
+        db.session.add(branch)
+        db.session.flush()
+        branch.path = f"{committee.path}{branch.id}/"
+        now = utcnow()
+        base = {
+            "member_type": "full",
+            "status": "normal",
+            "category": "student",
+            "created_at": now,
+            "updated_at": now,
+            "version": 1,
+        }
+        db.session.execute(
+            insert(Person),
+            [
+                {"staff_no": f"C{i:06d}", "name": f"党员{i}", "org_id": branch.id, **base}
+                for i in range(n_members)
+            ],
+        )
+        member_ids = list(
+            db.session.execute(
+                select(Person.id).where(Person.org_id == branch.id).order_by(Person.id)
+            ).scalars()
+        )
+        secretary = Person(staff_no="SEC0001", name="书记", org_id=committee.id, **base)
+        db.session.add(secretary)
+        db.session.flush()
+        db.session.add(PartyPost(person_id=secretary.id, org_id=branch.id, post="secretary"))
+        people = [*member_ids, secretary.id]
+        tokens = [secrets.token_urlsafe(32) for _ in people]
+        expires = now + timedelta(days=2)
+        db.session.execute(
+            insert(AuthSession),
+            [
+                {
+                    "token_digest": token_digest(token),
+                    "kind": "mini",
+                    "person_id": pid,
+                    "created_at": now,
+                    "expires_at": expires,
+                    "user_agent": "bench/checkin",
+                }
+                for pid, token in zip(people, tokens, strict=True)
+            ],
+        )
+        data = {
+            "branch_id": branch.id,
+            "member_ids": member_ids,
+            "member_tokens": tokens[:-1],
+            "secretary_token": tokens[-1],
+        }
+        db.session.commit()
+        db.session.remove()
+        db.engine.dispose()
+    return data
+
+
+def _http_json(port, method, path, token=None, body=None, timeout=60.0):
+    conn = http.client.HTTPConnection(HOST, port, timeout=timeout)
+    headers = {"Content-Type": "application/json"}
+    if token:
+        headers["Authorization"] = f"Bearer {token}"
+    try:
+        conn.request(
+            method, path, body=json.dumps(body) if body is not None else None, headers=headers
+        )
+        resp = conn.getresponse()
+        data = resp.read()
+    finally:
+        conn.close()
+    try:
+        answer = json.loads(data)
+    except ValueError:
+        answer = data[:300]
+    return resp.status, answer
+
+
+def create_meeting(port: int, data: dict, title: str) -> dict:
+    """A meeting of the branch starting in 10 minutes (check-in open: it opens 30 minutes
+    before), created and published by the secretary over HTTP; participants default to the
+    branch's members."""
+    start = datetime.now(UTC).replace(microsecond=0) + timedelta(minutes=10)
+    status, meeting = _http_json(
+        port,
+        "POST",
+        "/api/v1/meetings",
+        data["secretary_token"],
+        {
+            "org_id": data["branch_id"],
+            "type": "branch_assembly",
+            "title": title,
+            "place": "学生活动中心报告厅",
+            "start_at": start.isoformat(),
+            "end_at": (start + timedelta(minutes=90)).isoformat(),
+        },
+    )
+    if status != 201:
+        raise RuntimeError(f"create meeting -> {status}: {meeting}")
+    mid = meeting["id"]
+    status, meeting = _http_json(
+        port, "POST", f"/api/v1/meetings/{mid}/publish", data["secretary_token"]
+    )
+    if status != 200:
+        raise RuntimeError(f"publish meeting -> {status}: {meeting}")
+    status, code = _http_json(
+        port, "GET", f"/api/v1/meetings/{mid}/checkin-code", data["secretary_token"]
+    )
+    if status != 200 or code["phase"] != "checkin_open":
+        raise RuntimeError(f"checkin-code -> {status}: {code}")
+    if code["counts"]["expected"] != len(data["member_ids"]):
+        raise RuntimeError(f"meeting {mid} expects {code['counts']['expected']} members")
+    return {"id": mid, "title": title}
+
+
+# --------------------------------------------------------------------------------------------
+# CPU accounting (Linux /proc): where the machine's CPU went during a run
+# --------------------------------------------------------------------------------------------
+CLK_TCK = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+
+
+def cpu_snapshot(server_pgid: int) -> dict | None:
+    """CPU seconds used so far by the server's process group (gunicorn master + workers), by
+    MariaDB, and by the whole machine (busy time of all CPUs); None where /proc is missing."""
+    server = db = 0.0
+    try:
+        with open("/proc/stat") as f:
+            ticks = [int(x) for x in f.readline().split()[1:9]]
+        entries = [e.name for e in os.scandir("/proc") if e.name.isdigit()]
+    except OSError:
+        return None
+    for pid in entries:
+        try:
+            with open(f"/proc/{pid}/stat") as f:
+                raw = f.read()
+        except OSError:  # gone meanwhile
+            continue
+        comm = raw[raw.index("(") + 1 : raw.rindex(")")]
+        fields = raw[raw.rindex(")") + 2 :].split()
+        used = (int(fields[11]) + int(fields[12])) / CLK_TCK  # utime + stime, all threads
+        if int(fields[2]) == server_pgid:
+            server += used
+        elif comm in ("mariadbd", "mysqld"):
+            db += used
+    # user nice system idle iowait irq softirq steal: busy = all but idle and iowait
+    busy = (sum(ticks) - ticks[3] - ticks[4]) / CLK_TCK
+    return {"server": server, "db": db, "machine": busy, "t": time.monotonic()}
+
+
+def cpu_figures(before, after, generator_s: float, requests: int) -> dict:
+    if before is None or after is None:
+        return {}
+    d = {k: after[k] - before[k] for k in before}
+    other = max(0.0, d["machine"] - d["server"] - d["db"] - generator_s)
+    per = 1000 / requests
+    return {
+        "server_cpu_ms_per_request": round(d["server"] * per, 3),
+        "db_cpu_ms_per_request": round(d["db"] * per, 3),
+        "generator_cpu_ms_per_request": round(generator_s * per, 3),
+        "cpu_ms_per_request": round((d["server"] + d["db"]) * per, 3),
+        # Everything else that ran meanwhile (this script, other people's jobs), as a share
+        # of the machine: above a few percent, the run shared the CPUs with something.
+        "other_cpu_share": round(other / (d["t"] * (os.cpu_count() or 1)), 3),
+    }
+
+
+# --------------------------------------------------------------------------------------------
+# The work list and one measured run
+# --------------------------------------------------------------------------------------------
+def work_list(n_members: int, rng: random.Random) -> tuple[list[int], int, int]:
+    """Member indexes in sending order: each member once, 20% twice. Half of the second scans
+    come right after the first (a double tap: different clients send both at the same moment,
+    so they race in the server); the other half at a random later point (a re-scan)."""
+    members = list(range(n_members))
+    twice = rng.sample(members, round(n_members * DUPLICATE_SHARE))
+    racing, later = set(twice[: len(twice) // 2]), twice[len(twice) // 2 :]
+    order = members + later  # a re-scan's two entries are alike: either may come first
+    rng.shuffle(order)
+    out: list[int] = []
+    for m in order:
+        out.append(m)
+        if m in racing:  # racing members are in ``order`` once: add the double tap
+            out.append(m)
+    return out, len(racing), len(later)
+
+
+def measure(pool, server, path, kind, order, tokens, clients, processes, tag, timeout, projector):
+    """Send ``order`` (member indexes) with ``clients`` clients to the gunicorn ``server``;
+    returns records and figures."""
+    port = server.port
+    items = [
+        (pos, m, tokens[m] if tokens else None, f"{tag}-{pos:05d}") for pos, m in enumerate(order)
+    ]
+    plan = split_clients(clients, processes)
+    n_proc = len(plan)
+    start_at = time.time() + 1.5  # every generator has its code and threads by then
+    load_before = os.getloadavg()[0]
+    cpu_before = cpu_snapshot(server.pid)
+    jobs = [
+        pool.apply_async(
+            run_load,
+            (port, path, items[k::n_proc], n, start_at, timeout, tag, projector),
+        )
+        for k, (_first, n) in enumerate(plan)
+    ]
+    limit = timeout * (1 + len(items) / max(1, clients)) + 60
+    parts = [job.get(timeout=limit) for job in jobs]
+    cpu_after = cpu_snapshot(server.pid)
+    records = sorted((r for part in parts for r in part["records"]), key=lambda r: r[0])
+    latencies = sorted(r[6] - r[5] for r in records if r[2] != "error")
+    statuses = Counter(str(r[2]) for r in records)
+    last_end = max((r[6] for r in records), default=start_at)
+    elapsed = last_end - start_at
+    completed = sum(1 for r in records if r[2] in (200, 201))
+    return {
+        "kind": kind,
+        "clients": clients,
+        "requests": len(items),
+        "answered": len(records),
+        "completed_2xx": completed,
+        "elapsed_s": round(elapsed, 3),
+        "rps": round(completed / elapsed, 1) if elapsed > 0 else 0.0,
+        "p50_ms": round(percentile(latencies, 50) * 1000, 2),
+        "p95_ms": round(percentile(latencies, 95) * 1000, 2),
+        "p99_ms": round(percentile(latencies, 99) * 1000, 2),
+        "max_ms": round(latencies[-1] * 1000, 2) if latencies else None,
+        "statuses": dict(statuses),
+        "samples": [s for part in parts for s in part["samples"]][:5],
+        "hung_clients": sum(part["hung_clients"] for part in parts),
+        "late_start_s": max(part["late_start_s"] for part in parts),
+        "code_refreshes": sum(part["refreshes"] for part in parts),
+        "code_refresh_errors": sum(part["refresh_errors"] for part in parts),
+        "code_refresh_samples": [s for part in parts for s in part["refresh_samples"]][:3],
+        "loadavg_1m_before": round(load_before, 2),
+        **cpu_figures(cpu_before, cpu_after, sum(p["cpu_s"] for p in parts), len(items)),
+        "_records": records,
+    }
+
+
+def check_checkins(res: dict, meeting_id: int, n_members: int) -> list[str]:
+    """Every member exactly one 201, every other scan a 200 with the same check-in, and
+    exactly ``n_members`` rows stored (one per member, all participants)."""
+    problems = []
+    records = res["_records"]
+    bad = {k: v for k, v in res["statuses"].items() if k not in ("200", "201")}
+    if bad or res["hung_clients"] or res["answered"] != res["requests"]:
+        problems.append(
+            f"failed requests: {bad} ({res['answered']}/{res['requests']} answered, "
+            f"{res['hung_clients']} hung clients); samples: {res['samples']}"
+        )
+    first: dict[int, object] = {}
+    for _pos, member, status, cid, created, _t0, _t1 in records:
+        if status == 201:
+            if member in first:
+                problems.append(
+                    f"member {member} got a second 201 (check-ins {first[member]}, {cid})"
+                )
+            elif created is not True or cid is None:
+                problems.append(f"201 for member {member} without created=true/id")
+            first[member] = cid
+    if len(first) != n_members:
+        problems.append(f"{len(first)} members got a 201, expected {n_members}")
+    mismatched = sum(
+        1
+        for _pos, member, status, cid, created, _t0, _t1 in records
+        if status == 200 and (created is not False or cid != first.get(member))
+    )
+    if mismatched:
+        problems.append(f"{mismatched} duplicate scans answered with another check-in")
+    conn = _mysql()
+    try:
+        with conn.cursor() as cur:
+            cur.execute(
+                "SELECT COUNT(*), COUNT(DISTINCT c.person_id), COUNT(p.id) "
+                "FROM meeting_checkins c LEFT JOIN meeting_participants p "
+                "ON p.meeting_id = c.meeting_id AND p.person_id = c.person_id "
+                "WHERE c.meeting_id = %s",
+                (meeting_id,),
+            )
+            rows, people, participants = cur.fetchone()
+    finally:
+        conn.close()
+    res["stored"] = rows
+    if not rows == people == participants == n_members:
+        problems.append(
+            f"meeting {meeting_id}: {rows} check-ins stored ({people} people, "
+            f"{participants} participants), expected exactly {n_members}"
+        )
+    # Evidence that the double taps did race: second scan sent before the first was answered.
+    spans: dict[int, list[tuple[float, float]]] = collections.defaultdict(list)
+    for _pos, member, _status, _cid, _created, t0, t1 in records:
+        spans[member].append((t0, t1))
+    res["duplicates_in_flight_together"] = sum(
+        1 for s in spans.values() if len(s) == 2 and s[1][0] < s[0][1]
+    )
+    res["duplicate_scans"] = sum(1 for s in spans.values() if len(s) == 2)
+    return problems
+
+
+def check_inserts(res: dict, tag: str) -> list[str]:
+    problems = []
+    bad = {k: v for k, v in res["statuses"].items() if k != "201"}
+    if bad or res["hung_clients"] or res["answered"] != res["requests"]:
+        problems.append(
+            f"failed requests: {bad} ({res['answered']}/{res['requests']} answered); "
+            f"samples: {res['samples']}"
+        )
+    conn = _mysql()
+    try:
+        with conn.cursor() as cur:
+            cur.execute("SELECT COUNT(*) FROM bench_inserts WHERE run = %s", (tag,))
+            (rows,) = cur.fetchone()
+    finally:
+        conn.close()
+    res["stored"] = rows
+    if rows != res["requests"]:
+        problems.append(f"baseline {tag}: {rows} rows stored, expected {res['requests']}")
+    return problems
+
+
+def _median(runs: list[dict], key: str) -> float:
+    return round(statistics.median(r[key] for r in runs), 2)
+
+
+def summarize(runs: list[dict]) -> dict:
+    return {
+        "rounds": len(runs),
+        "rps": _median(runs, "rps"),
+        "p50_ms": _median(runs, "p50_ms"),
+        "p95_ms": _median(runs, "p95_ms"),
+        "p99_ms": _median(runs, "p99_ms"),
+        "max_ms": max(r["max_ms"] or 0 for r in runs),
+        **{
+            key: _median(runs, key)
+            for key in (
+                "cpu_ms_per_request",
+                "server_cpu_ms_per_request",
+                "db_cpu_ms_per_request",
+                "generator_cpu_ms_per_request",
+            )
+            if all(key in r for r in runs)
+        },
+    }
+
+
+def _on_alarm(signum, frame):
+    raise TimeoutError("benchmark exceeded its time limit")
+
+
+def parse_args(argv):
+    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    p.add_argument(
+        "--levels", default="100,300", help="concurrent clients, comma-separated (default 100,300)"
+    )
+    p.add_argument("--rounds", type=int, default=3, help="rounds per level (default 3)")
+    p.add_argument("--processes", type=int, default=2, help="load generator processes (default 2)")
+    p.add_argument("--members", type=int, default=MEMBERS, help="meeting size (default 1500)")
+    p.add_argument(
+        "--warmup", type=int, default=300, help="unrecorded requests per app first (default 300)"
+    )
+    p.add_argument(
+        "--refresh", type=float, default=5.0, help="seconds between projector reads (default 5)"
+    )
+    p.add_argument("--timeout", type=float, default=30.0, help="per-request timeout (default 30)")
+    p.add_argument(
+        "--workers", type=int, default=None, help="gunicorn workers for both apps (default 4)"
+    )
+    p.add_argument("--seed", type=int, default=20261201, help="work list shuffle seed")
+    args = p.parse_args(argv)
+    try:
+        args.levels = [int(x) for x in args.levels.split(",") if x.strip()]
+    except ValueError:
+        p.error("--levels must be comma-separated integers")
+    if not args.levels or min(args.levels) < 1 or args.rounds < 1 or args.members < 10:
+        p.error("--levels, --rounds must be positive and --members at least 10")
+    if args.warmup < 0 or args.refresh <= 0 or args.timeout <= 0:
+        p.error("--warmup must not be negative; --refresh and --timeout must be positive")
+    return args
+
+
+def _line(r: int, res: dict) -> str:
+    name = "check-in" if res["kind"] == "checkin" else "baseline"
+    cpu = ""
+    if "cpu_ms_per_request" in res:
+        cpu = (
+            f"  cpu {res['server_cpu_ms_per_request']:.2f}"
+            f"+{res['db_cpu_ms_per_request']:.2f} ms/req"
+            f"  other {res['other_cpu_share']:.0%}"
+        )
+    return (
+        f"  round {r} c={res['clients']:<4} {name} {res['rps']:>7.1f} req/s  "
+        f"p50 {res['p50_ms']:>7.1f}  p95 {res['p95_ms']:>7.1f}  p99 {res['p99_ms']:>7.1f} ms{cpu}"
+    )
+
+
+def main(argv=None) -> int:
+    args = parse_args(argv)
+    runs_total = args.rounds * len(args.levels)
+    limit = int(240 + runs_total * 2 * 90)
+    signal.signal(signal.SIGALRM, _on_alarm)
+    signal.alarm(limit)
+
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    env = bench_env()
+    gunicorn = list(GUNICORN_SETTINGS)
+    extra = []
+    if args.workers is not None:  # gunicorn's parser: the last -w wins
+        extra = ["-w", str(args.workers)]
+        gunicorn[gunicorn.index("-w") + 1] = str(args.workers)
+    logdir = Path(tempfile.mkdtemp(prefix="checkin-bench-"))
+    procs: list = []
+    pool = None
+    ok = False
+    try:
+        t_setup = time.perf_counter()
+        create_database()
+        flush_redis()
+        init_db(env)
+        data = make_data(env, args.members)
+        import insert_app  # configured by BENCH_INSERT_DB_URL, which make_data exported
+
+        insert_app.create_table()
+        tokens = data["member_tokens"]
+        print(
+            f"setup: database {DB_NAME}, {len(tokens)} members with session tokens, "
+            f"1 secretary, Redis db {REDIS_DB}"
+        )
+
+        app = start_gunicorn("server:create_app()", free_port(), env, logdir / "app.log", extra)
+        procs.append(app)
+        base = start_gunicorn(
+            "insert_app:app",
+            free_port(),
+            env,
+            logdir / "insert.log",
+            ["--pythonpath", "bench", *extra],
+        )
+        procs.append(base)
+        for proc in procs:
+            proc.port = int(proc.cmd[proc.cmd.index("-b") + 1].rsplit(":", 1)[1])
+            wait_healthy(proc, proc.port)
+
+        n_proc = max(1, args.processes)
+        pool = multiprocessing.get_context("spawn").Pool(n_proc)
+        pool.map(_noop, range(n_proc))  # processes are up before the clock starts
+        rng = random.Random(args.seed)
+
+        def run_baseline(order, clients, tag):
+            return measure(
+                pool, base, INSERT_PATH, "baseline", order, None, clients, n_proc, tag,
+                args.timeout, None,
+            )  # fmt: skip
+
+        def run_checkin(order, clients, tag, title):
+            meeting = create_meeting(app.port, data, title)
+            projector = {
+                "meeting_id": meeting["id"],
+                "secretary_token": data["secretary_token"],
+                "refresh_s": args.refresh,
+            }
+            res = measure(
+                pool, app, CHECKIN_PATH, "checkin", order, tokens, clients, n_proc, tag,
+                args.timeout, projector,
+            )  # fmt: skip
+            res["meeting_id"] = meeting["id"]
+            return res
+
+        if args.warmup:
+            # Unrecorded: every worker has imported, connected and compiled its queries.
+            order = rng.sample(range(args.members), min(args.warmup, args.members))
+            run_baseline(order, min(args.levels), "warmup")
+            run_checkin(order, min(args.levels), "warmup", "预热会议")
+        setup_s = time.perf_counter() - t_setup
+
+        print(
+            f"measuring: levels {args.levels} clients ({n_proc} generator processes), "
+            f"gunicorn {' '.join(gunicorn)}, {args.rounds} round(s), {os.cpu_count()} CPUs; "
+            f"{args.members} members, {DUPLICATE_SHARE:.0%} scan twice"
+        )
+        runs: list[dict] = []
+        problems: list[str] = []
+        for r in range(1, args.rounds + 1):
+            for clients in args.levels:
+                order, racing, later = work_list(args.members, rng)
+                tag = f"r{r}c{clients}"
+                res = run_baseline(order, clients, tag)
+                found = check_inserts(res, tag)
+                res["round"] = r
+                runs.append(res)
+                print(f"{_line(r, res)}  ({res['stored']} rows)")
+                problems += [f"round {r} c={clients} baseline: {p}" for p in found]
+
+                res = run_checkin(order, clients, tag, f"基准测试会议 {tag}")
+                found = check_checkins(res, res["meeting_id"], args.members)
+                res.update(
+                    round=r,
+                    racing_pairs=racing,
+                    later_rescans=later,
+                    new_checkins_per_s=round(args.members / res["elapsed_s"], 1),
+                )
+                runs.append(res)
+                print(
+                    f"{_line(r, res)}  ({res['statuses'].get('201', 0)}×201, "
+                    f"{res['statuses'].get('200', 0)}×200, {res['stored']} stored, "
+                    f"{res['duplicates_in_flight_together']} double taps raced, "
+                    f"{res['code_refreshes']} code reads)"
+                )
+                problems += [f"round {r} c={clients} check-in: {p}" for p in found]
+                if res["code_refresh_errors"]:
+                    print(
+                        f"  warning: {res['code_refresh_errors']} projector reads failed: "
+                        f"{res['code_refresh_samples']}",
+                        file=sys.stderr,
+                    )
+
+        summary = {}
+        for clients in args.levels:
+            chk = [x for x in runs if x["clients"] == clients and x["kind"] == "checkin"]
+            bas = [x for x in runs if x["clients"] == clients and x["kind"] == "baseline"]
+            s_chk, s_bas = summarize(chk), summarize(bas)
+            s_chk["new_checkins_per_s"] = _median(chk, "new_checkins_per_s")
+            ratio = s_chk["rps"] / s_bas["rps"] if s_bas["rps"] else 0.0
+            stored = [x["stored"] for x in chk]
+            targets = {
+                f"check-ins/s >= {TARGET_RPS:g}": s_chk["rps"] >= TARGET_RPS,
+                f"ratio >= {TARGET_RATIO:g}": ratio >= TARGET_RATIO,
+                f"exactly {args.members} stored": all(n == args.members for n in stored),
+            }
+            if clients == TARGET_P99_AT:
+                targets[f"p99 < {TARGET_P99_MS:g} ms"] = s_chk["p99_ms"] < TARGET_P99_MS
+            summary[str(clients)] = {
+                "checkin": s_chk,
+                "baseline": s_bas,
+                "ratio": round(ratio, 3),
+                "stored": stored,
+                "targets": targets,
+            }
+            if s_chk.get("cpu_ms_per_request") and "cpu_ms_per_request" in s_bas:
+                summary[str(clients)]["cpu_ratio"] = round(
+                    s_bas["cpu_ms_per_request"] / s_chk["cpu_ms_per_request"], 3
+                )
+
+        for x in runs:
+            x.pop("_records", None)
+        result = {
+            "benchmark": "checkin",
+            "timestamp": stamp,
+            "ok": not problems,
+            "problems": problems,
+            "config": {
+                "levels": args.levels,
+                "rounds": args.rounds,
+                "members": args.members,
+                "requests_per_run": len(order),
+                "duplicate_share": DUPLICATE_SHARE,
+                "generator_processes": n_proc,
+                "warmup_requests": args.warmup,
+                "code_refresh_s": args.refresh,
+                "request_timeout_s": args.timeout,
+                "seed": args.seed,
+                "gunicorn": gunicorn,
+                "database": DB_URL,
+                "redis": REDIS_URL,
+                "mode": "development",
+            },
+            "host": {
+                "cpus": os.cpu_count(),
+                "python": platform.python_version(),
+                "platform": platform.platform(),
+                "git_commit": git_commit(),
+            },
+            "setup_s": round(setup_s, 1),
+            "summary": summary,
+            "runs": runs,
+        }
+        RESULTS.mkdir(parents=True, exist_ok=True)
+        out_path = RESULTS / f"checkin-{stamp}.json"
+        out_path.write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n")
+
+        print()
+        print(
+            f"{'clients':<9}{'median of rounds':<31}{'req/s':>8}{'p50 ms':>9}{'p95 ms':>9}"
+            f"{'p99 ms':>9}{'cpu ms/req':>12}"
+        )
+        for clients, s in summary.items():
+            for name, label in (
+                ("checkin", f"POST {CHECKIN_PATH}"),
+                ("baseline", f"POST {INSERT_PATH} (ceiling)"),
+            ):
+                f = s[name]
+                cpu = f"{f['cpu_ms_per_request']:>12.2f}" if "cpu_ms_per_request" in f else ""
+                print(
+                    f"{clients:<9}{label:<31}{f['rps']:>8.1f}{f['p50_ms']:>9.1f}"
+                    f"{f['p95_ms']:>9.1f}{f['p99_ms']:>9.1f}{cpu}"
+                )
+            cpu_ratio = f", CPU cost ratio {s['cpu_ratio']:.3f}" if "cpu_ratio" in s else ""
+            print(
+                f"{'':<9}ratio check-in / baseline: {s['ratio']:.3f}{cpu_ratio}  "
+                f"(new check-ins/s: {s['checkin']['new_checkins_per_s']:.1f})"
+            )
+        busy = max((x.get("other_cpu_share", 0) for x in runs), default=0)
+        if busy > 0.1:
+            print(
+                f"note: other processes used up to {busy:.0%} of the machine during a run; "
+                "req/s and latencies are depressed and noisy (cpu ms/req much less so)"
+            )
+        print()
+        print("targets:")
+        for clients, s in summary.items():
+            for name, passed in s["targets"].items():
+                print(f"  {'PASS' if passed else 'FAIL'}  {name} at {clients} clients")
+        print(f"wrote {out_path.relative_to(ROOT)}")
+        if problems:
+            print("ERROR: correctness failures; figures are not valid:", file=sys.stderr)
+            for p in problems:
+                print(f"  {p}", file=sys.stderr)
+            return 1
+        ok = True
+        return 0
+    except Exception as exc:
+        print(f"ERROR: {type(exc).__name__}: {exc}", file=sys.stderr)
+        for proc in procs:
+            tail = log_tail(proc)
+            if tail:
+                print(f"--- {proc.log_path.name} (tail) ---\n{tail}", file=sys.stderr)
+        return 1
+    finally:
+        signal.alarm(0)
+        if pool is not None:
+            pool.terminate()
+            pool.join()
+        for proc in procs:
+            stop_gunicorn(proc)
+        if ok:
+            for f in logdir.iterdir():
+                f.unlink()
+            logdir.rmdir()
+        else:
+            print(f"gunicorn logs kept in {logdir}", file=sys.stderr)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

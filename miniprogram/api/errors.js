@@ -21,6 +21,9 @@ var FALLBACK_MESSAGES = {
   already_bound: '该成员已绑定其他微信账号',
   too_many_attempts: '尝试次数过多，请稍后再试',
   unauthorized: '登录已失效，请重新登录',
+  file_too_large: '文件过大，无法上传',
+  file_type_not_allowed: '只能上传 JPG、PNG、WebP 图片或 PDF 文件',
+  too_many_attachments: '附件数量已达上限，不能再上传',
 }
 
 function fallbackMessage(status, code) {
@@ -28,6 +31,8 @@ function fallbackMessage(status, code) {
   if (status === 401) return FALLBACK_MESSAGES.unauthorized
   if (status === 403) return '没有权限执行此操作'
   if (status === 404) return '请求的内容不存在'
+  // An upload over the limit of a proxy in front of the server arrives with its own HTML page.
+  if (status === 413) return FALLBACK_MESSAGES.file_too_large
   if (status === 429) return '操作过于频繁，请稍后再试'
   if (status >= 500) return '服务器暂时无法响应，请稍后重试'
   return '请求失败，请稍后重试'

@@ -107,6 +107,24 @@ function reloginOnce() {
   return reloginInFlight
 }
 
+// After a 401: the shared fresh login. Resolves with the new token; rejects with AuthError (the
+// WeChat user is unbound — with the bind ticket — or the login failed) or NetworkError.
+// api/upload.js renews the session through this too, so that both share the one login.
+function renewToken() {
+  return reloginOnce().then(
+    function (result) {
+      if (result.status !== 'bound') {
+        throw new AuthError({ code: 'unbound', message: '请先绑定党员身份', bindTicket: result.bind_ticket })
+      }
+      return result.token
+    },
+    function (loginError) {
+      if (loginError instanceof NetworkError) throw loginError
+      throw new AuthError({ code: loginError.code, message: loginError.message, status: loginError.status })
+    }
+  )
+}
+
 function request(options) {
   options = Object.assign({ method: 'GET', auth: true, reloginOn401: true }, options)
   var token = options.auth ? session.getToken() : ''
@@ -117,28 +135,24 @@ function request(options) {
       throw errorFromResponse(res)
     }
 
-    return reloginOnce().then(
-      function (result) {
-        if (result.status !== 'bound') {
-          throw new AuthError({ code: 'unbound', message: '请先绑定党员身份', bindTicket: result.bind_ticket })
-        }
-        // Retry exactly once with the fresh token; a second 401 is final.
-        return send(options, result.token).then(function (retried) {
-          if (isSuccess(retried)) return bodyOf(retried)
-          throw errorFromResponse(retried)
-        })
-      },
-      function (loginError) {
-        if (loginError instanceof NetworkError) throw loginError
-        throw new AuthError({ code: loginError.code, message: loginError.message, status: loginError.status })
-      }
-    )
+    return renewToken().then(function (freshToken) {
+      // Retry exactly once with the fresh token; a second 401 is final.
+      return send(options, freshToken).then(function (retried) {
+        if (isSuccess(retried)) return bodyOf(retried)
+        throw errorFromResponse(retried)
+      })
+    })
   })
 }
 
 module.exports = {
   request: request,
   loginWithWeChat: loginWithWeChat,
+  renewToken: renewToken,
+  // For api/upload.js, which decides success and reads error bodies the same way.
+  isSuccess: isSuccess,
+  parseBody: parseBody,
+  errorFromResponse: errorFromResponse,
   ApiError: ApiError,
   AuthError: AuthError,
   NetworkError: NetworkError,

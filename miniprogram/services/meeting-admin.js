@@ -6,6 +6,12 @@
 // a GET's data into the query string).
 
 var api = require('../api/request')
+var upload = require('../api/upload')
+// The one change counter of the meeting pages (services/meetings.js changeCount): what this file
+// changes that the list or the detail page shows is counted there, so they reload when shown again.
+var meetings = require('./meetings')
+
+var markChanged = meetings.markChanged
 
 var DEFAULT_PER_PAGE = 20
 
@@ -42,27 +48,29 @@ function get(id) {
 // POST /meetings → 201 Meeting (draft). body: { org_id, type, title, place, start_at, end_at,
 // description?, geofence?, sign_out?, ... } as the contract names them.
 function create(body) {
-  return api.request({ url: '/meetings', method: 'POST', data: body })
+  return api.request({ url: '/meetings', method: 'POST', data: body }).then(markChanged)
 }
 
 // PATCH /meetings/{id} → Meeting. changes: any POST field except org_id.
 function update(id, changes) {
-  return api.request({ url: meetingPath(id), method: 'PATCH', data: changes })
+  return api.request({ url: meetingPath(id), method: 'PATCH', data: changes }).then(markChanged)
 }
 
 // POST /meetings/{id}/publish → Meeting; the participants are notified.
 function publish(id) {
-  return api.request({ url: meetingPath(id) + '/publish', method: 'POST' })
+  return api.request({ url: meetingPath(id) + '/publish', method: 'POST' }).then(markChanged)
 }
 
 // POST /meetings/{id}/cancel → Meeting; the participants are told, with the reason.
 function cancel(id, reason) {
-  return api.request({ url: meetingPath(id) + '/cancel', method: 'POST', data: { reason: reason } })
+  return api
+    .request({ url: meetingPath(id) + '/cancel', method: 'POST', data: { reason: reason } })
+    .then(markChanged)
 }
 
 // DELETE /meetings/{id} → null (204); drafts only, 409 not_draft otherwise.
 function remove(id) {
-  return api.request({ url: meetingPath(id), method: 'DELETE' })
+  return api.request({ url: meetingPath(id), method: 'DELETE' }).then(markChanged)
 }
 
 // GET /meetings/{id}/participants → { items: [{ person_id, name, role, role_label }] }.
@@ -146,7 +154,8 @@ function saveMinutes(id, body) {
   Object.keys(body).forEach(function (key) {
     if (body[key] !== undefined && body[key] !== null) data[key] = body[key]
   })
-  return api.request({ url: meetingPath(id) + '/minutes', method: 'PUT', data: data })
+  // has_minutes on the detail page.
+  return api.request({ url: meetingPath(id) + '/minutes', method: 'PUT', data: data }).then(markChanged)
 }
 
 // POST /meetings/{id}/minutes/sign → Minutes with the caller's *_signed_at (chair or recorder).
@@ -156,7 +165,25 @@ function signMinutes(id) {
 
 // POST /meetings/{id}/archive → Meeting; ended meetings with minutes only.
 function archive(id) {
-  return api.request({ url: meetingPath(id) + '/archive', method: 'POST' })
+  return api.request({ url: meetingPath(id) + '/archive', method: 'POST' }).then(markChanged)
+}
+
+// POST /meetings/{id}/attachments (multipart: file, caption?) → 201 Attachment. filePath is a
+// temporary file of wx.chooseMedia / wx.chooseMessageFile; an empty caption is left out. Errors:
+// 413 file_too_large, 415 file_type_not_allowed, 409 too_many_attachments / meeting_not_held.
+function uploadAttachment(meetingId, filePath, caption) {
+  var formData = {}
+  if (caption) formData.caption = caption
+  return upload
+    .upload({ url: meetingPath(meetingId) + '/attachments', filePath: filePath, name: 'file', formData: formData })
+    .then(markChanged)
+}
+
+// DELETE /attachments/{id} → null (204); the uploader or a manager.
+function deleteAttachment(id) {
+  return api
+    .request({ url: '/attachments/' + encodeURIComponent(String(id)), method: 'DELETE' })
+    .then(markChanged)
 }
 
 module.exports = {
@@ -181,4 +208,6 @@ module.exports = {
   saveMinutes: saveMinutes,
   signMinutes: signMinutes,
   archive: archive,
+  uploadAttachment: uploadAttachment,
+  deleteAttachment: deleteAttachment,
 }

@@ -62,12 +62,14 @@ function meetingPath(id) {
   return '/meetings/' + encodeURIComponent(String(id))
 }
 
-// Check-ins, sign-outs and leave change what the meeting list and the detail page show; those
-// pages lie under the one that made the change and reload when shown again. A counter rather
-// than a flag: each of them (list and detail, one under the other) must see the change, and a
-// flag would be taken by the first.
+// Check-ins, sign-outs and leave — and a secretary's drafts, publishing, cancelling, minutes and
+// attachments (services/meeting-admin.js marks those through markChanged too) — change what the
+// meeting list and the detail page show; those pages lie under the one that made the change and
+// reload when shown again. A counter rather than a flag: each of them (list and detail, one under
+// the other) must see the change, and a flag would be taken by the first.
 var changes = 0
 
+// Counts one change and passes the result through, for the end of a request's promise chain.
 function markChanged(result) {
   changes += 1
   return result
@@ -131,6 +133,16 @@ function myAttendance(params) {
   return api.request({ url: '/me/attendance', data: data })
 }
 
+// GET /orgs/{org_id}/feed → { items: [{ id, kind, title, summary, meeting_id, image_ids,
+// occurred_at }], meta }: 支部动态, the org's meetings with minutes, newest first.
+function feed(orgId, params) {
+  params = params || {}
+  return api.request({
+    url: '/orgs/' + encodeURIComponent(String(orgId)) + '/feed',
+    data: { page: params.page || 1, per_page: params.per_page || DEFAULT_PER_PAGE },
+  })
+}
+
 // GET /meetings/{id}/minutes → Minutes; 404 no_minutes while there are none.
 function minutes(id) {
   return api.request({ url: meetingPath(id) + '/minutes' })
@@ -169,6 +181,7 @@ module.exports = {
   LEAVE_STATE_LABELS: LEAVE_STATE_LABELS,
   ROLE_LABELS: ROLE_LABELS,
   label: label,
+  markChanged: markChanged,
   changeCount: changeCount,
   list: list,
   get: get,
@@ -177,6 +190,7 @@ module.exports = {
   askLeave: askLeave,
   withdrawLeave: withdrawLeave,
   myAttendance: myAttendance,
+  feed: feed,
   minutes: minutes,
   attachments: attachments,
   downloadAttachment: downloadAttachment,

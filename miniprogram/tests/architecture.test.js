@@ -1,4 +1,5 @@
-// api/request.js is the only caller of wx.request; pages and services go through it.
+// api/request.js is the only caller of wx.request, api/upload.js of wx.uploadFile; pages and
+// services go through them.
 
 const fs = require('fs')
 const path = require('path')
@@ -11,6 +12,14 @@ test('only api/request.js calls wx.request', () => {
     /\bwx\s*\.\s*request\s*\(/.test(fs.readFileSync(path.join(ROOT, file), 'utf8'))
   )
   expect(callers).toEqual(['api/request.js'])
+})
+
+// Uploads carry the session and read the server's errors the same way; one module does it.
+test('only api/upload.js calls wx.uploadFile', () => {
+  const callers = findSources(ROOT, '.js').filter((file) =>
+    /\bwx\s*\.\s*uploadFile\s*\(/.test(fs.readFileSync(path.join(ROOT, file), 'utf8'))
+  )
+  expect(callers).toEqual(['api/upload.js'])
 })
 
 test('config.js points at the local server by default', () => {

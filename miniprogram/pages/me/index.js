@@ -1,5 +1,5 @@
 // 我的: the bound member's profile, the way to 消息 and 提醒设置 (and, for branch secretaries, to
-// 通知发送), and logout.
+// 通知发送), to 组织生活, 我的出勤 and the 支部动态 of the member's own branch, and logout.
 
 var auth = require('../../services/auth')
 var me = require('../../services/me')
@@ -11,6 +11,9 @@ var BIND_PAGE = '/pages/bind/index'
 var INBOX_PAGE = '/pages/inbox/index'
 var NOTIFY_SETTINGS_PAGE = '/pages/notify-settings/index'
 var NOTICES_PAGE = '/pages/notices/index'
+var MEETINGS_PAGE = '/pages/meetings/index/index'
+var ATTENDANCE_PAGE = '/pages/meetings/attendance/index'
+var FEED_PAGE = '/pages/meetings/feed/index'
 
 // Badge text: the count, capped so that it fits the badge.
 function unreadText(count) {
@@ -29,9 +32,20 @@ function canSendNotices(member) {
   return roles.indexOf('secretary') !== -1
 }
 
+// The member's own branch (/me `org`), whose 支部动态 they may read; 0 when unknown.
+function feedOrgId(member) {
+  var org = member && member.org
+  return org && typeof org.id === 'number' ? org.id : 0
+}
+
 // The data that follows from the member.
 function memberData(member) {
-  return { member: member, postsText: postsText(member), canSendNotices: canSendNotices(member) }
+  return {
+    member: member,
+    postsText: postsText(member),
+    canSendNotices: canSendNotices(member),
+    feedOrgId: feedOrgId(member),
+  }
 }
 
 Page({
@@ -44,6 +58,7 @@ Page({
     unread: 0,
     unreadText: '',
     canSendNotices: false,
+    feedOrgId: 0,
   },
 
   onLoad: function () {
@@ -90,6 +105,19 @@ Page({
     wx.navigateTo({ url: NOTICES_PAGE })
   },
 
+  openMeetings: function () {
+    wx.navigateTo({ url: MEETINGS_PAGE })
+  },
+
+  openAttendance: function () {
+    wx.navigateTo({ url: ATTENDANCE_PAGE })
+  },
+
+  openFeed: function () {
+    if (!this.data.feedOrgId) return
+    wx.navigateTo({ url: FEED_PAGE + '?org_id=' + encodeURIComponent(String(this.data.feedOrgId)) })
+  },
+
   load: function () {
     var page = this
     page.setData({ loading: true, errorMessage: '' })
@@ -115,7 +143,7 @@ Page({
     if (page.data.loggingOut) return Promise.resolve()
     page.setData({ loggingOut: true })
     return auth.logout().then(function () {
-      page.setData({ loggingOut: false, member: null, canSendNotices: false })
+      page.setData({ loggingOut: false, member: null, canSendNotices: false, feedOrgId: 0 })
       wx.reLaunch({ url: LOGIN_PAGE + '?from=logout' })
     })
   },

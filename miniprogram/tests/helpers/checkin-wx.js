@@ -1,6 +1,7 @@
 // What the member's meeting pages need of `wx` beyond tests/helpers/wx.js: the system info, the
 // network type and the location a check-in carries, the camera (wx.scanCode), the network
-// listener, downloads and the small UI calls. Each answer is scripted per test, asynchronously
+// listener, downloads, the photo and file pickers (wx.chooseMedia, wx.chooseMessageFile), the
+// action sheet and the small UI calls. Each answer is scripted per test, asynchronously
 // as on a device.
 
 function defer(fn) {
@@ -31,8 +32,15 @@ function installCheckinWx(fake, { pagesOpen = 2 } = {}) {
     location: Object.assign({}, LOCATION),
     // The camera's result: { result: 'text' }, { cancel: true } or { fail: 'errMsg' }.
     scan: { cancel: true },
-    // wx.downloadFile's answer: { statusCode, tempFilePath } or { fail: true }.
+    // wx.downloadFile's answer: { statusCode, tempFilePath } or { fail: true }, or a function of
+    // the call's options giving one (a different file per URL).
     download: { statusCode: 200, tempFilePath: 'wxfile://tmp/1.jpg' },
+    // The pickers: wx.chooseMedia's tempFiles ([{ tempFilePath, size, fileType }]),
+    // wx.chooseMessageFile's ([{ path, name, size, type }]), or { cancel: true } / { fail: 'errMsg' }.
+    media: { cancel: true },
+    messageFiles: { cancel: true },
+    // wx.showActionSheet: the index tapped, or { cancel: true }.
+    actionSheet: { cancel: true },
     networkListeners: [],
     pagesOpen,
   }
@@ -65,12 +73,25 @@ function installCheckinWx(fake, { pagesOpen = 2 } = {}) {
     state.networkListeners.push(listener)
   })
   wx.downloadFile = jest.fn((options) => {
-    const answer = state.download
+    const answer = typeof state.download === 'function' ? state.download(options) : state.download
     defer(() => {
       if (answer.fail) options.fail({ errMsg: 'downloadFile:fail timeout' })
       else options.success(Object.assign({ errMsg: 'downloadFile:ok' }, answer))
     })
   })
+  function picker(name, answerOf, successOf) {
+    return jest.fn((options) => {
+      const answer = answerOf()
+      defer(() => {
+        if (answer.cancel) options.fail({ errMsg: `${name}:fail cancel` })
+        else if (answer.fail) options.fail({ errMsg: answer.fail })
+        else options.success(Object.assign({ errMsg: `${name}:ok` }, successOf(answer)))
+      })
+    })
+  }
+  wx.chooseMedia = picker('chooseMedia', () => state.media, (files) => ({ tempFiles: files, type: 'image' }))
+  wx.chooseMessageFile = picker('chooseMessageFile', () => state.messageFiles, (files) => ({ tempFiles: files }))
+  wx.showActionSheet = picker('showActionSheet', () => state.actionSheet, (answer) => ({ tapIndex: answer.tapIndex }))
   // An alert (showCancel: false) is shown without callbacks; the base fake calls them always.
   const scriptedModal = wx.showModal
   wx.showModal = jest.fn((options) => scriptedModal(Object.assign({ success() {}, fail() {} }, options)))
@@ -91,6 +112,18 @@ function installCheckinWx(fake, { pagesOpen = 2 } = {}) {
     },
     scanCancels() {
       state.scan = { cancel: true }
+    },
+    // The member will pick these photos (paths) in wx.chooseMedia.
+    picksPhotos(paths) {
+      state.media = paths.map((path) => ({ tempFilePath: path, size: 1024, fileType: 'image' }))
+    },
+    // The member will pick these files ([{ path, name }]) in wx.chooseMessageFile.
+    picksFiles(files) {
+      state.messageFiles = files.map((file) => Object.assign({ size: 2048, type: 'file' }, file))
+    },
+    // The member will tap this item of the next wx.showActionSheet.
+    tapsSheetItem(tapIndex) {
+      state.actionSheet = { tapIndex }
     },
     // The phone comes back online (or goes offline): the listeners app.js registered hear it.
     networkChanges(isConnected) {

@@ -573,3 +573,50 @@ Object.assign(module.exports, {
   memberMinutes,
   memberLeaveRequest,
 })
+
+// ---- Attachments and the branch feed (docs/meetings.md "Minutes, attachments, feed").
+
+// An Attachment as POST /meetings/{id}/attachments and GET /meetings/{id}/attachments give it.
+function attachmentBody(id, overrides = {}) {
+  return Object.assign(
+    {
+      id,
+      meeting_id: 7,
+      filename: `photo-${id}.jpg`,
+      content_type: 'image/jpeg',
+      size: 245760,
+      caption: null,
+      url: `/api/v1/attachments/${id}/content`,
+      created_at: '2026-12-01T13:10:00+00:00',
+      uploaded_by: '李四',
+    },
+    overrides
+  )
+}
+
+function attachmentList(items) {
+  return { status: 200, body: { items } }
+}
+
+// An item of GET /orgs/{id}/feed.
+function feedItem(meetingId, overrides = {}) {
+  return Object.assign(
+    {
+      id: meetingId,
+      kind: 'minutes',
+      title: `支部党员大会：支部党员大会 ${meetingId}`,
+      summary: '同意王五为发展对象',
+      meeting_id: meetingId,
+      image_ids: [],
+      occurred_at: '2026-11-01T11:00:00+00:00',
+    },
+    overrides
+  )
+}
+
+// GET /orgs/{id}/feed page.
+function feedPage(items, { page = 1, perPage = 20, total = items.length, pages = 1 } = {}) {
+  return { status: 200, body: { items, meta: { page, per_page: perPage, total, pages } } }
+}
+
+Object.assign(module.exports, { attachmentBody, attachmentList, feedItem, feedPage })

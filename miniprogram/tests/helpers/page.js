@@ -17,17 +17,32 @@ function setPath(target, dotted, value) {
 }
 
 function loadPage(pagePath) {
-  let definition = null
+  return loadPages([pagePath]).pages[0]
+}
+
+// Several pages (and other modules: 'services/meeting-admin') sharing one fresh module registry,
+// as the pages of the running mini-program share their services. Returns { pages, modules } in
+// the order asked.
+function loadPages(pagePaths, modulePaths = []) {
+  const definitions = []
+  const modules = []
   global.Page = (def) => {
-    definition = def
+    definitions.push(def)
   }
-  // Isolated so that each call runs the page file (and its own request.js state) afresh.
+  // Isolated so that each call runs the page files (and their own request.js state) afresh.
   jest.isolateModules(() => {
-    require(path.join(ROOT, pagePath))
+    pagePaths.forEach((pagePath) => {
+      const before = definitions.length
+      require(path.join(ROOT, pagePath))
+      if (definitions.length === before) throw new Error(`${pagePath} did not call Page()`)
+    })
+    modulePaths.forEach((modulePath) => modules.push(require(path.join(ROOT, modulePath))))
   })
   delete global.Page
-  if (!definition) throw new Error(`${pagePath} did not call Page()`)
+  return { pages: definitions.map(instanceOf), modules }
+}
 
+function instanceOf(definition) {
   const page = {}
   Object.keys(definition).forEach((key) => {
     if (typeof definition[key] === 'function') page[key] = definition[key]
@@ -44,4 +59,4 @@ function tapEvent(dataset = {}, detail = {}) {
   return { currentTarget: { dataset }, target: { dataset }, detail }
 }
 
-module.exports = { ROOT, loadPage, tapEvent }
+module.exports = { ROOT, loadPage, loadPages, tapEvent }

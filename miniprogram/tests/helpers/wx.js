@@ -1,5 +1,5 @@
 // A stand-in for the `wx` global: in-memory storage, a scripted wx.login, navigation spies,
-// wx.request answered by a tiny fake server (routes keyed by 'METHOD /path'), a scripted
+// wx.request and wx.uploadFile answered by a tiny fake server (routes keyed by 'METHOD /path'), a scripted
 // subscribe-message dialog (wx.requestSubscribeMessage) and a scripted confirm dialog (wx.showModal).
 // Answers arrive asynchronously, as on a device, so concurrency can be tested.
 
@@ -20,6 +20,39 @@ function installWx() {
   // The member's answer in wx.showModal: true (确定), false (取消) or 'fail'. By default 确定.
   let modalAnswer = true
 
+  function routeKey(method, url) {
+    const path = url.startsWith(config.apiBase) ? url.slice(config.apiBase.length) : url
+    return `${method} ${path}`
+  }
+
+  // Records the call and answers it from its route, later; `asBody` turns a reply's body into
+  // what the API hands to success (wx.uploadFile gives text).
+  function answerCall(call, options, api, asBody) {
+    requests.push(call)
+    const handler = routes[call.key]
+    defer(() => {
+      let reply
+      if (!handler) {
+        reply = { status: 404, body: { code: 'not_found', status: 404, message: '接口不存在', errors: {} } }
+      } else if (Array.isArray(handler)) {
+        // A queue: each call takes the next reply; the last one repeats.
+        reply = handler.length > 1 ? handler.shift() : handler[0]
+      } else {
+        reply = handler(call)
+      }
+      const answer = () => {
+        if (reply.networkFailure) {
+          options.fail({ errMsg: `${api}:fail timeout` })
+          return
+        }
+        options.success({ statusCode: reply.status, data: reply.body === undefined ? '' : asBody(reply.body), header: {} })
+      }
+      // { ..., delay: ms } answers later than requests sent after it, as a slow server would.
+      if (reply.delay) setTimeout(answer, reply.delay)
+      else answer()
+    })
+  }
+
   const wx = {
     getStorageSync: jest.fn((key) => (key in storage ? JSON.parse(storage[key]) : '')),
     setStorageSync: jest.fn((key, value) => {
@@ -36,40 +69,33 @@ function installWx() {
     }),
 
     request: jest.fn((options) => {
-      const path = options.url.startsWith(config.apiBase) ? options.url.slice(config.apiBase.length) : options.url
-      const key = `${options.method} ${path}`
       const call = {
-        key,
+        key: routeKey(options.method, options.url),
         url: options.url,
         method: options.method,
         data: options.data,
         header: options.header,
         timeout: options.timeout,
       }
-      requests.push(call)
-      const handler = routes[key]
-      defer(() => {
-        let reply
-        if (!handler) {
-          reply = { status: 404, body: { code: 'not_found', status: 404, message: '接口不存在', errors: {} } }
-        } else if (Array.isArray(handler)) {
-          // A queue: each call takes the next reply; the last one repeats.
-          reply = handler.length > 1 ? handler.shift() : handler[0]
-        } else {
-          reply = handler(call)
-        }
-        const answer = () => {
-          if (reply.networkFailure) {
-            options.fail({ errMsg: 'request:fail timeout' })
-            return
-          }
-          options.success({ statusCode: reply.status, data: reply.body === undefined ? '' : reply.body, header: {} })
-        }
-        // { ..., delay: ms } answers later than requests sent after it, as a slow server would.
-        if (reply.delay) setTimeout(answer, reply.delay)
-        else answer()
-      })
+      answerCall(call, options, 'request', (body) => body)
       return { abort() {} }
+    }),
+
+    // Answered by the same routes as wx.request ('POST /meetings/7/attachments'); the call records
+    // filePath, name and formData. As on a device, the body reaches success as text.
+    uploadFile: jest.fn((options) => {
+      const call = {
+        key: routeKey('POST', options.url),
+        url: options.url,
+        method: 'POST',
+        filePath: options.filePath,
+        name: options.name,
+        formData: options.formData,
+        header: options.header,
+        timeout: options.timeout,
+      }
+      answerCall(call, options, 'uploadFile', (body) => (typeof body === 'string' ? body : JSON.stringify(body)))
+      return { abort() {}, onProgressUpdate() {} }
     }),
 
     requestSubscribeMessage: jest.fn((options) => {

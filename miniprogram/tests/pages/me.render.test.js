@@ -69,3 +69,28 @@ test('the me page shows the network error and a retry button', async () => {
   expect(comp.querySelector('.me-retry')).toBeTruthy()
   expect(comp.querySelector('.me-name')).toBeFalsy()
 })
+
+test('the me page leads to 组织生活, 我的出勤 and 支部动态', async () => {
+  fake.route('GET /me', [fixtures.me()])
+  const comp = renderMePage()
+
+  await comp.instance.load()
+
+  expect(comp.querySelector('.me-meetings').dom.textContent).toContain('组织生活')
+  expect(comp.querySelector('.me-attendance').dom.textContent).toContain('我的出勤')
+  expect(comp.querySelector('.me-feed').dom.textContent).toContain('支部动态')
+
+  comp.querySelector('.me-feed').dispatchEvent('tap')
+  await new Promise((resolve) => setTimeout(resolve, 0))
+  expect(fake.wx.navigateTo).toHaveBeenCalledWith({ url: '/pages/meetings/feed/index?org_id=3' })
+})
+
+test('without a known branch there is no 支部动态 row', async () => {
+  fake.route('GET /me', [fixtures.me({ org: null })])
+  const comp = renderMePage()
+
+  await comp.instance.load()
+
+  expect(comp.querySelector('.me-meetings')).toBeTruthy()
+  expect(comp.querySelector('.me-feed')).toBeFalsy()
+})

@@ -205,3 +205,60 @@ describe('通知发送', () => {
     expect(fake.wx.navigateTo).toHaveBeenCalledWith({ url: '/pages/notices/index' })
   })
 })
+
+describe('组织生活, 我的出勤 and 支部动态', () => {
+  test('组织生活 opens the meeting list and 我的出勤 the attendance record', () => {
+    const page = loadPage('pages/me/index')
+
+    page.openMeetings()
+    page.openAttendance()
+
+    expect(fake.wx.navigateTo.mock.calls).toEqual([
+      [{ url: '/pages/meetings/index/index' }],
+      [{ url: '/pages/meetings/attendance/index' }],
+    ])
+  })
+
+  test("支部动态 opens the feed of the member's own branch, from /me org", async () => {
+    fake.route('GET /me', [fixtures.me({ org: { id: 12, name: '研究生第二党支部', path: '某某大学党委 / 研究生第二党支部' } })])
+    const page = loadPage('pages/me/index')
+    await page.onLoad()
+
+    expect(page.data.feedOrgId).toBe(12)
+    page.openFeed()
+
+    expect(fake.wx.navigateTo).toHaveBeenCalledWith({ url: '/pages/meetings/feed/index?org_id=12' })
+  })
+
+  test('the stored member offers it before /me answers', () => {
+    fake.storeSession({ token: 'tok-1', expires_at: 'x', member: fixtures.member })
+    fake.route('GET /me', [fixtures.me()])
+    const page = loadPage('pages/me/index')
+
+    page.onLoad()
+
+    expect(page.data.feedOrgId).toBe(3)
+  })
+
+  test.each([[null], [{ name: '无编号' }], [{ id: '3' }]])('no usable branch (%p): no 支部动态', async (org) => {
+    fake.route('GET /me', [fixtures.me({ org })])
+    const page = loadPage('pages/me/index')
+    await page.onLoad()
+
+    expect(page.data.feedOrgId).toBe(0)
+    page.openFeed()
+
+    expect(fake.wx.navigateTo).not.toHaveBeenCalled()
+  })
+
+  test('logging out forgets the branch', async () => {
+    fake.route('GET /me', [fixtures.me()])
+    fake.route('POST /auth/logout', [{ status: 204, body: '' }])
+    const page = loadPage('pages/me/index')
+    await page.onLoad()
+
+    await page.logout()
+
+    expect(page.data.feedOrgId).toBe(0)
+  })
+})

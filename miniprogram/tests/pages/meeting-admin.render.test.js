@@ -226,4 +226,73 @@ describe('会议纪要', () => {
     expect(comp.querySelector('.minutes-add-vote')).toBeFalsy()
     expect(comp.querySelector('.minutes-sign')).toBeFalsy()
   })
+  describe('照片与附件', () => {
+    function routeMinutes(meetingOverrides = {}) {
+      fake.route('GET /meetings/7', [
+        {
+          status: 200,
+          body: fixtures.adminMeeting(7, Object.assign({ status: 'published', phase: 'ended', phase_label: '已结束' }, meetingOverrides)),
+        },
+      ])
+      fake.route('GET /auth/whoami', [fixtures.whoami([3])])
+      fake.route('GET /meetings/7/minutes', [{ status: 200, body: fixtures.minutesBody() }])
+    }
+
+    test('the list with kinds and sizes, 删除 and 上传照片/文件 for those who run the meeting', async () => {
+      routeMinutes()
+      fake.route('GET /meetings/7/attachments', [
+        fixtures.attachmentList([
+          fixtures.attachmentBody(31),
+          fixtures.attachmentBody(32, { content_type: 'application/pdf', caption: '学习材料.pdf', size: 1572864 }),
+        ]),
+      ])
+      const comp = render('minutes')
+
+      await comp.instance.onLoad({ id: '7' })
+
+      expect(texts(comp, '.minutes-attachment-kind')).toEqual(['照片', 'PDF'])
+      expect(texts(comp, '.minutes-attachment-name')).toEqual(['photo-31.jpg', '学习材料.pdf'])
+      expect(texts(comp, '.minutes-attachment-size')).toEqual(['240 KB', '1.5 MB'])
+      expect(texts(comp, '.minutes-attachment-remove')).toEqual(['删除', '删除'])
+      expect(comp.querySelector('.minutes-upload').dom.textContent).toContain('上传照片/文件')
+      expect(comp.querySelector('.minutes-attachments-empty')).toBeFalsy()
+
+      comp.setData({ uploadText: '正在上传 1/3' })
+      expect(texts(comp, '.minutes-upload-progress')).toEqual(['正在上传 1/3'])
+    })
+
+    test('a participant reads the list without 删除 or 上传', async () => {
+      routeMinutes({ can_manage: false })
+      fake.route('GET /meetings/7/attachments', [fixtures.attachmentList([fixtures.attachmentBody(31)])])
+      const comp = render('minutes')
+
+      await comp.instance.onLoad({ id: '7' })
+
+      expect(texts(comp, '.minutes-attachment-name')).toEqual(['photo-31.jpg'])
+      expect(comp.querySelector('.minutes-upload')).toBeFalsy()
+      expect(comp.querySelector('.minutes-attachment-remove')).toBeFalsy()
+    })
+
+    test('an empty list says so', async () => {
+      routeMinutes()
+      fake.route('GET /meetings/7/attachments', [fixtures.attachmentList([])])
+      const comp = render('minutes')
+
+      await comp.instance.onLoad({ id: '7' })
+
+      expect(texts(comp, '.minutes-attachments-empty')).toEqual(['暂无照片或附件'])
+    })
+
+    test('a list that failed: the message and 重试', async () => {
+      routeMinutes()
+      fake.route('GET /meetings/7/attachments', [fixtures.apiError(500, 'internal', '服务器错误')])
+      const comp = render('minutes')
+
+      await comp.instance.onLoad({ id: '7' })
+
+      expect(comp.querySelector('.minutes-attachments-error').dom.textContent).toContain('附件加载失败：服务器错误')
+      expect(comp.querySelector('.minutes-attachments-retry')).toBeTruthy()
+      expect(comp.querySelector('.minutes-save')).toBeTruthy()
+    })
+  })
 })

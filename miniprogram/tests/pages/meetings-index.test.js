@@ -1,5 +1,5 @@
 const { installSignedInWx, settle } = require('../helpers/wx')
-const { loadPage, tapEvent } = require('../helpers/page')
+const { loadPage, loadPages, tapEvent } = require('../helpers/page')
 const { installCheckinWx } = require('../helpers/checkin-wx')
 const fixtures = require('../helpers/fixtures')
 
@@ -153,5 +153,221 @@ describe('扫码签到', () => {
 
     expect(global.wx.navigateTo).not.toHaveBeenCalled()
     expect(global.wx.showModal).not.toHaveBeenCalled()
+  })
+})
+
+describe('a secretary: 我的会议 and 支部会议', () => {
+  // GET /meetings: with mine, the meetings I take part in; without, the org's (a draft among them).
+  // An item of GET /meetings without mine: no my_attendance.
+  function orgItem(id, overrides) {
+    const item = fixtures.memberMeetingItem(id, overrides)
+    delete item.my_attendance
+    return item
+  }
+
+  function routeBothLists() {
+    fake.route('GET /meetings', (call) =>
+      call.data.mine === 'true'
+        ? fixtures.memberMeetings([fixtures.memberMeetingItem(7)])
+        : fixtures.memberMeetings([
+            orgItem(9, { status: 'draft', phase: 'draft', phase_label: '草稿', title: '一月支部委员会' }),
+            orgItem(7),
+          ])
+    )
+  }
+
+  test('whoami with secretary orgs brings the tabs; the first is 我的会议', async () => {
+    fake.route('GET /auth/whoami', [fixtures.whoami([3])])
+    routeBothLists()
+
+    const page = await openedPage()
+
+    expect(page.data.managerOrgIds).toEqual([3])
+    expect(page.data.tab).toBe('mine')
+    expect(fake.requestsTo('GET /meetings').map((call) => call.data)).toEqual([{ page: 1, per_page: 20, mine: 'true' }])
+  })
+
+  test('支部会议 lists without mine — drafts too, with their phase — and back again', async () => {
+    fake.route('GET /auth/whoami', [fixtures.whoami([3])])
+    routeBothLists()
+    const page = await openedPage()
+
+    await page.switchTab(tapEvent({ tab: 'org' }))
+
+    expect(fake.requestsTo('GET /meetings')[1].data).toEqual({ page: 1, per_page: 20 })
+    expect(page.data.tab).toBe('org')
+    expect(page.data.items.map((item) => `${item.id} ${item.phaseLabel} ${item.attendanceLabel}`)).toEqual([
+      '9 草稿 ',
+      '7 签到中 ',
+    ])
+
+    await page.switchTab(tapEvent({ tab: 'mine' }))
+    expect(fake.requestsTo('GET /meetings')[2].data).toEqual({ page: 1, per_page: 20, mine: 'true' })
+    expect(page.data.items.map((item) => item.id)).toEqual([7])
+  })
+
+  test('the rows of the other tab are gone at once', async () => {
+    fake.route('GET /auth/whoami', [fixtures.whoami([3])])
+    fake.route('GET /meetings', (call) =>
+      call.data.mine === 'true'
+        ? fixtures.memberMeetings([fixtures.memberMeetingItem(7)])
+        : Object.assign(fixtures.memberMeetings([orgItem(9)]), { delay: 50 })
+    )
+    const page = await openedPage()
+    expect(page.data.items.map((item) => item.id)).toEqual([7])
+
+    const switching = page.switchTab(tapEvent({ tab: 'org' }))
+    expect(page.data).toMatchObject({ items: [], loaded: false, loadFailed: false })
+    await switching
+
+    expect(page.data.items.map((item) => item.id)).toEqual([9])
+  })
+
+  test('a late answer for the tab left is dropped', async () => {
+    fake.route('GET /auth/whoami', [fixtures.whoami([3])])
+    fake.route('GET /meetings', (call) =>
+      call.data.mine === 'true'
+        ? Object.assign(fixtures.memberMeetings([fixtures.memberMeetingItem(7)]), { delay: 200 })
+        : fixtures.memberMeetings([orgItem(9)])
+    )
+    const page = loadPage('pages/meetings/index/index')
+    const loading = page.onLoad()
+    // whoami has answered; 我的会议 has not.
+    await settle()
+    expect(page.data.managerOrgIds).toEqual([3])
+
+    await page.switchTab(tapEvent({ tab: 'org' }))
+    await loading
+
+    expect(page.data.items.map((item) => item.id)).toEqual([9])
+  })
+
+  test('tapping the current tab does not load again', async () => {
+    fake.route('GET /auth/whoami', [fixtures.whoami([3])])
+    routeBothLists()
+    const page = await openedPage()
+
+    await page.switchTab(tapEvent({ tab: 'mine' }))
+    await page.switchTab(tapEvent({ tab: 'nonsense' }))
+
+    expect(fake.requestsTo('GET /meetings')).toHaveLength(1)
+  })
+
+  test('a draft opens the edit page; a published meeting its detail', async () => {
+    fake.route('GET /auth/whoami', [fixtures.whoami([3])])
+    routeBothLists()
+    const page = await openedPage()
+    await page.switchTab(tapEvent({ tab: 'org' }))
+
+    page.openItem(tapEvent({ id: 9 }))
+    page.openItem(tapEvent({ id: 7 }))
+
+    expect(global.wx.navigateTo.mock.calls.map((call) => call[0].url)).toEqual([
+      '/pages/meetings/edit/index?id=9',
+      '/pages/meetings/detail/index?id=7',
+    ])
+  })
+
+  test('新建会议 names the org when there is one; 请假审批 opens the approvals', async () => {
+    fake.route('GET /auth/whoami', [fixtures.whoami([3])])
+    routeBothLists()
+    const page = await openedPage()
+
+    page.createMeeting()
+    page.openLeaveApprovals()
+
+    expect(global.wx.navigateTo.mock.calls.map((call) => call[0].url)).toEqual([
+      '/pages/meetings/edit/index?org_id=3',
+      '/pages/meetings/leave-approvals/index',
+    ])
+  })
+
+  test('with several orgs 新建会议 leaves the choice to the edit page', async () => {
+    fake.route('GET /auth/whoami', [fixtures.whoami([3, 5])])
+    routeBothLists()
+    const page = await openedPage()
+
+    page.createMeeting()
+
+    expect(global.wx.navigateTo).toHaveBeenCalledWith({ url: '/pages/meetings/edit/index' })
+  })
+
+  test("back from the edit page after a draft is published or deleted, the list reloads", async () => {
+    fake.route('GET /auth/whoami', [fixtures.whoami([3])])
+    routeBothLists()
+    fake.route('GET /meetings/9', [{ status: 200, body: fixtures.adminMeeting(9) }])
+    fake.route('POST /meetings/9/publish', [{ status: 200, body: fixtures.adminMeeting(9, { status: 'published', phase: 'upcoming' }) }])
+    fake.route('DELETE /meetings/9', [{ status: 204 }])
+    // The list and the edit page opened on top of it share their services, as in the app.
+    const {
+      pages: [list, edit],
+    } = loadPages(['pages/meetings/index/index', 'pages/meetings/edit/index'])
+    await list.onLoad()
+    await list.switchTab(tapEvent({ tab: 'org' }))
+    expect(fake.requestsTo('GET /meetings')).toHaveLength(2)
+
+    await edit.onLoad({ id: '9' })
+    await list.onShow()
+    expect(fake.requestsTo('GET /meetings')).toHaveLength(2)
+
+    await edit.publish()
+    expect(fake.requestsTo('POST /meetings/9/publish')).toHaveLength(1)
+    await list.onShow()
+    expect(fake.requestsTo('GET /meetings')).toHaveLength(3)
+    expect(fake.requestsTo('GET /meetings')[2].data).toEqual({ page: 1, per_page: 20 })
+    await list.onShow()
+    expect(fake.requestsTo('GET /meetings')).toHaveLength(3)
+  })
+
+  test('a draft created on the edit page shows when coming back', async () => {
+    fake.route('GET /auth/whoami', [fixtures.whoami([3])])
+    routeBothLists()
+    fake.route('POST /meetings', [{ status: 201, body: fixtures.adminMeeting(9) }])
+    const {
+      pages: [list],
+      modules: [admin],
+    } = loadPages(['pages/meetings/index/index'], ['services/meeting-admin'])
+    await list.onLoad()
+
+    await admin.create({ org_id: 3 })
+    await list.onShow()
+
+    expect(fake.requestsTo('GET /meetings')).toHaveLength(2)
+  })
+
+  test('a pull-down asks whoami again only while it is unknown', async () => {
+    fake.route('GET /auth/whoami', [{ networkFailure: true }, fixtures.whoami([3])])
+    routeBothLists()
+    const page = await openedPage()
+    expect(page.data.managerOrgIds).toEqual([])
+
+    await page.onPullDownRefresh()
+    expect(page.data.managerOrgIds).toEqual([3])
+    await page.onPullDownRefresh()
+
+    expect(fake.requestsTo('GET /auth/whoami')).toHaveLength(2)
+  })
+})
+
+describe('a member', () => {
+  test.each([
+    ['no secretary posts', () => fixtures.whoami(null)],
+    ['a global grant (empty list)', () => fixtures.whoami([])],
+    ['whoami failing', () => ({ networkFailure: true })],
+  ])('%s: no tabs, no 新建会议, no 请假审批', async (_name, reply) => {
+    fake.route('GET /auth/whoami', [reply()])
+    routeMeetings([[fixtures.memberMeetingItem(7)]])
+    const page = await openedPage()
+
+    expect(page.data.managerOrgIds).toEqual([])
+    await page.switchTab(tapEvent({ tab: 'org' }))
+    page.createMeeting()
+    page.openLeaveApprovals()
+
+    expect(page.data.tab).toBe('mine')
+    expect(fake.requestsTo('GET /meetings')).toHaveLength(1)
+    expect(global.wx.navigateTo).not.toHaveBeenCalled()
+    // Who the caller is matters to the offer only: nothing is said when whoami fails.
+    expect(global.wx.showToast).not.toHaveBeenCalled()
   })
 })

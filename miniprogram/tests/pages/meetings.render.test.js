@@ -30,7 +30,7 @@ let fake
 // Loaded once each: a page file is required (and so calls Page()) only the first time.
 beforeAll(() => {
   global.Page = pageAsComponent
-  ;['checkin', 'detail', 'index', 'leave', 'attendance'].forEach((name) => {
+  ;['checkin', 'detail', 'index', 'leave', 'attendance', 'feed'].forEach((name) => {
     ids[name] = simulate.load(path.join(ROOT, `pages/meetings/${name}/index`), { rootPath: ROOT })
   })
   delete global.Page
@@ -235,4 +235,114 @@ test('我的出勤: the totals and the rows', async () => {
   expect(texts(comp, '.attendance-number')).toEqual(['12', '9', '2', '2', '1'])
   expect(texts(comp, '.attendance-title')).toEqual(['支部党员大会 9'])
   expect(comp.dom.textContent).toContain('签到 11月1日 18:57（迟到）')
+})
+
+describe('组织生活 for a secretary', () => {
+  function routeLists() {
+    fake.route('GET /meetings', (call) => {
+      if (call.data.mine === 'true') return fixtures.memberMeetings([fixtures.memberMeetingItem(7)])
+      const draft = fixtures.memberMeetingItem(9, { status: 'draft', phase: 'draft', phase_label: '草稿', title: '一月支部委员会' })
+      delete draft.my_attendance
+      return fixtures.memberMeetings([draft])
+    })
+  }
+
+  test('the tabs and the two buttons; 支部会议 shows the draft with its phase and org', async () => {
+    fake.route('GET /auth/whoami', [fixtures.whoami([3])])
+    routeLists()
+    const comp = render('index')
+
+    await comp.instance.onLoad()
+
+    expect(texts(comp, '.meetings-tab')).toEqual(['我的会议', '支部会议'])
+    expect(texts(comp, '.meetings-tab-active')).toEqual(['我的会议'])
+    expect(texts(comp, '.meetings-manage-button')).toEqual(['新建会议', '请假审批'])
+    expect(texts(comp, '.meetings-org')).toEqual([])
+
+    comp.querySelectorAll('.meetings-tab')[1].dispatchEvent('tap')
+    await settle()
+
+    expect(texts(comp, '.meetings-tab-active')).toEqual(['支部会议'])
+    expect(texts(comp, '.meetings-title')).toEqual(['一月支部委员会'])
+    expect(texts(comp, '.meetings-phase')).toEqual(['草稿'])
+    expect(texts(comp, '.meetings-org')).toEqual(['本科生第一党支部'])
+    expect(comp.querySelectorAll('.meetings-attendance')).toHaveLength(0)
+
+    comp.querySelector('.meetings-new').dispatchEvent('tap')
+    await settle()
+    expect(global.wx.navigateTo).toHaveBeenCalledWith({ url: '/pages/meetings/edit/index?org_id=3' })
+  })
+
+  test('an empty 支部会议 says so', async () => {
+    fake.route('GET /auth/whoami', [fixtures.whoami([3])])
+    fake.route('GET /meetings', [fixtures.memberMeetings([])])
+    const comp = render('index')
+    await comp.instance.onLoad()
+
+    await comp.instance.switchTab({ currentTarget: { dataset: { tab: 'org' } } })
+
+    expect(texts(comp, '.meetings-empty')).toEqual(['暂无支部会议'])
+  })
+
+  test('a member sees neither tabs nor buttons', async () => {
+    fake.route('GET /auth/whoami', [fixtures.whoami(null)])
+    routeLists()
+    const comp = render('index')
+
+    await comp.instance.onLoad()
+
+    expect(comp.querySelector('.meetings-tabs')).toBeFalsy()
+    expect(comp.querySelector('.meetings-manage')).toBeFalsy()
+    expect(texts(comp, '.meetings-title')).toEqual(['十二月支部党员大会'])
+  })
+})
+
+describe('支部动态', () => {
+  test('title, date, summary and the downloaded photos; a photo previews without opening the meeting', async () => {
+    fake.route('GET /orgs/3/feed', [
+      fixtures.feedPage([
+        fixtures.feedItem(8, { title: '主题党日：参观纪念馆', summary: '重温入党誓词', image_ids: [31, 32] }),
+        fixtures.feedItem(7, { summary: '' }),
+      ]),
+    ])
+    global.wx.downloadFile = jest.fn((options) => {
+      const failing = options.url.endsWith('/32/content')
+      setTimeout(() =>
+        failing ? options.success({ statusCode: 404 }) : options.success({ statusCode: 200, tempFilePath: 'wxfile://tmp/31.jpg' })
+      )
+    })
+    const comp = render('feed')
+
+    await comp.instance.onLoad({ org_id: '3' })
+
+    expect(texts(comp, '.feed-title')).toEqual(['主题党日：参观纪念馆', '支部党员大会：支部党员大会 7'])
+    expect(texts(comp, '.feed-date')).toEqual(['11月1日', '11月1日'])
+    expect(texts(comp, '.feed-summary')).toEqual(['重温入党誓词'])
+    const images = comp.querySelectorAll('.feed-image')
+    expect(images).toHaveLength(1)
+    // The simulator keeps an <image>'s src off the DOM; the one shown is the downloaded one.
+    expect(comp.instance.data.items[0].images.map((image) => image.path)).toEqual(['wxfile://tmp/31.jpg', ''])
+    expect(texts(comp, '.feed-image-failed')).toEqual(['加载失败'])
+    expect(comp.dom.textContent).toContain('没有更多了')
+
+    comp.querySelectorAll('.feed-image-box')[0].dispatchEvent('tap')
+    await settle()
+    expect(global.wx.previewImage).toHaveBeenCalledWith({ current: 'wxfile://tmp/31.jpg', urls: ['wxfile://tmp/31.jpg'] })
+    expect(global.wx.navigateTo).not.toHaveBeenCalled()
+
+    comp.querySelectorAll('.feed-item')[1].dispatchEvent('tap')
+    await settle()
+    expect(global.wx.navigateTo).toHaveBeenCalledWith({ url: '/pages/meetings/detail/index?id=7' })
+  })
+
+  test('an empty feed, and a page opened without a branch', async () => {
+    fake.route('GET /orgs/3/feed', [fixtures.feedPage([])])
+    const empty = render('feed')
+    await empty.instance.onLoad({ org_id: '3' })
+    expect(texts(empty, '.feed-empty')).toEqual(['暂无支部动态'])
+
+    const none = render('feed')
+    await none.instance.onLoad({})
+    expect(texts(none, '.feed-no-org')).toEqual(['未找到所在支部'])
+  })
 })

@@ -131,3 +131,69 @@ test('the types and their labels, in the contract’s order', () => {
   expect(admin.typeLabel('theme_day')).toBe('主题党日')
   expect(admin.typeLabel('unknown')).toBe('')
 })
+
+describe('attachments', () => {
+  test('uploadAttachment sends the file as `file` to /meetings/{id}/attachments with the caption', async () => {
+    fake.route('POST /meetings/7/attachments', [{ status: 201, body: fixtures.attachmentBody(31) }])
+
+    const attachment = await admin.uploadAttachment(7, 'wxfile://tmp/a.pdf', '学习材料')
+
+    const [call] = fake.requests
+    expect(call.key).toBe('POST /meetings/7/attachments')
+    expect(call.filePath).toBe('wxfile://tmp/a.pdf')
+    expect(call.name).toBe('file')
+    expect(call.formData).toEqual({ caption: '学习材料' })
+    expect(attachment.id).toBe(31)
+  })
+
+  test('an empty caption is left out', async () => {
+    fake.route('POST /meetings/7/attachments', [{ status: 201, body: fixtures.attachmentBody(31) }])
+
+    await admin.uploadAttachment(7, 'wxfile://tmp/a.jpg', '')
+
+    expect(fake.requests[0].formData).toEqual({})
+  })
+
+  test('deleteAttachment deletes /attachments/{id}', async () => {
+    fake.route('DELETE /attachments/31', [{ status: 204 }])
+
+    await expect(admin.deleteAttachment(31)).resolves.toBeNull()
+    expect(fake.requests[0].key).toBe('DELETE /attachments/31')
+  })
+})
+
+// The meeting list and the detail page reload when shown again after these (services/meetings.js
+// changeCount); a refusal changes nothing.
+describe('changes are counted where the meeting pages look', () => {
+  test.each([
+    ['create', 'POST /meetings', (a) => a.create({ org_id: 3 })],
+    ['update', 'PATCH /meetings/7', (a) => a.update(7, { title: '新' })],
+    ['publish', 'POST /meetings/7/publish', (a) => a.publish(7)],
+    ['cancel', 'POST /meetings/7/cancel', (a) => a.cancel(7, '改期')],
+    ['remove', 'DELETE /meetings/7', (a) => a.remove(7)],
+    ['saveMinutes', 'PUT /meetings/7/minutes', (a) => a.saveMinutes(7, { agenda: 'a', content: 'c' })],
+    ['archive', 'POST /meetings/7/archive', (a) => a.archive(7)],
+    ['uploadAttachment', 'POST /meetings/7/attachments', (a) => a.uploadAttachment(7, 'wxfile://tmp/a.jpg')],
+    ['deleteAttachment', 'DELETE /attachments/31', (a) => a.deleteAttachment(31)],
+  ])('%s', async (_name, key, call) => {
+    const meetings = require('../../services/meetings')
+    fake.route(key, [fixtures.apiError(409, 'conflict', '冲突'), OK])
+
+    await call(admin).catch(() => null)
+    expect(meetings.changeCount()).toBe(0)
+
+    await call(admin)
+    expect(meetings.changeCount()).toBe(1)
+  })
+
+  test('reading changes nothing', async () => {
+    const meetings = require('../../services/meetings')
+    fake.route('GET /meetings/7', [OK])
+    fake.route('GET /meetings/7/attendance', [OK])
+
+    await admin.get(7)
+    await admin.attendance(7)
+
+    expect(meetings.changeCount()).toBe(0)
+  })
+})

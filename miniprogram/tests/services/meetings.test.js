@@ -164,6 +164,20 @@ test('minutes and attachments read /meetings/{id}/minutes and /attachments', asy
   expect(fake.requests.map((call) => call.key)).toEqual(['GET /meetings/7/minutes', 'GET /meetings/7/attachments'])
 })
 
+test('feed reads GET /orgs/{id}/feed a page at a time', async () => {
+  fake.route('GET /orgs/3/feed', [fixtures.feedPage([fixtures.feedItem(7, { image_ids: [31, 32] })])])
+
+  const body = await meetings.feed(3)
+  await meetings.feed(3, { page: 2, per_page: 10 })
+
+  expect(fake.requests.map((call) => call.data)).toEqual([
+    { page: 1, per_page: 20 },
+    { page: 2, per_page: 10 },
+  ])
+  expect(fake.requests[0].header.Authorization).toBe('Bearer tok-1')
+  expect(body.items[0].image_ids).toEqual([31, 32])
+})
+
 test('minutes of a meeting without any rejects with no_minutes', async () => {
   fake.route('GET /meetings/7/minutes', [fixtures.apiError(404, 'no_minutes', '暂无会议记录')])
 

@@ -3,8 +3,16 @@
 // The recorder, chair and managers write it once the meeting has started; each save carries the
 // version it was loaded at, so two people cannot overwrite each other unknowingly. The chair and
 // recorder sign it; a manager archives the ended meeting, which freezes the attendance.
+//
+// The meeting's photos and files (会议照片、材料) are listed here too. Those who run the meeting
+// (managers, the chair, the recorder) upload photos from the camera or album and PDFs from a
+// WeChat chat, one file after another (api/upload.js), and delete them; the server checks each
+// file's type by its content and its size.
 
 var meetingAdmin = require('../../../services/meeting-admin')
+var meetings = require('../../../services/meetings')
+var meetingView = require('../../../utils/meeting-view')
+var pagedList = require('../../../utils/paged-list')
 var notices = require('../../../services/notices')
 var adminText = require('../../../utils/meeting-admin')
 var time = require('../../../utils/time')
@@ -12,6 +20,18 @@ var errors = require('../../../api/errors')
 var feedback = require('../../../utils/feedback')
 
 var NOT_STARTED_PHASES = ['draft', 'upcoming', 'checkin_open']
+// The server takes attachments of meetings the members have been told of (409 meeting_not_held).
+var UPLOAD_STATUSES = ['published', 'archived']
+
+// wx.chooseMedia's largest count.
+var PHOTOS_MAX = 9
+// The server's limit on a caption.
+var CAPTION_MAX = 100
+var UPLOAD_SOURCES = ['拍照或从相册选择照片', '从微信聊天选择 PDF 文件']
+// Refusals of one file; the files after it may still go. Anything else (too many attachments, the
+// meeting cancelled, no permission, the network) would refuse every file left, so the upload stops.
+var FILE_ERROR_CODES = ['file_too_large', 'file_type_not_allowed', 'file_empty', 'validation_error']
+var FILE_ERROR_STATUSES = [413, 415, 422]
 
 // Server field names → the keys of fieldErrors on this page.
 var SERVER_FIELDS = { agenda: 'agenda', content: 'content', resolutions: 'resolutions', votes: 'votes' }
@@ -94,6 +114,89 @@ function personId(person) {
   return person && typeof person.id === 'number' ? person.id : null
 }
 
+// wx.showActionSheet as a promise of the index tapped; -1 when closed.
+function chooseSource() {
+  return new Promise(function (resolve) {
+    wx.showActionSheet({
+      itemList: UPLOAD_SOURCES,
+      success: function (res) {
+        resolve(res && typeof res.tapIndex === 'number' ? res.tapIndex : -1)
+      },
+      fail: function () {
+        resolve(-1)
+      },
+    })
+  })
+}
+
+// A picker that fails other than by the member closing it (no permission, no storage) says so.
+function pickerFailed(err) {
+  if (!/cancel/.test((err && err.errMsg) || '')) wx.showToast({ title: '无法选择文件', icon: 'none' })
+  return []
+}
+
+// Photos from the camera or the album, compressed by WeChat: [{ filePath, label, caption }].
+function choosePhotos() {
+  return new Promise(function (resolve) {
+    wx.chooseMedia({
+      count: PHOTOS_MAX,
+      mediaType: ['image'],
+      sourceType: ['album', 'camera'],
+      sizeType: ['compressed'],
+      success: function (res) {
+        var files = (res && res.tempFiles) || []
+        resolve(
+          files.map(function (file, index) {
+            var label = files.length > 1 ? '第 ' + (index + 1) + ' 张照片' : '照片'
+            return { filePath: file.tempFilePath, label: label, caption: '' }
+          })
+        )
+      },
+      fail: function (err) {
+        resolve(pickerFailed(err))
+      },
+    })
+  })
+}
+
+// The name a PDF had in the chat, as its caption: the upload carries only the temporary file's
+// name, so without it the members would read "tmp_…pdf".
+function captionOf(name) {
+  var text = String(name || '').trim()
+  if (text.length <= CAPTION_MAX) return text
+  // Cut at a whole character: a lone half of a surrogate pair is not text.
+  return text.slice(0, CAPTION_MAX).replace(/[\uD800-\uDBFF]$/, '')
+}
+
+// PDFs from a WeChat chat: [{ filePath, label, caption }].
+function choosePdfs() {
+  return new Promise(function (resolve) {
+    wx.chooseMessageFile({
+      count: PHOTOS_MAX,
+      type: 'file',
+      extension: ['pdf'],
+      success: function (res) {
+        resolve(
+          ((res && res.tempFiles) || []).map(function (file) {
+            var caption = captionOf(file.name)
+            return { filePath: file.path, label: caption ? '“' + caption + '”' : '文件', caption: caption }
+          })
+        )
+      },
+      fail: function (err) {
+        resolve(pickerFailed(err))
+      },
+    })
+  })
+}
+
+function isFileError(error) {
+  return (
+    error instanceof errors.ApiError &&
+    (FILE_ERROR_CODES.indexOf(error.code) !== -1 || FILE_ERROR_STATUSES.indexOf(error.status) !== -1)
+  )
+}
+
 // Field messages for what the phone can tell before asking the server; the votes' own messages
 // go on their rows. Returns { fieldErrors, voteErrors: [message per row] }.
 function validate(data) {
@@ -137,6 +240,15 @@ Page({
     dirty: false,
     fieldErrors: {},
     busy: '', // 'save' | 'sign' | 'archive'
+
+    attachments: [], // meetingView.viewAttachment of each
+    attachmentsLoaded: false,
+    attachmentsError: '',
+    canUpload: false,
+    uploading: false,
+    uploadText: '', // '正在上传 2/5'
+    removingId: '',
+    opening: false,
   },
 
   onLoad: function (query) {
@@ -192,6 +304,7 @@ Page({
           page.me = results[1]
           page.apply(results[2], results[3])
           page.setData({ loading: false })
+          return page.loadAttachments()
         },
         function (error) {
           page.setData({ loading: false, loadError: errors.userMessage(error) })
@@ -211,6 +324,7 @@ Page({
     var isRecorder = me !== null && personId(recorder) === me
     var notStarted = NOT_STARTED_PHASES.indexOf(meeting.phase) !== -1
     var closed = meeting.status === 'cancelled' || meeting.status === 'archived' || !!(minutes && minutes.frozen)
+    var runs = !!meeting.can_manage || isChair || isRecorder
     var update = {
       title: meeting.title || '',
       phaseLabel: meeting.phase_label || '',
@@ -221,7 +335,8 @@ Page({
       chair: signer(chair, minutes && minutes.chair_signed_at),
       recorder: signer(recorder, minutes && minutes.recorder_signed_at),
       updatedText: minutes && minutes.updated_at ? '最后保存：' + time.formatBeijing(minutes.updated_at) : '',
-      canWrite: (!!meeting.can_manage || isChair || isRecorder) && !notStarted && !closed,
+      canWrite: runs && !notStarted && !closed,
+      canUpload: runs && UPLOAD_STATUSES.indexOf(meeting.status) !== -1,
       // Signing is the chair's and recorder's own act; the server also takes it after archiving.
       canSign:
         !!minutes && ((isChair && !minutes.chair_signed_at) || (isRecorder && !minutes.recorder_signed_at)),
@@ -412,6 +527,152 @@ Page({
       })
       .then(function () {
         page.setData({ busy: '' })
+      })
+  },
+  // The list of attachments; a failure is said in its card, with 重试, and the form stays usable.
+  loadAttachments: function () {
+    var page = this
+    if (!page.data.id) return Promise.resolve()
+    return meetings.attachments(page.data.id).then(
+      function (body) {
+        page.setData({
+          attachments: ((body && body.items) || []).map(meetingView.viewAttachment),
+          attachmentsLoaded: true,
+          attachmentsError: '',
+        })
+      },
+      function (error) {
+        page.setData({ attachmentsLoaded: true, attachmentsError: errors.userMessage(error) })
+      }
+    )
+  },
+
+  // 上传照片/文件: photos or PDFs, then each uploaded in turn. Never rejects.
+  upload: function () {
+    var page = this
+    // `choosing` covers the sheet and the pickers, before the button shows any progress.
+    if (page.choosing || page.data.uploading || !page.data.canUpload) return Promise.resolve()
+    page.choosing = true
+    return chooseSource()
+      .then(function (index) {
+        if (index === 0) return choosePhotos()
+        if (index === 1) return choosePdfs()
+        return []
+      })
+      .then(function (files) {
+        page.choosing = false
+        return files.length ? page.uploadFiles(files) : null
+      })
+  },
+
+  // One file after another, with the progress; then the list again, and one report of what did
+  // not go (the server's message for each file).
+  uploadFiles: function (files) {
+    var page = this
+    var failures = []
+    var uploaded = 0
+    var stoppedAt = -1
+    var signedOut = null
+    page.setData({ uploading: true })
+    var chain = Promise.resolve()
+    files.forEach(function (file, index) {
+      chain = chain.then(function () {
+        if (stoppedAt !== -1) return null
+        page.setData({ uploadText: '正在上传 ' + (index + 1) + '/' + files.length })
+        return meetingAdmin.uploadAttachment(page.data.id, file.filePath, file.caption).then(
+          function () {
+            uploaded += 1
+          },
+          function (error) {
+            if (error instanceof errors.AuthError) {
+              signedOut = error
+              stoppedAt = index
+              return
+            }
+            failures.push(file.label + '：' + errors.userMessage(error))
+            if (!isFileError(error)) stoppedAt = index
+          }
+        )
+      })
+    })
+    return chain.then(function () {
+      page.setData({ uploading: false, uploadText: '' })
+      if (signedOut) {
+        feedback.leaveIfSignedOut(signedOut)
+        return null
+      }
+      var skipped = stoppedAt === -1 ? 0 : files.length - stoppedAt - 1
+      if (skipped) failures.push('其余 ' + skipped + ' 个文件未上传')
+      if (!failures.length) {
+        wx.showToast({ title: '上传成功', icon: 'success' })
+      } else {
+        wx.showModal({
+          title: uploaded ? '部分文件未上传' : '上传失败',
+          content: failures.join('\n'),
+          showCancel: false,
+          confirmText: '知道了',
+        })
+      }
+      return uploaded ? page.loadAttachments() : null
+    })
+  },
+
+  // 删除 one attachment, after a confirmation.
+  removeAttachment: function (event) {
+    var page = this
+    var id = event.currentTarget.dataset.id
+    var attachment = page.data.attachments[pagedList.indexOfId(page.data.attachments, id)]
+    if (!attachment || !page.data.canUpload || page.data.removingId !== '') return Promise.resolve()
+    page.setData({ removingId: String(attachment.id) })
+    return adminText
+      .confirm({
+        title: '删除附件',
+        content: '确定删除“' + attachment.name + '”吗？删除后不能恢复。',
+        confirmText: '删除',
+        confirmColor: '#c8161d',
+      })
+      .then(function (confirmed) {
+        if (!confirmed) return null
+        return meetingAdmin.deleteAttachment(attachment.id).then(
+          function () {
+            wx.showToast({ title: '已删除', icon: 'success' })
+            return page.loadAttachments()
+          },
+          function (error) {
+            feedback.showError(error)
+            // Deleted meanwhile (404): the list as it is now.
+            if (error instanceof errors.ApiError && error.status === 404) return page.loadAttachments()
+            return null
+          }
+        )
+      })
+      .then(function () {
+        page.setData({ removingId: '' })
+      })
+  },
+
+  // An image is previewed, a PDF opened; both are downloaded first (with the session).
+  openAttachment: function (event) {
+    var page = this
+    var attachment = page.data.attachments[pagedList.indexOfId(page.data.attachments, event.currentTarget.dataset.id)]
+    if (!attachment || page.data.opening) return Promise.resolve()
+    page.setData({ opening: true })
+    wx.showLoading({ title: '正在打开' })
+    return meetings
+      .downloadAttachment(attachment.id)
+      .then(
+        function (path) {
+          wx.hideLoading()
+          if (attachment.image) wx.previewImage({ urls: [path], current: path })
+          else wx.openDocument({ filePath: path, fileType: attachment.pdf ? 'pdf' : undefined, showMenu: true })
+        },
+        function (error) {
+          wx.hideLoading()
+          feedback.showError(error)
+        }
+      )
+      .then(function () {
+        page.setData({ opening: false })
       })
   },
 })

@@ -140,13 +140,17 @@ def _load(meeting_id: int) -> Meeting | None:
 
 
 def get_visible(meeting_id: int, principal) -> Meeting:
-    """The meeting if the caller manages it, runs it, oversees it or takes part; else 404."""
+    """The meeting if the caller manages it, runs it, oversees it, takes part, or belongs to
+    its branch (the branch feed shows its meetings to the members); else 404. Drafts only to
+    those who run it."""
     meeting = _load(meeting_id)
     if meeting is not None:
         if oversees(meeting, principal) or runs(meeting, principal):
             return meeting
-        person = principal.person
-        if meeting.status != DRAFT and participant_of(meeting.id, person and person.id):
+        if meeting.status != DRAFT and (
+            principal.covers(meeting.org.path, "member")
+            or participant_of(meeting.id, principal.person_id)
+        ):
             return meeting
     raise ApiError(404, "not_found", "会议不存在")
 

@@ -163,3 +163,19 @@ def test_meetings_export_has_both_sheets_and_refuses_other_branches(app, branch,
         headers=branch.as_member(branch.members[0]),
     )
     assert member.status_code == 403
+
+
+def test_branch_members_can_open_feed_meetings_they_did_not_attend(app, branch, f):
+    held = branch.meeting(starts_in=timedelta(hours=-3), minutes=60)
+    newcomer = f.person(branch.org)  # joined after the meeting: not on its list
+    photo = _upload(branch, held, PNG).json
+    headers = auth(f.token_for(newcomer))
+    detail = branch.client.get(f"/api/v1/meetings/{held['id']}", headers=headers)
+    assert detail.status_code == 200 and detail.json["my"] is None and detail.json["counts"] is None
+    assert branch.client.get(photo["url"], headers=headers).status_code == 200
+    draft = branch.meeting(publish=False)
+    assert branch.client.get(f"/api/v1/meetings/{draft['id']}", headers=headers).status_code == 404
+    outsider = f.person(branch.orgs["b"])
+    other = auth(f.token_for(outsider))
+    assert branch.client.get(f"/api/v1/meetings/{held['id']}", headers=other).status_code == 404
+    assert branch.client.get(photo["url"], headers=other).status_code == 404

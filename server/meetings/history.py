@@ -9,7 +9,7 @@ from io import BytesIO
 
 from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
-from sqlalchemy import and_, select
+from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from ..audit import services as audit
@@ -25,11 +25,8 @@ from .models import (
     DRAFT,
     OBSERVER,
     PARTICIPANT_ROLES,
-    CheckIn,
-    LeaveRequest,
     Meeting,
     Minutes,
-    Participant,
 )
 from .services import (
     ATTENDANCE_LABELS,
@@ -38,6 +35,7 @@ from .services import (
     counts,
     local_day_bounds,
     participant_rows,
+    taking_part,
 )
 
 # -- my attendance ---------------------------------------------------------------------------
@@ -47,16 +45,7 @@ def my_attendance(person_id: int, filters: dict, page: int, per_page: int) -> di
     """Meetings that have started and that I was expected at (or observed), newest first."""
     now = utcnow()
     query = (
-        select(Meeting, CheckIn, LeaveRequest)
-        .join(
-            Participant,
-            and_(Participant.meeting_id == Meeting.id, Participant.person_id == person_id),
-        )
-        .outerjoin(CheckIn, and_(CheckIn.meeting_id == Meeting.id, CheckIn.person_id == person_id))
-        .outerjoin(
-            LeaveRequest,
-            and_(LeaveRequest.meeting_id == Meeting.id, LeaveRequest.person_id == person_id),
-        )
+        taking_part(person_id)
         .where(Meeting.status.not_in((DRAFT, CANCELLED)), Meeting.start_at <= now)
         .options(joinedload(Meeting.org))
     )

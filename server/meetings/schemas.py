@@ -210,12 +210,6 @@ class LeavePageSchema(paged(LeaveSchema, "LeavePageBase")):
     pass
 
 
-class GeofenceOutSchema(Schema):
-    latitude = fields.Float()
-    longitude = fields.Float()
-    radius_m = fields.Integer()
-
-
 class MeetingCountsSchema(Schema):
     expected = fields.Integer()
     present = fields.Integer()
@@ -371,14 +365,10 @@ class AttendanceListsSchema(Schema):
     observers = fields.List(fields.String())
 
 
-class MinutesAttendanceSchema(Schema):
-    expected = fields.Integer()
-    present = fields.Integer()
-    late = fields.Integer()
-    on_leave = fields.Integer()
-    absent = fields.Integer()
-    not_checked_in = fields.Integer()
-    observers = fields.Integer()
+class MinutesAttendanceSchema(MeetingCountsSchema):
+    class Meta:
+        exclude = ("pending_leave",)
+
     lists = fields.Nested(AttendanceListsSchema)
 
 

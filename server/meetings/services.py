@@ -765,11 +765,10 @@ def all_types() -> dict[str, str]:
 # -- for other channels (the bot's 会议 / 待办 replies) ------------------------------------------
 
 
-def upcoming_for(person_id: int, limit: int = 10) -> list[tuple[Meeting, str]]:
-    """Published meetings the person takes part in that have not ended, soonest first, each
-    with the person's attendance state (a pending leave shows as ``leave_pending``)."""
-    now = utcnow()
-    rows = db.session.execute(
+def taking_part(person_id: int):
+    """(meeting, my check-in or None, my leave request or None) for the meetings the person
+    is on the list of: a select to filter and order further."""
+    return (
         select(Meeting, CheckIn, LeaveRequest)
         .join(
             Participant,
@@ -780,6 +779,15 @@ def upcoming_for(person_id: int, limit: int = 10) -> list[tuple[Meeting, str]]:
             LeaveRequest,
             and_(LeaveRequest.meeting_id == Meeting.id, LeaveRequest.person_id == person_id),
         )
+    )
+
+
+def upcoming_for(person_id: int, limit: int = 10) -> list[tuple[Meeting, str]]:
+    """Published meetings the person takes part in that have not ended, soonest first, each
+    with the person's attendance state (a pending leave shows as ``leave_pending``)."""
+    now = utcnow()
+    rows = db.session.execute(
+        taking_part(person_id)
         .where(Meeting.status == PUBLISHED, Meeting.end_at > now)
         .order_by(Meeting.start_at, Meeting.id)
         .limit(limit)

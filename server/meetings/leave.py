@@ -142,3 +142,45 @@ def decide(leave_id: int, approve: bool, comment: str | None, principal) -> Leav
         sender=principal,
     )
     return leave
+
+
+def record(meeting: Meeting, person_id: int, reason: str, principal) -> LeaveRequest:
+    """A manager records a member's leave (事后补假, or a leave asked in person): approved at
+    once, with the reason the minutes will show; audited. Not for someone checked in."""
+    from .models import CheckIn
+
+    if meeting.status in (CANCELLED, ARCHIVED):
+        raise ApiError(409, "meeting_closed", "会议已取消或已归档")
+    if participant_of(meeting.id, person_id) is None:
+        raise ApiError(404, "not_participant", "该人员不在参会名单中")
+    checked_in = db.session.execute(
+        select(CheckIn.id).where(
+            CheckIn.meeting_id == meeting.id,
+            CheckIn.person_id == person_id,
+            CheckIn.revoked_at.is_(None),
+        )
+    ).first()
+    if checked_in:
+        raise ApiError(409, "already_checked_in", "该人员已签到，不能登记请假")
+    leave = _mine(meeting, person_id, lock=True)
+    if leave is None:
+        leave = LeaveRequest(meeting_id=meeting.id, person_id=person_id, reason=reason)
+        try:
+            with db.session.begin_nested():
+                db.session.add(leave)
+        except IntegrityError:
+            raise ApiError(409, "leave_exists", "该人员刚刚提交了请假申请，请刷新后处理") from None
+    leave.reason = reason
+    leave.state = APPROVED
+    leave.comment = "书记登记"
+    leave.decided_by = principal.label[:100]
+    leave.decided_at = utcnow()
+    audit.record(
+        "meeting.leave.record",
+        "meeting",
+        meeting.id,
+        meeting.org_id,
+        {"person_id": person_id, "reason": reason},
+    )
+    db.session.flush()
+    return leave

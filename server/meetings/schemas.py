@@ -123,6 +123,11 @@ class LeaveAskSchema(Schema):
     reason = Text(200, required=True)
 
 
+class LeaveRecordSchema(Schema):
+    person_id = fields.Integer(required=True, **ID)
+    reason = Text(200, required=True)
+
+
 class LeaveArgs(PageArgs):
     state = Choice(LEAVE_STATES)
     org_id = fields.Integer(**ID)

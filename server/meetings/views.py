@@ -27,6 +27,7 @@ from .schemas import (
     LeaveAskSchema,
     LeaveDecisionSchema,
     LeavePageSchema,
+    LeaveRecordSchema,
     LeaveSchema,
     ManualSchema,
     MeetingArgs,
@@ -231,6 +232,17 @@ def ask_leave(data, meeting_id):
 def withdraw_leave(meeting_id):
     meeting = services.get_visible(meeting_id, current())
     return leave.withdraw(meeting, _member_id())
+
+
+@blp.route(f"{MEETING}/leave/record", methods=["POST"])
+@allow(*MANAGE)
+@blp.arguments(LeaveRecordSchema)
+@blp.response(201, LeaveSchema)
+def record_leave(data, meeting_id):
+    """A manager records a member's leave with its reason (approved at once; audited), e.g.
+    one asked in person or after the fact; the minutes list it with the reason."""
+    meeting = services.get_managed(meeting_id, current())
+    return leave.record(meeting, data["person_id"], data["reason"], current())
 
 
 @blp.route("/leave-requests", methods=["GET"])

@@ -120,3 +120,35 @@ def test_absent_after_the_end_unless_checked_in_or_on_leave(app, branch):
     ).json
     assert detail["phase"] == "ended"
     assert detail["counts"]["absent"] == 4 and detail["counts"]["not_checked_in"] == 0
+
+
+def test_secretary_records_a_leave_after_the_fact_and_the_minutes_show_its_reason(app, branch):
+    from server.audit.models import AuditLog
+
+    meeting = branch.meeting(starts_in=timedelta(hours=-3), minutes=60)
+    absent, present = branch.members[0], branch.members[1]
+    url = f"/api/v1/meetings/{meeting['id']}/leave/record"
+    response = branch.client.post(
+        url, json={"person_id": absent.id, "reason": "住院"}, headers=branch.as_secretary()
+    )
+    assert response.status_code == 201 and response.json["state"] == "approved"
+    branch.client.post(
+        f"/api/v1/meetings/{meeting['id']}/attendance/manual",
+        json={"person_id": present.id, "reason": "会后核实"},
+        headers=branch.as_secretary(),
+    )
+    refused = branch.client.post(
+        url, json={"person_id": present.id, "reason": "x"}, headers=branch.as_secretary()
+    )
+    assert refused.status_code == 409 and refused.json["code"] == "already_checked_in"
+    member = branch.client.post(
+        url, json={"person_id": absent.id, "reason": "x"}, headers=branch.as_member(present)
+    )
+    assert member.status_code == 403
+    minutes = branch.client.put(
+        f"/api/v1/meetings/{meeting['id']}/minutes",
+        json={"agenda": "议程", "content": "内容"},
+        headers=branch.as_secretary(),
+    ).json
+    assert minutes["attendance"]["lists"]["on_leave"] == [{"name": absent.name, "reason": "住院"}]
+    assert "meeting.leave.record" in {a.action for a in db.session.scalars(select(AuditLog))}

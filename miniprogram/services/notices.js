@@ -54,6 +54,23 @@ function getOrg(id) {
   return api.request({ url: '/orgs/' + encodeURIComponent(String(id)) })
 }
 
+// The orgs of senderOrgIds with their names: [{ id, name }], one GET /orgs/<id> each (whoami
+// names them by id only). `extraId` is added when whoami does not list it (a committee_admin
+// opening the form from that org's page); the server decides whether it may be used.
+function senderOrgs(extraId) {
+  return whoami().then(function (body) {
+    var ids = senderOrgIds(body)
+    if (extraId && ids.indexOf(extraId) === -1) ids.push(extraId)
+    return Promise.all(
+      ids.map(function (id) {
+        return getOrg(id).then(function (org) {
+          return { id: id, name: (org && org.name) || '' }
+        })
+      })
+    )
+  })
+}
+
 // GET /notifications → { items: [Notification], meta }, newest first.
 function list(page, options) {
   options = options || {}
@@ -113,6 +130,7 @@ module.exports = {
   whoami: whoami,
   senderOrgIds: senderOrgIds,
   getOrg: getOrg,
+  senderOrgs: senderOrgs,
   list: list,
   create: create,
   get: get,

@@ -1,6 +1,6 @@
 // Pure helpers of the secretary's meeting pages (pages/meetings/edit, live, leave-approvals,
 // minutes): the Beijing ⇄ UTC conversion of the form's pickers, the server's field errors, the
-// words for attendance and anomaly flags, and a confirm dialog as a promise.
+// words for attendance, the live counts and anomaly flags.
 
 var time = require('./time')
 
@@ -75,6 +75,24 @@ var ATTENDANCE_GROUPS = [
   { key: 'on_leave', label: '请假' },
 ]
 
+// The live counts (GET /meetings/{id}/attendance `counts`) as rows, in the order the live page
+// and the minutes page (before the first save) show them.
+var COUNT_FIELDS = [
+  { key: 'expected', label: '应到' },
+  { key: 'present', label: '已签到' },
+  { key: 'late', label: '迟到' },
+  { key: 'on_leave', label: '请假' },
+  { key: 'not_checked_in', label: '未签到' },
+  { key: 'absent', label: '缺席' },
+]
+
+function countRows(counts) {
+  counts = counts || {}
+  return COUNT_FIELDS.map(function (field) {
+    return { key: field.key, label: field.label, value: Number(counts[field.key]) || 0 }
+  })
+}
+
 var FLAG_LABELS = {
   shared_device: '同一设备',
   shared_address: '同一网络地址',
@@ -89,26 +107,16 @@ function flagLabel(flag) {
   return FLAG_LABELS[flag] || '其他异常'
 }
 
+// A person as the secretary's endpoints name one: a name, or { id, name }.
+function personName(value) {
+  if (!value) return ''
+  return typeof value === 'string' ? value : value.name || ''
+}
+
 // Vote counts: non-negative whole numbers as typed ('0', '12'); six digits is more than any org.
 function parseCount(text) {
   var trimmed = String(text === undefined || text === null ? '' : text).trim()
   return /^\d{1,6}$/.test(trimmed) ? Number(trimmed) : NaN
-}
-
-// wx.showModal as a promise of "confirmed"; a modal that fails to open counts as not confirmed.
-function confirm(options) {
-  return new Promise(function (resolve) {
-    wx.showModal(
-      Object.assign({}, options, {
-        success: function (res) {
-          resolve(!!(res && res.confirm))
-        },
-        fail: function () {
-          resolve(false)
-        },
-      })
-    )
-  })
 }
 
 module.exports = {
@@ -119,7 +127,8 @@ module.exports = {
   firstMessage: firstMessage,
   serverFieldErrors: serverFieldErrors,
   fieldErrorsOf: fieldErrorsOf,
+  countRows: countRows,
   flagLabel: flagLabel,
+  personName: personName,
   parseCount: parseCount,
-  confirm: confirm,
 }

@@ -37,21 +37,27 @@ function personName(person) {
   return (person && person.name) || ''
 }
 
+// What a meeting's row in the list and its detail page both say of it.
+function viewSummary(meeting, now) {
+  return {
+    id: meeting.id,
+    title: meeting.title || '',
+    typeLabel: meeting.type_label || meetings.label(meetings.TYPE_LABELS, meeting.type),
+    orgName: meeting.org_name || '',
+    timeText: timeRangeText(meeting.start_at, meeting.end_at, now),
+    place: meeting.place || '',
+    phase: meeting.phase || '',
+    phaseLabel: phaseLabel(meeting),
+  }
+}
+
 // One row of GET /meetings?mine=true.
 function viewListItem(item, now) {
   var attendance = item.my_attendance || ''
-  return {
-    id: item.id,
-    title: item.title || '',
-    typeLabel: item.type_label || meetings.label(meetings.TYPE_LABELS, item.type),
-    orgName: item.org_name || '',
-    timeText: timeRangeText(item.start_at, item.end_at, now),
-    place: item.place || '',
-    phase: item.phase || '',
-    phaseLabel: phaseLabel(item),
+  return Object.assign(viewSummary(item, now), {
     attendance: attendance,
     attendanceLabel: item.my_attendance_label || meetings.label(meetings.ATTENDANCE_LABELS, attendance),
-  }
+  })
 }
 
 var CHECKIN_PHASES = ['checkin_open', 'in_progress']
@@ -108,18 +114,10 @@ function viewMine(meeting, now) {
 
 // GET /meetings/{id} → what the detail page shows.
 function viewMeeting(meeting, now) {
-  return {
-    id: meeting.id,
-    title: meeting.title || '',
-    typeLabel: meeting.type_label || meetings.label(meetings.TYPE_LABELS, meeting.type),
-    orgName: meeting.org_name || '',
-    timeText: timeRangeText(meeting.start_at, meeting.end_at, now),
-    place: meeting.place || '',
+  return Object.assign(viewSummary(meeting, now), {
     description: meeting.description || '',
     chair: personName(meeting.chair),
     recorder: personName(meeting.recorder),
-    phase: meeting.phase || '',
-    phaseLabel: phaseLabel(meeting),
     cancelled: meeting.status === 'cancelled' || meeting.phase === 'cancelled',
     cancelReason: meeting.cancel_reason || '',
     signOut: !!meeting.sign_out,
@@ -127,7 +125,7 @@ function viewMeeting(meeting, now) {
     hasMinutes: !!meeting.has_minutes,
     canManage: !!meeting.can_manage,
     mine: viewMine(meeting, now),
-  }
+  })
 }
 
 var VOTE_FIELDS = ['yes', 'no', 'abstain']
@@ -176,28 +174,6 @@ function viewMinutes(minutes, now) {
     chairSigned: minutes.chair_signed_at ? time.formatBeijing(minutes.chair_signed_at, now) : '',
     recorderSigned: minutes.recorder_signed_at ? time.formatBeijing(minutes.recorder_signed_at, now) : '',
     updatedText: minutes.updated_at ? time.formatBeijing(minutes.updated_at, now) : '',
-  }
-}
-
-var IMAGE_TYPES = ['image/jpeg', 'image/png', 'image/webp']
-
-function sizeText(bytes) {
-  var size = Number(bytes) || 0
-  if (size >= 1024 * 1024) return (size / (1024 * 1024)).toFixed(1) + ' MB'
-  if (size >= 1024) return Math.round(size / 1024) + ' KB'
-  return size + ' B'
-}
-
-// An item of GET /meetings/{id}/attachments.
-function viewAttachment(attachment) {
-  var type = attachment.content_type || ''
-  return {
-    id: attachment.id,
-    name: attachment.caption || attachment.filename || '附件',
-    filename: attachment.filename || '',
-    sizeText: sizeText(attachment.size),
-    image: IMAGE_TYPES.indexOf(type) !== -1,
-    pdf: type === 'application/pdf',
   }
 }
 
@@ -255,7 +231,6 @@ module.exports = {
   viewMine: viewMine,
   viewMeeting: viewMeeting,
   viewMinutes: viewMinutes,
-  viewAttachment: viewAttachment,
   viewAttendanceItem: viewAttendanceItem,
   FEED_IMAGES_MAX: FEED_IMAGES_MAX,
   dateText: dateText,

@@ -4,8 +4,9 @@
 //   fetch(n)             the promise of page n's body: { items, meta: { page, pages, ... }, ... }
 //   viewItem(item, now)  what the template needs from one server item
 //   fields(body)         optional: more data set from each body (e.g. the inbox's unread count)
-// and calls refresh(this) / loadMore(this) from its own methods. What belongs to one open page
-// (its data, its `generation`) stays on the page, so one list serves every instance of it.
+// and calls refresh(this) / loadMore(this) from its own methods, or has listPage below add the
+// methods every list page has. What belongs to one open page (its data, its `generation`) stays
+// on the page, so one list serves every instance of it.
 
 var feedback = require('./feedback')
 
@@ -120,9 +121,42 @@ function create(options) {
   return { refresh: refresh, loadMore: loadMore }
 }
 
+// A list page's Page() definition: the page's own `methods` (its data, its handlers) with what
+// every list page does — page 1 on load and on a pull-down (the spinner stopped once it answers),
+// the next page at the bottom — through the page's refresh and loadMore. Given a list (create),
+// they are its refresh and loadMore; a page whose list is made per instance (its fetch depends on
+// the query) passes null and has its own. A method in `methods` replaces the one here.
+function listPage(list, methods) {
+  var page = {
+    onLoad: function () {
+      return this.refresh()
+    },
+    onPullDownRefresh: function () {
+      return this.refresh().then(function () {
+        wx.stopPullDownRefresh()
+      })
+    },
+    onReachBottom: function () {
+      return this.loadMore()
+    },
+  }
+  if (list) {
+    // Page 1 again, replacing the list.
+    page.refresh = function () {
+      return list.refresh(this)
+    }
+    // The next page, appended, until the last one.
+    page.loadMore = function () {
+      return list.loadMore(this)
+    }
+  }
+  return Object.assign(page, methods)
+}
+
 module.exports = {
   initialData: initialData,
   indexOfId: indexOfId,
   appendNew: appendNew,
   create: create,
+  listPage: listPage,
 }

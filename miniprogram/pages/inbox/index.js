@@ -38,35 +38,11 @@ function pageUrl(page) {
   return '/' + String(page).replace(/^\/+/, '')
 }
 
-Page({
+Page(pagedList.listPage(list, {
   data: pagedList.initialData({
     unread: 0,
     markingAll: false,
   }),
-
-  onLoad: function () {
-    return this.refresh()
-  },
-
-  onPullDownRefresh: function () {
-    return this.refresh().then(function () {
-      wx.stopPullDownRefresh()
-    })
-  },
-
-  onReachBottom: function () {
-    return this.loadMore()
-  },
-
-  // Page 1 again, replacing the list.
-  refresh: function () {
-    return list.refresh(this)
-  },
-
-  // The next page, appended, until the last one.
-  loadMore: function () {
-    return list.loadMore(this)
-  },
 
   // Marks the message read and opens its page. The page opens at once rather than after the
   // server answers: marking read is bookkeeping and must not keep the member waiting (or stop
@@ -133,4 +109,4 @@ Page({
       }
     )
   },
-})
+}))

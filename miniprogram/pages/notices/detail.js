@@ -12,6 +12,8 @@ var noticeText = require('../../utils/notices')
 var time = require('../../utils/time')
 var errors = require('../../api/errors')
 var feedback = require('../../utils/feedback')
+var recordPage = require('../../utils/record-page')
+var modal = require('../../utils/modal')
 
 var CHANNEL_TEXTS = { template: '公众号', subscribe: '订阅消息' }
 
@@ -60,23 +62,7 @@ function filtered(recipients, key) {
   })
 }
 
-// wx.showModal as a promise of "confirmed"; a modal that fails to open counts as not confirmed.
-function confirm(options) {
-  return new Promise(function (resolve) {
-    wx.showModal(
-      Object.assign({}, options, {
-        success: function (res) {
-          resolve(!!(res && res.confirm))
-        },
-        fail: function () {
-          resolve(false)
-        },
-      })
-    )
-  })
-}
-
-Page({
+Page(recordPage.define('通知不存在', {
   data: {
     id: '',
     loading: true,
@@ -90,22 +76,6 @@ Page({
     recipientsError: '',
     truncated: false,
     cancelling: false,
-  },
-
-  onLoad: function (query) {
-    var id = query && query.id
-    if (!id) {
-      this.setData({ loading: false, errorMessage: '通知不存在' })
-      return Promise.resolve()
-    }
-    this.setData({ id: String(id) })
-    return this.load()
-  },
-
-  onPullDownRefresh: function () {
-    return this.load().then(function () {
-      wx.stopPullDownRefresh()
-    })
   },
 
   // The notice, then (once it has gone out) its recipients. Never rejects.
@@ -172,7 +142,7 @@ Page({
     var notice = page.data.notice
     if (page.data.cancelling || !notice || notice.state !== 'scheduled') return Promise.resolve()
     page.setData({ cancelling: true })
-    return confirm({
+    return modal.confirm({
       title: '撤销通知',
       content: '撤销后成员将不会收到这条通知，确定撤销吗？',
       confirmText: '撤销',
@@ -197,4 +167,4 @@ Page({
         page.setData({ cancelling: false })
       })
   },
-})
+}))

@@ -35,12 +35,8 @@ var list = pagedList.create({
   viewItem: viewItem,
 })
 
-Page({
+Page(pagedList.listPage(list, {
   data: pagedList.initialData(),
-
-  onLoad: function () {
-    return this.refresh()
-  },
 
   // Back from 发通知 or from a report where the notice was cancelled: the list is out of date.
   onShow: function () {
@@ -48,26 +44,11 @@ Page({
     return Promise.resolve()
   },
 
-  onPullDownRefresh: function () {
-    return this.refresh().then(function () {
-      wx.stopPullDownRefresh()
-    })
-  },
-
-  onReachBottom: function () {
-    return this.loadMore()
-  },
-
   // Page 1 again, replacing the list.
   refresh: function () {
     // This load is as fresh as any change made so far; onShow need not load again for it.
     notices.takeListChanged()
     return list.refresh(this)
-  },
-
-  // The next page, appended, until the last one.
-  loadMore: function () {
-    return list.loadMore(this)
   },
 
   openNew: function () {
@@ -79,4 +60,4 @@ Page({
     if (id === undefined || id === null || id === '') return
     wx.navigateTo({ url: DETAIL_PAGE + '?id=' + encodeURIComponent(String(id)) })
   },
-})
+}))

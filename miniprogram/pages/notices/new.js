@@ -105,37 +105,25 @@ Page({
     return this.loadOrgs()
   },
 
-  // whoami names the secretary's orgs by id only; each name comes from GET /orgs/<id>.
+  // The orgs the secretary may send to (services/notices.js senderOrgs).
   loadOrgs: function () {
     var page = this
     page.setData({ loadingOrgs: true, orgsError: '' })
-    return notices
-      .whoami()
-      .then(function (body) {
-        var ids = notices.senderOrgIds(body)
-        return Promise.all(
-          ids.map(function (id) {
-            return notices.getOrg(id).then(function (org) {
-              return { id: id, name: (org && org.name) || '' }
-            })
-          })
-        )
-      })
-      .then(
-        function (orgs) {
-          page.setData({
-            loadingOrgs: false,
-            orgs: orgs,
-            // One org needs no choosing; with several the member must pick, not get the first.
-            orgIndex: orgs.length === 1 ? 0 : -1,
-            orgsError: orgs.length ? '' : '你没有可以发送通知的组织',
-          })
-        },
-        function (error) {
-          page.setData({ loadingOrgs: false, orgs: [], orgIndex: -1, orgsError: errors.userMessage(error) })
-          feedback.leaveIfSignedOut(error)
-        }
-      )
+    return notices.senderOrgs().then(
+      function (orgs) {
+        page.setData({
+          loadingOrgs: false,
+          orgs: orgs,
+          // One org needs no choosing; with several the member must pick, not get the first.
+          orgIndex: orgs.length === 1 ? 0 : -1,
+          orgsError: orgs.length ? '' : '你没有可以发送通知的组织',
+        })
+      },
+      function (error) {
+        page.setData({ loadingOrgs: false, orgs: [], orgIndex: -1, orgsError: errors.userMessage(error) })
+        feedback.leaveIfSignedOut(error)
+      }
+    )
   },
 
   pickOrg: function (event) {

@@ -4,6 +4,8 @@
 // action sheet and the small UI calls. Each answer is scripted per test, asynchronously
 // as on a device.
 
+const { signedInEachTest } = require('./wx')
+
 function defer(fn) {
   setTimeout(fn, 0)
 }
@@ -132,4 +134,20 @@ function installCheckinWx(fake, { pagesOpen = 2 } = {}) {
   }
 }
 
-module.exports = { installCheckinWx, SYSTEM_INFO, LOCATION }
+// signedInEachTest (helpers/wx.js) with these calls added before each test: { fake, controls },
+// both set afresh for every test.
+function checkinEachTest(now, options) {
+  const fake = signedInEachTest(now)
+  const controls = {}
+  beforeEach(() => {
+    Object.assign(controls, installCheckinWx(fake, options))
+  })
+  return { fake, controls }
+}
+
+// The check-in queue as utils/checkin-queue.js left it in the fake storage.
+function storedQueue(fake) {
+  return fake.storage.checkinQueue === undefined ? [] : JSON.parse(fake.storage.checkinQueue)
+}
+
+module.exports = { installCheckinWx, checkinEachTest, storedQueue, SYSTEM_INFO, LOCATION }

@@ -51,9 +51,15 @@ function inboxItem(id, overrides = {}) {
   )
 }
 
+// A page of a paged list (GET /inbox, /notifications, /meetings, ...): { items, meta }, with the
+// list's own fields (`more`).
+function listPage(items, { page = 1, perPage = 20, total = items.length, pages = 1 } = {}, more = {}) {
+  return { status: 200, body: Object.assign({ items, meta: { page, per_page: perPage, total, pages } }, more) }
+}
+
 // GET /inbox page: { items, meta, unread }.
-function inbox(items, { page = 1, perPage = 20, total = items.length, pages = 1, unread = 0 } = {}) {
-  return { status: 200, body: { items, meta: { page, per_page: perPage, total, pages }, unread } }
+function inbox(items, options = {}) {
+  return listPage(items, options, { unread: options.unread === undefined ? 0 : options.unread })
 }
 
 const preferenceItems = [
@@ -98,6 +104,14 @@ function whoami(secretaryOrgs = [3]) {
       expires_at: '2026-12-01T00:00:00Z',
     },
   }
+}
+
+// The same whoami as the person with this id (a meeting's chair is 12, its recorder 13; `member`
+// is 7).
+function whoamiAs(personId, secretaryOrgs = [3]) {
+  const reply = whoami(secretaryOrgs)
+  reply.body.person = Object.assign({}, reply.body.person, { id: personId })
+  return reply
 }
 
 // GET /orgs/<id>.
@@ -152,8 +166,8 @@ function notification(id, overrides = {}, { byState = {}, read = 0, byChannel = 
 }
 
 // GET /notifications page.
-function notifications(items, { page = 1, perPage = 20, total = items.length, pages = 1 } = {}) {
-  return { status: 200, body: { items, meta: { page, per_page: perPage, total, pages } } }
+function notifications(items, options) {
+  return listPage(items, options)
 }
 
 const STATE_LABELS = {
@@ -190,12 +204,13 @@ function delivery(id, overrides = {}) {
 }
 
 // GET /notifications/<id>/deliveries page.
-function deliveries(items, { page = 1, perPage = 100, total = items.length, pages = 1 } = {}) {
-  return { status: 200, body: { items, meta: { page, per_page: perPage, total, pages } } }
+function deliveries(items, options) {
+  return listPage(items, Object.assign({ perPage: 100 }, options))
 }
 
 module.exports = {
   whoami,
+  whoamiAs,
   org,
   notification,
   notifications,
@@ -218,40 +233,52 @@ module.exports = {
 // -- Secretary's meeting pages (pages/meetings/edit, live, leave-approvals, minutes) ------------
 // Named admin*/… so that they do not clash with the member pages' fixtures.
 
-// A Meeting as GET/POST/PATCH /meetings answer it to a manager: a draft of org 3 on
-// 2026-12-01 19:00–20:30 Beijing time.
+// The meeting both sides' fixtures are: 支部党员大会 of org 3 on 2026-12-01 19:00–20:30 Beijing
+// time, chaired by 张三 and recorded by 李四.
+function meeting(id) {
+  return {
+    id,
+    org_id: 3,
+    org_name: '本科生第一党支部',
+    type: 'branch_assembly',
+    type_label: '支部党员大会',
+    title: '十二月支部党员大会',
+    place: '图书馆 301',
+    start_at: '2026-12-01T11:00:00+00:00',
+    end_at: '2026-12-01T12:30:00+00:00',
+    chair: { id: 12, name: '张三' },
+    recorder: { id: 13, name: '李四' },
+    geofence: null,
+    checkin_opens_at: '2026-12-01T10:30:00+00:00',
+    checkin_closes_at: '2026-12-01T12:30:00+00:00',
+    late_after: '2026-12-01T11:05:00+00:00',
+    sign_out: false,
+    cancel_reason: null,
+    has_minutes: false,
+  }
+}
+
+// A Meeting as GET/POST/PATCH /meetings answer it to a manager: a draft.
 function adminMeeting(id = 7, overrides = {}) {
   return Object.assign(
+    meeting(id),
     {
-      id,
-      org_id: 3,
-      org_name: '本科生第一党支部',
-      type: 'branch_assembly',
-      type_label: '支部党员大会',
-      title: '十二月支部党员大会',
-      place: '图书馆 301',
       description: '学习党章',
-      start_at: '2026-12-01T11:00:00+00:00',
-      end_at: '2026-12-01T12:30:00+00:00',
-      chair: { id: 12, name: '张三' },
-      recorder: { id: 13, name: '李四' },
-      geofence: null,
-      checkin_opens_at: '2026-12-01T10:30:00+00:00',
-      checkin_closes_at: '2026-12-01T12:30:00+00:00',
-      late_after: '2026-12-01T11:05:00+00:00',
-      sign_out: false,
       status: 'draft',
       phase: 'draft',
       phase_label: '草稿',
       published_at: null,
-      cancel_reason: null,
-      has_minutes: false,
       can_manage: true,
       my: null,
       counts: { expected: 3, present: 0, late: 0, on_leave: 0, absent: 0, not_checked_in: 3, observers: 0, pending_leave: 0 },
     },
     overrides
   )
+}
+
+// adminMeeting once it has been held: published, ended, with minutes.
+function endedAdminMeeting(id = 7, overrides = {}) {
+  return adminMeeting(id, Object.assign({ status: 'published', phase: 'ended', phase_label: '已结束', has_minutes: true }, overrides))
 }
 
 // One item of GET /meetings/{id}/attendance. `checkin` overrides are merged into a valid check-in;
@@ -268,29 +295,25 @@ function attendanceEntry(personId, name, attendance, { checkin = {}, leave = nul
     checkin:
       checkin === null
         ? null
-        : Object.assign(
-            {
-              id: 500 + personId,
-              checked_in_at: '2026-12-01T10:55:00+00:00',
-              late: false,
-              sent_late: false,
-              revoked: false,
-              revoke_reason: null,
-              signed_out_at: null,
-              source: 'qr',
-              ip: '10.0.0.8',
-              network: '10.0.0.0/24',
-              device_id: `dev-${personId}`,
-              device_model: 'iPhone',
-              network_type: 'wifi',
-              latitude: 30.27,
-              longitude: 120.12,
-              distance_m: 35.4,
-              flags: [],
-              manual_reason: null,
-              recorded_by: null,
-            },
-            checkin
+        : memberCheckin(
+            Object.assign(
+              {
+                id: 500 + personId,
+                checked_in_at: '2026-12-01T10:55:00+00:00',
+                ip: '10.0.0.8',
+                network: '10.0.0.0/24',
+                device_id: `dev-${personId}`,
+                device_model: 'iPhone',
+                network_type: 'wifi',
+                latitude: 30.27,
+                longitude: 120.12,
+                distance_m: 35.4,
+                flags: [],
+                manual_reason: null,
+                recorded_by: null,
+              },
+              checkin
+            )
           ),
   }
 }
@@ -327,8 +350,8 @@ function leaveRequestBody(id, overrides = {}) {
   )
 }
 
-function leaveRequestPage(items, { page = 1, perPage = 20, total = items.length, pages = 1 } = {}) {
-  return { status: 200, body: { items, meta: { page, per_page: perPage, total, pages } } }
+function leaveRequestPage(items, options) {
+  return listPage(items, options)
 }
 
 // Minutes as GET/PUT /meetings/{id}/minutes answer them.
@@ -370,6 +393,7 @@ function minutesBody(overrides = {}) {
 
 Object.assign(module.exports, {
   adminMeeting,
+  endedAdminMeeting,
   attendanceEntry,
   attendanceBody,
   leaveRequestBody,
@@ -388,30 +412,13 @@ function memberMeeting(id, overrides = {}) {
       ? null
       : Object.assign({ participant: true, role: 'member', attendance: 'not_checked_in', checkin: null, leave: null }, overrides.my)
   return Object.assign(
+    meeting(id),
     {
-      id,
-      org_id: 3,
-      org_name: '本科生第一党支部',
-      type: 'branch_assembly',
-      type_label: '支部党员大会',
-      title: '十二月支部党员大会',
-      place: '图书馆 301',
       description: '学习贯彻全会精神',
-      start_at: '2026-12-01T11:00:00+00:00',
-      end_at: '2026-12-01T12:30:00+00:00',
-      chair: { id: 12, name: '张三' },
-      recorder: { id: 13, name: '李四' },
-      geofence: null,
-      checkin_opens_at: '2026-12-01T10:30:00+00:00',
-      checkin_closes_at: '2026-12-01T12:30:00+00:00',
-      late_after: '2026-12-01T11:05:00+00:00',
-      sign_out: false,
       status: 'published',
       phase: 'checkin_open',
       phase_label: '签到中',
       published_at: '2026-11-24T02:00:00+00:00',
-      cancel_reason: null,
-      has_minutes: false,
       can_manage: false,
     },
     overrides,
@@ -419,7 +426,7 @@ function memberMeeting(id, overrides = {}) {
   )
 }
 
-// `my.checkin` of a member checked in at `at`.
+// A check-in as `my.checkin` gives it (the attendance list and POST /checkins add to it).
 function memberCheckin(overrides = {}) {
   return Object.assign(
     {
@@ -444,8 +451,8 @@ function memberMeetingItem(id, overrides = {}) {
 }
 
 // GET /meetings page.
-function memberMeetings(items, { page = 1, perPage = 20, total = items.length, pages = 1 } = {}) {
-  return { status: 200, body: { items, meta: { page, per_page: perPage, total, pages } } }
+function memberMeetings(items, options) {
+  return listPage(items, options)
 }
 
 // POST /checkins (201 a new check-in) / POST /checkins/sign-out answer.
@@ -453,19 +460,8 @@ function checkinBody(overrides = {}, status = 201) {
   return {
     status,
     body: Object.assign(
-      {
-        id: 5,
-        meeting_id: 7,
-        meeting_title: '十二月支部党员大会',
-        checked_in_at: '2026-12-01T10:58:00+00:00',
-        late: false,
-        sent_late: false,
-        revoked: false,
-        revoke_reason: null,
-        signed_out_at: null,
-        source: 'qr',
-        created: status === 201,
-      },
+      memberCheckin(),
+      { meeting_id: 7, meeting_title: '十二月支部党员大会', created: status === 201 },
       overrides
     ),
   }
@@ -493,15 +489,10 @@ function myAttendanceItem(meetingId, overrides = {}) {
 }
 
 // GET /me/attendance page.
-function myAttendance(items, summary = {}, { page = 1, perPage = 20, total = items.length, pages = 1 } = {}) {
-  return {
-    status: 200,
-    body: {
-      summary: Object.assign({ total: 0, present: 0, late: 0, on_leave: 0, absent: 0 }, summary),
-      items,
-      meta: { page, per_page: perPage, total, pages },
-    },
-  }
+function myAttendance(items, summary = {}, options) {
+  return listPage(items, options, {
+    summary: Object.assign({ total: 0, present: 0, late: 0, on_leave: 0, absent: 0 }, summary),
+  })
 }
 
 // GET /meetings/{id}/minutes.
@@ -541,24 +532,14 @@ function memberMinutes(meetingId, overrides = {}) {
   )
 }
 
-// POST/DELETE /meetings/{id}/leave answer.
+// POST/DELETE /meetings/{id}/leave answer: the fixture member's own request.
 function memberLeaveRequest(meetingId, overrides = {}) {
-  return Object.assign(
-    {
-      id: 3,
-      meeting_id: meetingId,
-      meeting_title: '十二月支部党员大会',
-      meeting_start_at: '2026-12-01T11:00:00+00:00',
-      person: { id: 7, name: '张三' },
-      reason: '出差',
-      state: 'pending',
-      state_label: '待审批',
-      comment: null,
-      decided_by: null,
-      decided_at: null,
-      created_at: '2026-11-24T12:30:00+00:00',
-    },
-    overrides
+  return leaveRequestBody(
+    3,
+    Object.assign(
+      { meeting_id: meetingId, person: { id: 7, name: '张三' }, reason: '出差', created_at: '2026-11-24T12:30:00+00:00' },
+      overrides
+    )
   )
 }
 
@@ -615,8 +596,8 @@ function feedItem(meetingId, overrides = {}) {
 }
 
 // GET /orgs/{id}/feed page.
-function feedPage(items, { page = 1, perPage = 20, total = items.length, pages = 1 } = {}) {
-  return { status: 200, body: { items, meta: { page, per_page: perPage, total, pages } } }
+function feedPage(items, options) {
+  return listPage(items, options)
 }
 
 Object.assign(module.exports, { attachmentBody, attachmentList, feedItem, feedPage })

@@ -59,4 +59,9 @@ function tapEvent(dataset = {}, detail = {}) {
   return { currentTarget: { dataset }, target: { dataset }, detail }
 }
 
-module.exports = { ROOT, loadPage, loadPages, tapEvent }
+// The event of an input, picker or switch: its value in detail.value.
+function inputEvent(value) {
+  return tapEvent({}, { value })
+}
+
+module.exports = { ROOT, loadPage, loadPages, tapEvent, inputEvent }

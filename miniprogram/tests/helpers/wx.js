@@ -135,6 +135,16 @@ function installWx() {
     route(key, handler) {
       routes[key] = handler
     },
+    // A paged list: each requested page (call.data.page) answered with replyOf(its items, meta),
+    // pages[n - 1] being page n's items (none past the last); meta is { page, total, pages } as
+    // the list fixtures take it.
+    routePages(key, pages, replyOf) {
+      routes[key] = (call) => {
+        const page = call.data.page
+        const total = pages.reduce((sum, list) => sum + list.length, 0)
+        return replyOf(pages[page - 1] || [], { page, total, pages: pages.length })
+      }
+    },
     // answerSubscribe((tmplIds) => ({ results: {...} }) | ({ fail: true, errCode: 20004 }))
     answerSubscribe(fn) {
       subscribeAnswer = fn
@@ -165,6 +175,20 @@ function installSignedInWx(now) {
   return fake
 }
 
+// The hooks of a test file whose tests each start with installSignedInWx(now) and end with the
+// spies released. Returns the fake wx of the test that runs: its fields are set afresh before
+// each test.
+function signedInEachTest(now) {
+  const fake = {}
+  beforeEach(() => {
+    Object.assign(fake, installSignedInWx(now))
+  })
+  afterEach(() => {
+    jest.restoreAllMocks()
+  })
+  return fake
+}
+
 // Lets every pending fake reply (setTimeout 0) and the promise chains after it run.
 async function settle(rounds = 10) {
   for (let i = 0; i < rounds; i += 1) {
@@ -172,4 +196,4 @@ async function settle(rounds = 10) {
   }
 }
 
-module.exports = { installWx, installSignedInWx, settle }
+module.exports = { installWx, installSignedInWx, signedInEachTest, settle }

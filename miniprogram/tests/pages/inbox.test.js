@@ -1,19 +1,11 @@
-const { installSignedInWx, settle } = require('../helpers/wx')
+const { signedInEachTest, settle } = require('../helpers/wx')
 const { loadPage, tapEvent } = require('../helpers/page')
 const fixtures = require('../helpers/fixtures')
 
 // 2026-11-24 20:30 in Beijing.
 const NOW = Date.UTC(2026, 10, 24, 12, 30)
 
-let fake
-
-beforeEach(() => {
-  fake = installSignedInWx(NOW)
-})
-
-afterEach(() => {
-  jest.restoreAllMocks()
-})
+const fake = signedInEachTest(NOW)
 
 function items(ids, overrides = {}) {
   return ids.map((id) => fixtures.inboxItem(id, overrides))
@@ -21,11 +13,7 @@ function items(ids, overrides = {}) {
 
 // GET /inbox answered per requested page: pages[n - 1] is page n.
 function routeInbox(pages, { unread = 0 } = {}) {
-  fake.route('GET /inbox', (call) => {
-    const page = call.data.page
-    const total = pages.reduce((sum, list) => sum + list.length, 0)
-    return fixtures.inbox(pages[page - 1] || [], { page, total, pages: pages.length, unread })
-  })
+  fake.routePages('GET /inbox', pages, (items, meta) => fixtures.inbox(items, Object.assign(meta, { unread })))
 }
 
 async function openedPage() {

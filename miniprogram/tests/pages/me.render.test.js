@@ -2,49 +2,24 @@
  * @jest-environment jsdom
  */
 // Renders the real pages/me/index.wxml (compiled by the official wcc through
-// miniprogram-simulate) and checks what a member sees. miniprogram-simulate renders custom
-// components only, so the page's Page() definition is adapted to Component(), as its
-// maintainers suggest for pages.
+// miniprogram-simulate, the page adapted to Component() by tests/helpers/render.js) and checks
+// what a member sees.
 
-const path = require('path')
-const simulate = require('miniprogram-simulate')
 const { installWx } = require('../helpers/wx')
+const { pageRenderer } = require('../helpers/render')
 const fixtures = require('../helpers/fixtures')
 
-const ROOT = path.resolve(__dirname, '../..')
-
-function pageAsComponent(definition) {
-  const methods = {}
-  Object.keys(definition).forEach((key) => {
-    if (typeof definition[key] === 'function') methods[key] = definition[key]
-  })
-  global.Component({ data: definition.data, methods })
-}
-
+const render = pageRenderer(['me'], () => 'pages/me/index')
 let fake
-let mePageId
-
-// Loaded once: the page file is required (and so calls Page()) only the first time.
-beforeAll(() => {
-  global.Page = pageAsComponent
-  mePageId = simulate.load(path.join(ROOT, 'pages/me/index'), { rootPath: ROOT })
-  delete global.Page
-})
 
 beforeEach(() => {
   fake = installWx()
   fake.storeSession({ token: 'tok-1', expires_at: 'x', member: null })
 })
 
-function renderMePage() {
-  const comp = simulate.render(mePageId)
-  comp.attach(document.createElement('parent-wrapper'))
-  return comp
-}
-
 test('the me page shows the bound member', async () => {
   fake.route('GET /me', [fixtures.me()])
-  const comp = renderMePage()
+  const comp = render('me')
 
   await comp.instance.load()
 
@@ -61,7 +36,7 @@ test('the me page shows the bound member', async () => {
 
 test('the me page shows the network error and a retry button', async () => {
   fake.route('GET /me', [{ networkFailure: true }])
-  const comp = renderMePage()
+  const comp = render('me')
 
   await comp.instance.load()
 
@@ -72,7 +47,7 @@ test('the me page shows the network error and a retry button', async () => {
 
 test('the me page leads to 组织生活, 我的出勤 and 支部动态', async () => {
   fake.route('GET /me', [fixtures.me()])
-  const comp = renderMePage()
+  const comp = render('me')
 
   await comp.instance.load()
 
@@ -87,7 +62,7 @@ test('the me page leads to 组织生活, 我的出勤 and 支部动态', async (
 
 test('without a known branch there is no 支部动态 row', async () => {
   fake.route('GET /me', [fixtures.me({ org: null })])
-  const comp = renderMePage()
+  const comp = render('me')
 
   await comp.instance.load()
 

@@ -1,30 +1,18 @@
 // The photos and files of a meeting on pages/meetings/minutes: the list, 上传照片/文件 (photos
 // from wx.chooseMedia, PDFs from wx.chooseMessageFile, each sent by api/upload.js) and 删除.
 
-const { installSignedInWx, settle } = require('../helpers/wx')
+const { settle } = require('../helpers/wx')
 const { loadPage, tapEvent } = require('../helpers/page')
-const { installCheckinWx } = require('../helpers/checkin-wx')
+const { checkinEachTest } = require('../helpers/checkin-wx')
 const fixtures = require('../helpers/fixtures')
 
 // 2026-12-01 21:00 in Beijing: the meeting (19:00–20:30) has ended.
 const NOW = Date.UTC(2026, 11, 1, 13, 0)
 
-let fake
-let controls
+// The meeting of these tests, once held (fixtures.endedAdminMeeting).
+const ended = (overrides) => fixtures.endedAdminMeeting(7, overrides)
 
-function ended(overrides) {
-  return fixtures.adminMeeting(
-    7,
-    Object.assign({ status: 'published', phase: 'ended', phase_label: '已结束', has_minutes: true }, overrides)
-  )
-}
-
-// whoami of the person with this id (the chair is 12, the recorder 13; the fixture member is 7).
-function whoamiAs(personId) {
-  const reply = fixtures.whoami([3])
-  reply.body.person = Object.assign({}, reply.body.person, { id: personId })
-  return reply
-}
+const { fake, controls } = checkinEachTest(NOW)
 
 const PDF = fixtures.attachmentBody(32, {
   filename: 'tmp_a1b2.pdf',
@@ -34,16 +22,10 @@ const PDF = fixtures.attachmentBody(32, {
 })
 
 beforeEach(() => {
-  fake = installSignedInWx(NOW)
-  controls = installCheckinWx(fake)
   fake.route('GET /meetings/7', [{ status: 200, body: ended() }])
-  fake.route('GET /auth/whoami', [whoamiAs(7)])
+  fake.route('GET /auth/whoami', [fixtures.whoamiAs(7)])
   fake.route('GET /meetings/7/minutes', [{ status: 200, body: fixtures.minutesBody() }])
   fake.route('GET /meetings/7/attachments', [fixtures.attachmentList([fixtures.attachmentBody(31), PDF])])
-})
-
-afterEach(() => {
-  jest.restoreAllMocks()
 })
 
 async function openedPage() {
@@ -112,7 +94,7 @@ describe('who may upload', () => {
     ['a manager, draft', ended({ status: 'draft', phase: 'draft' }), 7, false],
   ])('%s: %s', async (_name, meeting, personId, canUpload) => {
     fake.route('GET /meetings/7', [{ status: 200, body: meeting }])
-    fake.route('GET /auth/whoami', [whoamiAs(personId)])
+    fake.route('GET /auth/whoami', [fixtures.whoamiAs(personId)])
 
     const page = await openedPage()
 

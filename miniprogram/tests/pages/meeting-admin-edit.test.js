@@ -1,14 +1,13 @@
-const { installSignedInWx, settle } = require('../helpers/wx')
-const { loadPage, tapEvent } = require('../helpers/page')
+const { signedInEachTest, settle } = require('../helpers/wx')
+const { loadPage, tapEvent, inputEvent } = require('../helpers/page')
 const fixtures = require('../helpers/fixtures')
 
 // 2026-11-24 20:30 in Beijing.
 const NOW = Date.UTC(2026, 10, 24, 12, 30)
 
-let fake
+const fake = signedInEachTest(NOW)
 
 beforeEach(() => {
-  fake = installSignedInWx(NOW)
   // Not in the shared fake: only these pages use them.
   fake.wx.navigateBack = jest.fn()
   fake.wx.chooseLocation = jest.fn()
@@ -16,14 +15,6 @@ beforeEach(() => {
   fake.route('GET /orgs/3', [fixtures.org(3, '本科生第一党支部')])
   fake.route('GET /orgs/5', [fixtures.org(5, '研究生党支部')])
 })
-
-afterEach(() => {
-  jest.restoreAllMocks()
-})
-
-function input(value) {
-  return tapEvent({}, { value })
-}
 
 async function newPage(query = {}) {
   const page = loadPage('pages/meetings/edit/index')
@@ -34,12 +25,12 @@ async function newPage(query = {}) {
 // A new meeting's form filled in: 支部党员大会 on 1 December, 19:00–20:30 Beijing time.
 async function filledNewPage(query) {
   const page = await newPage(query)
-  page.pickType(input('0'))
-  page.onTitleInput(input(' 十二月支部党员大会 '))
-  page.onPlaceInput(input('图书馆 301'))
-  page.pickDate(input('2026-12-01'))
-  page.pickStart(input('19:00'))
-  page.pickEnd(input('20:30'))
+  page.pickType(inputEvent('0'))
+  page.onTitleInput(inputEvent(' 十二月支部党员大会 '))
+  page.onPlaceInput(inputEvent('图书馆 301'))
+  page.pickDate(inputEvent('2026-12-01'))
+  page.pickStart(inputEvent('19:00'))
+  page.pickEnd(inputEvent('20:30'))
   return page
 }
 
@@ -122,15 +113,15 @@ describe('a new meeting: validation before sending', () => {
 
   test('title and place up to 100 characters (emoji count as one)', async () => {
     const page = await filledNewPage()
-    page.onTitleInput(input('会'.repeat(101)))
-    page.onPlaceInput(input('👍'.repeat(101)))
+    page.onTitleInput(inputEvent('会'.repeat(101)))
+    page.onPlaceInput(inputEvent('👍'.repeat(101)))
 
     await page.save()
     expect(page.data.fieldErrors).toEqual({ title: '会议名称不能超过 100 个字', place: '会议地点不能超过 100 个字' })
 
     fake.route('POST /meetings', [{ status: 201, body: fixtures.adminMeeting(7) }])
-    page.onTitleInput(input('会'.repeat(100)))
-    page.onPlaceInput(input('👍'.repeat(100)))
+    page.onTitleInput(inputEvent('会'.repeat(100)))
+    page.onPlaceInput(inputEvent('👍'.repeat(100)))
     await page.save()
     expect(bodies('POST /meetings')).toHaveLength(1)
   })
@@ -140,8 +131,8 @@ describe('a new meeting: validation before sending', () => {
     ['19:00', '18:00', '结束时间应晚于开始时间'],
   ])('start %s, end %s: %s', async (start, end, message) => {
     const page = await filledNewPage()
-    page.pickStart(input(start))
-    page.pickEnd(input(end))
+    page.pickStart(inputEvent(start))
+    page.pickEnd(inputEvent(end))
 
     await page.save()
 
@@ -151,22 +142,22 @@ describe('a new meeting: validation before sending', () => {
 
   test('a start in the past is refused for a new meeting; a minute ahead is fine', async () => {
     const page = await filledNewPage()
-    page.pickDate(input('2026-11-24'))
-    page.pickStart(input('20:30'))
-    page.pickEnd(input('21:30'))
+    page.pickDate(inputEvent('2026-11-24'))
+    page.pickStart(inputEvent('20:30'))
+    page.pickEnd(inputEvent('21:30'))
 
     await page.save()
     expect(page.data.fieldErrors).toEqual({ time: '开始时间不能早于当前时间' })
 
     fake.route('POST /meetings', [{ status: 201, body: fixtures.adminMeeting(7) }])
-    page.pickStart(input('20:31'))
+    page.pickStart(inputEvent('20:31'))
     await page.save()
     expect(bodies('POST /meetings')[0].start_at).toBe('2026-11-24T12:31:00Z')
   })
 
   test('a missing start or end time', async () => {
     const page = await newPage()
-    page.pickDate(input('2026-12-01'))
+    page.pickDate(inputEvent('2026-12-01'))
     await page.save()
     expect(page.data.fieldErrors.time).toBe('请选择开始时间')
 
@@ -177,7 +168,7 @@ describe('a new meeting: validation before sending', () => {
 
   test('the geofence needs a point from the map', async () => {
     const page = await filledNewPage()
-    page.toggleGeofence(input(true))
+    page.toggleGeofence(inputEvent(true))
 
     await page.save()
 
@@ -189,7 +180,7 @@ describe('a new meeting: validation before sending', () => {
     const page = await newPage()
     await page.save()
 
-    page.onTitleInput(input('会'))
+    page.onTitleInput(inputEvent('会'))
 
     expect(page.data.fieldErrors.title).toBe('')
     expect(page.data.fieldErrors.place).toBe('请输入会议地点')
@@ -234,12 +225,12 @@ describe('a new meeting: saving the draft', () => {
       setTimeout(() => options.success({ name: '图书馆', address: '某路 1 号', latitude: 30.27, longitude: 120.12 }), 0)
     })
     const page = await filledNewPage()
-    page.onDescriptionInput(input(' 请带党章 '))
-    page.toggleSignOut(input(true))
-    page.toggleGeofence(input(true))
+    page.onDescriptionInput(inputEvent(' 请带党章 '))
+    page.toggleSignOut(inputEvent(true))
+    page.toggleGeofence(inputEvent(true))
     page.chooseLocation()
     await settle()
-    page.pickRadius(input('4'))
+    page.pickRadius(inputEvent('4'))
 
     expect(page.data.locationName).toBe('图书馆')
     await page.save()
@@ -261,13 +252,13 @@ describe('a new meeting: saving the draft', () => {
   test('choosing a start suggests an end 90 minutes later, once', async () => {
     const page = await newPage()
 
-    page.pickStart(input('19:00'))
+    page.pickStart(inputEvent('19:00'))
     expect(page.data.endClock).toBe('20:30')
-    page.pickStart(input('14:00'))
+    page.pickStart(inputEvent('14:00'))
     expect(page.data.endClock).toBe('20:30')
 
     const late = await newPage()
-    late.pickStart(input('23:00'))
+    late.pickStart(inputEvent('23:00'))
     expect(late.data.endClock).toBe('23:59')
   })
 
@@ -367,9 +358,9 @@ describe('an existing meeting', () => {
     fake.route('PATCH /meetings/7', [{ status: 200, body: fixtures.adminMeeting(7, { title: '新标题' }) }])
     const page = await editPage(fixtures.adminMeeting(7))
 
-    page.onTitleInput(input('新标题'))
-    page.pickEnd(input('21:00'))
-    page.onDescriptionInput(input(''))
+    page.onTitleInput(inputEvent('新标题'))
+    page.pickEnd(inputEvent('21:00'))
+    page.onDescriptionInput(inputEvent(''))
     await page.save()
 
     expect(bodies('PATCH /meetings/7')).toEqual([
@@ -385,7 +376,7 @@ describe('an existing meeting', () => {
     fake.route('PATCH /meetings/7', [{ status: 200, body: fixtures.adminMeeting(7) }])
     const page = await editPage(fixtures.adminMeeting(7, { geofence: { latitude: 1, longitude: 2, radius_m: 300 } }))
 
-    page.toggleGeofence(input(false))
+    page.toggleGeofence(inputEvent(false))
     await page.save()
 
     expect(bodies('PATCH /meetings/7')).toEqual([{ geofence: null }])
@@ -403,9 +394,9 @@ describe('an existing meeting', () => {
   test('a start in the past is the server’s to judge for a meeting that exists', async () => {
     fake.route('PATCH /meetings/7', [fixtures.apiError(422, 'validation_error', '输入数据有误', { start_at: ['会议已开始'] })])
     const page = await editPage(fixtures.adminMeeting(7))
-    page.pickDate(input('2026-11-24'))
-    page.pickStart(input('08:00'))
-    page.pickEnd(input('09:00'))
+    page.pickDate(inputEvent('2026-11-24'))
+    page.pickStart(inputEvent('08:00'))
+    page.pickEnd(inputEvent('09:00'))
 
     await page.save()
 
@@ -422,7 +413,7 @@ describe('an existing meeting', () => {
       fake.answerModal(false)
       const page = await editPage(published())
 
-      page.pickStart(input('18:00'))
+      page.pickStart(inputEvent('18:00'))
       await page.save()
       expect(fake.wx.showModal).toHaveBeenCalledWith(
         expect.objectContaining({ content: '会议时间或地点已修改，保存后将通知全体参会人员。确定保存吗？' })
@@ -439,7 +430,7 @@ describe('an existing meeting', () => {
       fake.route('PATCH /meetings/7', [{ status: 200, body: published() }])
       const page = await editPage(published())
 
-      page.onTitleInput(input('新标题'))
+      page.onTitleInput(inputEvent('新标题'))
       await page.save()
 
       expect(fake.wx.showModal).not.toHaveBeenCalled()
@@ -465,7 +456,7 @@ describe('an existing meeting', () => {
       const page = await editPage(published({ phase: 'ended', phase_label: '已结束' }))
 
       expect(page.data.meeting).toMatchObject({ editable: false, canCancel: false, canFollowUp: true })
-      page.onTitleInput(input('新标题'))
+      page.onTitleInput(inputEvent('新标题'))
       await page.save()
       page.openCancel()
       await page.confirmCancel()
@@ -534,7 +525,7 @@ describe('发布', () => {
 
   test('unsaved changes must be saved first: the stored draft is what goes out', async () => {
     const page = await editPage(fixtures.adminMeeting(7))
-    page.onPlaceInput(input('新地点'))
+    page.onPlaceInput(inputEvent('新地点'))
 
     await page.publish()
 
@@ -567,7 +558,7 @@ describe('取消会议', () => {
   test('a reason is required before anything is asked', async () => {
     const page = await editPage(published())
     page.openCancel()
-    page.onCancelReasonInput(input('   '))
+    page.onCancelReasonInput(inputEvent('   '))
 
     await page.confirmCancel()
 
@@ -585,7 +576,7 @@ describe('取消会议', () => {
     ])
     const page = await editPage(published())
     page.openCancel()
-    page.onCancelReasonInput(input(' 与考试冲突 '))
+    page.onCancelReasonInput(inputEvent(' 与考试冲突 '))
 
     await page.confirmCancel()
 
@@ -600,7 +591,7 @@ describe('取消会议', () => {
     fake.answerModal(false)
     const page = await editPage(published())
     page.openCancel()
-    page.onCancelReasonInput(input('改期'))
+    page.onCancelReasonInput(inputEvent('改期'))
 
     await page.confirmCancel()
 
@@ -612,7 +603,7 @@ describe('取消会议', () => {
     fake.route('POST /meetings/7/cancel', [fixtures.apiError(422, 'validation_error', '输入数据有误', { reason: ['长度不能超过 200'] })])
     const page = await editPage(published())
     page.openCancel()
-    page.onCancelReasonInput(input('改期'))
+    page.onCancelReasonInput(inputEvent('改期'))
 
     await page.confirmCancel()
 

@@ -1,19 +1,11 @@
-const { installSignedInWx } = require('../helpers/wx')
+const { signedInEachTest } = require('../helpers/wx')
 const { loadPage, tapEvent } = require('../helpers/page')
 const fixtures = require('../helpers/fixtures')
 
 // 2026-11-24 20:30 in Beijing.
 const NOW = Date.UTC(2026, 10, 24, 12, 30)
 
-let fake
-
-beforeEach(() => {
-  fake = installSignedInWx(NOW)
-})
-
-afterEach(() => {
-  jest.restoreAllMocks()
-})
+const fake = signedInEachTest(NOW)
 
 async function openedPage(query = {}) {
   const page = loadPage('pages/meetings/leave-approvals/index')

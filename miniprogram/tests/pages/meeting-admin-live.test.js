@@ -1,17 +1,16 @@
-const { installSignedInWx } = require('../helpers/wx')
-const { loadPage, tapEvent } = require('../helpers/page')
+const { signedInEachTest } = require('../helpers/wx')
+const { loadPage, tapEvent, inputEvent } = require('../helpers/page')
 const fixtures = require('../helpers/fixtures')
 
 // 2026-12-01 19:10 in Beijing, during the meeting.
 const NOW = Date.UTC(2026, 11, 1, 11, 10)
 
-let fake
+const fake = signedInEachTest(NOW)
 
 beforeEach(() => {
   // Timers are fake so that the 5-second refresh can be stepped through; Date.now stays the
-  // spied one from installSignedInWx.
+  // spied one from signedInEachTest.
   jest.useFakeTimers({ doNotFake: ['Date'] })
-  fake = installSignedInWx(NOW)
   fake.route('GET /meetings/7', [
     { status: 200, body: fixtures.adminMeeting(7, { status: 'published', phase: 'in_progress', phase_label: '进行中' }) },
   ])
@@ -19,7 +18,6 @@ beforeEach(() => {
 
 afterEach(() => {
   jest.useRealTimers()
-  jest.restoreAllMocks()
 })
 
 // Lets the fake server's replies (setTimeout 0) and the promise chains after them run, moving the
@@ -27,6 +25,12 @@ afterEach(() => {
 // other timers to a few milliseconds, as browsers do, so advancing by 0 would not reach them.)
 async function flush() {
   for (let i = 0; i < 10; i += 1) await jest.advanceTimersByTimeAsync(4)
+}
+
+// The 5-second timer runs out: the next automatic refresh, and its answer.
+async function nextRefresh() {
+  await jest.advanceTimersByTimeAsync(5000)
+  await flush()
 }
 
 const ITEMS = [
@@ -156,8 +160,7 @@ describe('refreshing every 5 seconds', () => {
     await jest.advanceTimersByTimeAsync(100)
     await flush()
     expect(attendanceRequests()).toBe(2)
-    await jest.advanceTimersByTimeAsync(5000)
-    await flush()
+    await nextRefresh()
     expect(attendanceRequests()).toBe(3)
 
     page.onUnload()
@@ -166,8 +169,7 @@ describe('refreshing every 5 seconds', () => {
   test('the new counts replace the old', async () => {
     const page = await shownPage([attendance(), attendance(ITEMS, Object.assign({}, COUNTS, { present: 3 }))])
 
-    await jest.advanceTimersByTimeAsync(5000)
-    await flush()
+    await nextRefresh()
 
     expect(page.data.counts[1]).toEqual({ key: 'present', label: '已签到', value: 3 })
     page.onUnload()
@@ -185,8 +187,7 @@ describe('refreshing every 5 seconds', () => {
     page.onShow()
     await flush()
     expect(attendanceRequests()).toBe(2)
-    await jest.advanceTimersByTimeAsync(5000)
-    await flush()
+    await nextRefresh()
     expect(attendanceRequests()).toBe(3)
 
     page.onUnload()
@@ -217,8 +218,7 @@ describe('refreshing every 5 seconds', () => {
 
     page.onShow()
     await flush()
-    await jest.advanceTimersByTimeAsync(5000)
-    await flush()
+    await nextRefresh()
 
     expect(attendanceRequests()).toBe(3)
     page.onUnload()
@@ -227,14 +227,12 @@ describe('refreshing every 5 seconds', () => {
   test('a failed refresh keeps the list, says so, and tries again', async () => {
     const page = await shownPage([attendance(), { networkFailure: true }, attendance()])
 
-    await jest.advanceTimersByTimeAsync(5000)
-    await flush()
+    await nextRefresh()
     expect(page.data).toMatchObject({ stale: true, loadError: '' })
     expect(page.data.groups).toHaveLength(4)
     expect(fake.wx.showToast).not.toHaveBeenCalled()
 
-    await jest.advanceTimersByTimeAsync(5000)
-    await flush()
+    await nextRefresh()
     expect(page.data.stale).toBe(false)
     page.onUnload()
   })
@@ -247,8 +245,7 @@ describe('refreshing every 5 seconds', () => {
     await flush()
     expect(attendanceRequests()).toBe(2)
 
-    await jest.advanceTimersByTimeAsync(5000)
-    await flush()
+    await nextRefresh()
     expect(page.data.loadError).toBe('')
     expect(page.data.groups).toHaveLength(4)
     page.onUnload()
@@ -260,8 +257,7 @@ describe('refreshing every 5 seconds', () => {
   ])('an error asking again will not fix stops the timer (%#)', async (reply, message) => {
     const page = await shownPage([attendance(), reply])
 
-    await jest.advanceTimersByTimeAsync(5000)
-    await flush()
+    await nextRefresh()
     expect(page.data.loadError).toBe(message)
 
     await jest.advanceTimersByTimeAsync(60000)
@@ -297,7 +293,7 @@ describe('撤销', () => {
 
   test('a reason is required', async () => {
     const page = await revokePanel()
-    page.onPanelReasonInput(input(' '))
+    page.onPanelReasonInput(inputEvent(' '))
 
     await page.submitPanel()
 
@@ -308,7 +304,7 @@ describe('撤销', () => {
   test('asks, revokes with the reason, and refreshes the list', async () => {
     fake.route('POST /meetings/7/checkins/521/revoke', [{ status: 200, body: fixtures.attendanceEntry(21, '张三', 'not_checked_in') }])
     const page = await revokePanel()
-    page.onPanelReasonInput(input(' 他人代签 '))
+    page.onPanelReasonInput(inputEvent(' 他人代签 '))
 
     const done = page.submitPanel()
     await flush()
@@ -326,7 +322,7 @@ describe('撤销', () => {
   test('取消 in the dialog sends nothing and keeps the panel', async () => {
     fake.answerModal(false)
     const page = await revokePanel()
-    page.onPanelReasonInput(input('代签'))
+    page.onPanelReasonInput(inputEvent('代签'))
 
     const done = page.submitPanel()
     await flush()
@@ -340,7 +336,7 @@ describe('撤销', () => {
   test("409: the server's message, the panel closes and the list is refreshed", async () => {
     fake.route('POST /meetings/7/checkins/521/revoke', [fixtures.apiError(409, 'already_revoked', '该签到已撤销')])
     const page = await revokePanel()
-    page.onPanelReasonInput(input('代签'))
+    page.onPanelReasonInput(inputEvent('代签'))
 
     const done = page.submitPanel()
     await flush()
@@ -357,7 +353,7 @@ describe('撤销', () => {
       { networkFailure: true },
     ])
     const page = await revokePanel()
-    page.onPanelReasonInput(input('代签'))
+    page.onPanelReasonInput(inputEvent('代签'))
 
     let done = page.submitPanel()
     await flush()
@@ -365,7 +361,7 @@ describe('撤销', () => {
     expect(page.data.panel.error).toBe('长度不能超过 200')
     expect(fake.wx.showToast).not.toHaveBeenCalled()
 
-    page.onPanelReasonInput(input('代签'))
+    page.onPanelReasonInput(inputEvent('代签'))
     done = page.submitPanel()
     await flush()
     await done
@@ -389,8 +385,8 @@ describe('补签', () => {
     await page.submitPanel()
     expect(page.data.panel.error).toBe('请填写补签原因')
 
-    page.onPanelReasonInput(input('手机没电，现场确认'))
-    page.togglePanelLate(input(true))
+    page.onPanelReasonInput(inputEvent('手机没电，现场确认'))
+    page.togglePanelLate(inputEvent(true))
     const done = page.submitPanel()
     await flush()
     await done
@@ -409,7 +405,7 @@ describe('补签', () => {
     const page = await shownPage()
     page.onHide()
     page.openManual(tapEvent({ personId: 23 }))
-    page.onPanelReasonInput(input('忘带手机'))
+    page.onPanelReasonInput(inputEvent('忘带手机'))
 
     const done = page.submitPanel()
     await flush()
@@ -437,14 +433,9 @@ test('the meeting is asked for once, and again with a later refresh when it fail
   expect(fake.requestsTo('GET /meetings/7')).toHaveLength(1)
   expect(page.data.canManage).toBe(false)
 
-  await jest.advanceTimersByTimeAsync(5000)
-  await flush()
+  await nextRefresh()
 
   expect(fake.requestsTo('GET /meetings/7')).toHaveLength(2)
   expect(page.data.canManage).toBe(true)
   page.onUnload()
 })
-
-function input(value) {
-  return tapEvent({}, { value })
-}

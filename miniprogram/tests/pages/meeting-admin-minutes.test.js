@@ -1,45 +1,25 @@
-const { installSignedInWx, settle } = require('../helpers/wx')
-const { loadPage, tapEvent } = require('../helpers/page')
+const { signedInEachTest, settle } = require('../helpers/wx')
+const { loadPage, tapEvent, inputEvent } = require('../helpers/page')
 const fixtures = require('../helpers/fixtures')
 
 // 2026-12-01 21:00 in Beijing: the meeting (19:00–20:30) has ended.
 const NOW = Date.UTC(2026, 11, 1, 13, 0)
 
-let fake
+// The meeting of these tests, once held (fixtures.endedAdminMeeting).
+const ended = (overrides) => fixtures.endedAdminMeeting(7, overrides)
 
-function ended(overrides) {
-  return fixtures.adminMeeting(
-    7,
-    Object.assign({ status: 'published', phase: 'ended', phase_label: '已结束', has_minutes: true }, overrides)
-  )
-}
-
-// whoami of the person with this id (the chair is 12, the recorder 13; the fixture member is 7).
-function whoamiAs(personId) {
-  const reply = fixtures.whoami([3])
-  reply.body.person = Object.assign({}, reply.body.person, { id: personId })
-  return reply
-}
+const fake = signedInEachTest(NOW)
 
 beforeEach(() => {
-  fake = installSignedInWx(NOW)
   fake.route('GET /meetings/7', [{ status: 200, body: ended() }])
-  fake.route('GET /auth/whoami', [whoamiAs(7)])
+  fake.route('GET /auth/whoami', [fixtures.whoamiAs(7)])
   fake.route('GET /meetings/7/minutes', [{ status: 200, body: fixtures.minutesBody() }])
-})
-
-afterEach(() => {
-  jest.restoreAllMocks()
 })
 
 async function openedPage() {
   const page = loadPage('pages/meetings/minutes/index')
   await page.onLoad({ id: '7' })
   return page
-}
-
-function input(value) {
-  return tapEvent({}, { value })
 }
 
 function voteInput(index, field, value) {
@@ -109,8 +89,8 @@ describe('loading', () => {
     ])
     expect(page.data.attendanceNote).toBe('当前签到情况；保存纪要后自动记入出勤名单')
 
-    page.onAgendaInput(input('议程'))
-    page.onContentInput(input('内容'))
+    page.onAgendaInput(inputEvent('议程'))
+    page.onContentInput(inputEvent('内容'))
     await page.save()
     expect(puts()).toEqual([{ agenda: '议程', content: '内容', resolutions: '', votes: [] }])
     expect(page.data).toMatchObject({ version: 1, hasMinutes: true, canArchive: true, dirty: false })
@@ -148,8 +128,8 @@ describe('loading', () => {
     fake.route('GET /meetings/7/minutes', [fixtures.apiError(404, 'no_minutes', '尚无纪要')])
     fake.route('GET /meetings/7/attendance', [fixtures.attendanceBody([])])
     const page = await openedPage()
-    page.onAgendaInput(input('议程'))
-    page.onContentInput(input('内容'))
+    page.onAgendaInput(inputEvent('议程'))
+    page.onContentInput(inputEvent('内容'))
 
     await page.save()
 
@@ -159,7 +139,7 @@ describe('loading', () => {
 
   test('the recorder writes without being a manager; a plain participant only reads', async () => {
     fake.route('GET /meetings/7', [{ status: 200, body: ended({ can_manage: false }) }])
-    fake.route('GET /auth/whoami', [whoamiAs(13), whoamiAs(7)])
+    fake.route('GET /auth/whoami', [fixtures.whoamiAs(13), fixtures.whoamiAs(7)])
 
     const recorder = await openedPage()
     expect(recorder.data).toMatchObject({ canWrite: true, canSign: true, canArchive: false })
@@ -183,7 +163,7 @@ describe('saving', () => {
     fake.route('PUT /meetings/7/minutes', [{ status: 200, body: fixtures.minutesBody({ version: 4, content: '新内容' }) }])
     const page = await openedPage()
 
-    page.onContentInput(input(' 新内容 \n'))
+    page.onContentInput(inputEvent(' 新内容 \n'))
     expect(page.data.dirty).toBe(true)
     page.addVote()
     page.onVoteInput(voteInput(1, 'item', ' 通过决议 '))
@@ -227,8 +207,8 @@ describe('saving', () => {
 
   test('agenda and content are required', async () => {
     const page = await openedPage()
-    page.onAgendaInput(input('  '))
-    page.onContentInput(input(''))
+    page.onAgendaInput(inputEvent('  '))
+    page.onContentInput(inputEvent(''))
 
     await page.save()
 
@@ -263,7 +243,7 @@ describe('saving', () => {
       { status: 200, body: fixtures.minutesBody({ version: 5, content: '别人保存的内容' }) },
     ])
     const page = await openedPage()
-    page.onContentInput(input('我的修改'))
+    page.onContentInput(inputEvent('我的修改'))
 
     await page.save()
 
@@ -304,7 +284,7 @@ describe('saving', () => {
 
 describe('签字', () => {
   beforeEach(() => {
-    fake.route('GET /auth/whoami', [whoamiAs(12)])
+    fake.route('GET /auth/whoami', [fixtures.whoamiAs(12)])
   })
 
   test('the chair signs; the signature shows', async () => {
@@ -326,7 +306,7 @@ describe('签字', () => {
   test('unsaved text must be saved first; 取消 signs nothing', async () => {
     const page = await openedPage()
 
-    page.onAgendaInput(input('改了'))
+    page.onAgendaInput(inputEvent('改了'))
     await page.sign()
     expect(fake.wx.showToast).toHaveBeenCalledWith({ title: '请先保存纪要', icon: 'none' })
     expect(fake.wx.showModal).not.toHaveBeenCalled()
@@ -391,7 +371,7 @@ describe('归档', () => {
 
   test('unsaved text must be saved first', async () => {
     const page = await openedPage()
-    page.onResolutionsInput(input('新决议'))
+    page.onResolutionsInput(inputEvent('新决议'))
 
     await page.archive()
 

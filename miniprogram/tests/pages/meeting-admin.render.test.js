@@ -3,60 +3,17 @@
  */
 // Renders the real templates of the secretary's meeting pages (edit, live, leave-approvals,
 // minutes), compiled by the official wcc through miniprogram-simulate, each page adapted to
-// Component() as in me.render.test.js. The page logic itself is tested in meeting-admin-*.test.js;
+// Component() (tests/helpers/render.js). The page logic itself is tested in meeting-admin-*.test.js;
 // here: that what the logic sets is what the secretary sees.
 
-const path = require('path')
-const simulate = require('miniprogram-simulate')
-const { installWx } = require('../helpers/wx')
+const { signedInEachTest } = require('../helpers/wx')
+const { inputEvent } = require('../helpers/page')
+const { pageRenderer, texts } = require('../helpers/render')
 const fixtures = require('../helpers/fixtures')
 
-const ROOT = path.resolve(__dirname, '../..')
-
-function pageAsComponent(definition) {
-  const methods = {}
-  Object.keys(definition).forEach((key) => {
-    if (typeof definition[key] === 'function') methods[key] = definition[key]
-  })
-  global.Component({ data: definition.data, methods })
-}
-
-const ids = {}
-let fake
-
-// Loaded once each: a page file is required (and so calls Page()) only the first time.
-beforeAll(() => {
-  global.Page = pageAsComponent
-  ;['edit', 'live', 'leave-approvals', 'minutes'].forEach((name) => {
-    ids[name] = simulate.load(path.join(ROOT, `pages/meetings/${name}/index`), { rootPath: ROOT })
-  })
-  delete global.Page
-})
-
-beforeEach(() => {
-  // 2026-11-24 20:30 in Beijing.
-  jest.spyOn(Date, 'now').mockReturnValue(Date.UTC(2026, 10, 24, 12, 30))
-  fake = installWx()
-  fake.storeSession({ token: 'tok-1', expires_at: 'x', member: null })
-})
-
-afterEach(() => {
-  jest.restoreAllMocks()
-})
-
-function render(name) {
-  const comp = simulate.render(ids[name])
-  comp.attach(document.createElement('parent-wrapper'))
-  return comp
-}
-
-function texts(comp, selector) {
-  return comp.querySelectorAll(selector).map((node) => node.dom.textContent.trim())
-}
-
-function value(v) {
-  return { currentTarget: { dataset: {} }, detail: { value: v } }
-}
+const render = pageRenderer(['edit', 'live', 'leave-approvals', 'minutes'], (name) => `pages/meetings/${name}/index`)
+// 2026-11-24 20:30 in Beijing.
+const fake = signedInEachTest(Date.UTC(2026, 10, 24, 12, 30))
 
 describe('会议安排', () => {
   test('a new meeting: the org, the pickers asking to be chosen, the messages next to their fields', async () => {
@@ -75,8 +32,8 @@ describe('会议安排', () => {
     expect(comp.querySelector('.edit-error-type').dom.textContent).toBe('请选择会议类型')
     expect(comp.querySelector('.edit-error-time').dom.textContent).toBe('请选择会议日期')
 
-    comp.instance.pickType(value('5'))
-    comp.instance.toggleGeofence(value(true))
+    comp.instance.pickType(inputEvent('5'))
+    comp.instance.toggleGeofence(inputEvent(true))
     expect(comp.querySelector('.edit-type').dom.textContent).toBe('组织生活会')
     expect(comp.querySelector('.edit-radius').dom.textContent).toBe('300 米以内')
     expect(comp.querySelector('.edit-location').dom.textContent).toBe('未选择')
@@ -203,7 +160,7 @@ describe('会议纪要', () => {
 
     comp.instance.addVote()
     expect(comp.querySelectorAll('.minutes-vote')).toHaveLength(2)
-    comp.instance.onAgendaInput(value(''))
+    comp.instance.onAgendaInput(inputEvent(''))
     await comp.instance.save()
     expect(comp.querySelector('.minutes-error-agenda').dom.textContent).toBe('请填写会议议程')
     expect(texts(comp, '.minutes-vote-error')).toEqual(['请填写表决事项'])

@@ -1,29 +1,17 @@
-const { installSignedInWx } = require('../helpers/wx')
+const { signedInEachTest } = require('../helpers/wx')
 const { loadPage, tapEvent } = require('../helpers/page')
 const fixtures = require('../helpers/fixtures')
 
 // 2026-11-24 20:30 in Beijing.
 const NOW = Date.UTC(2026, 10, 24, 12, 30)
 
-let fake
-
-beforeEach(() => {
-  fake = installSignedInWx(NOW)
-})
-
-afterEach(() => {
-  jest.restoreAllMocks()
-})
+const fake = signedInEachTest(NOW)
 
 const SUMMARY = { total: 12, present: 9, late: 2, on_leave: 2, absent: 1 }
 
 // GET /me/attendance answered per requested page: pages[n - 1] is page n.
 function routeAttendance(pages, summary = SUMMARY) {
-  fake.route('GET /me/attendance', (call) => {
-    const page = call.data.page
-    const total = pages.reduce((sum, list) => sum + list.length, 0)
-    return fixtures.myAttendance(pages[page - 1] || [], summary, { page, total, pages: pages.length })
-  })
+  fake.routePages('GET /me/attendance', pages, (items, meta) => fixtures.myAttendance(items, summary, meta))
 }
 
 async function openedPage() {

@@ -1,6 +1,6 @@
-const { installSignedInWx, settle } = require('../helpers/wx')
+const { settle } = require('../helpers/wx')
 const { loadPage } = require('../helpers/page')
-const { installCheckinWx } = require('../helpers/checkin-wx')
+const { checkinEachTest, storedQueue } = require('../helpers/checkin-wx')
 const fixtures = require('../helpers/fixtures')
 
 // 2026-12-01 18:58 in Beijing, two minutes before the meeting.
@@ -12,21 +12,7 @@ const URL = `https://dj.example.edu.cn/m/checkin?t=${TOKEN}`
 // What WeChat passes when its scanner opens the page: the link, and the scan time in seconds.
 const SCANNED_QUERY = { q: encodeURIComponent(URL), scancode_time: String((NOW - 2000) / 1000) }
 
-let fake
-let controls
-
-beforeEach(() => {
-  fake = installSignedInWx(NOW)
-  controls = installCheckinWx(fake)
-})
-
-afterEach(() => {
-  jest.restoreAllMocks()
-})
-
-function stored() {
-  return fake.storage.checkinQueue === undefined ? [] : JSON.parse(fake.storage.checkinQueue)
-}
+const { fake, controls } = checkinEachTest(NOW)
 
 // As the framework does: onShow right after onLoad, while the first attempt is on its way.
 async function openedPage(query = SCANNED_QUERY) {
@@ -165,7 +151,7 @@ describe('each refusal in words', () => {
       retry,
       settings: code === 'location_required',
     })
-    expect(stored()).toEqual([])
+    expect(storedQueue(fake)).toEqual([])
   })
 
   test('the particulars fall back to our words when the server sent none', async () => {
@@ -252,7 +238,7 @@ describe('on a weak network', () => {
 
     expect(page.data.state).toBe('queued')
     expect(page.data.message).toBe('网络不佳，已保存本次扫码，恢复网络后自动补传')
-    const [kept] = stored()
+    const [kept] = storedQueue(fake)
     // The scan time is WeChat's scancode_time, two seconds before the page opened.
     expect(kept).toMatchObject({ token: TOKEN, scanned_at: '2026-12-01T10:57:58Z', meeting_id: 7, mode: 'checkin' })
     const firstKey = fake.requestsTo('POST /checkins')[0].data.idempotency_key
@@ -274,7 +260,7 @@ describe('on a weak network', () => {
     })
     // The page showed it; no toast on top.
     expect(global.wx.showToast).not.toHaveBeenCalled()
-    expect(stored()).toEqual([])
+    expect(storedQueue(fake)).toEqual([])
   })
 
   test('still offline on show: still waiting; 立即重试 says the network is still down', async () => {
@@ -288,7 +274,7 @@ describe('on a weak network', () => {
     expect(page.data.state).toBe('queued')
     expect(page.data.retrying).toBe(false)
     expect(global.wx.showToast).toHaveBeenCalledWith({ title: '网络仍不可用，稍后自动补传', icon: 'none' })
-    expect(stored()).toHaveLength(1)
+    expect(storedQueue(fake)).toHaveLength(1)
   })
 
   test('refused when resent: the refusal is shown and the scan dropped', async () => {
@@ -302,7 +288,7 @@ describe('on a weak network', () => {
 
     expect(page.data.state).toBe('error')
     expect(page.data.failure.code).toBe('offline_too_late')
-    expect(stored()).toEqual([])
+    expect(storedQueue(fake)).toEqual([])
     expect(global.wx.showModal).not.toHaveBeenCalled()
   })
 
@@ -316,7 +302,7 @@ describe('on a weak network', () => {
     expect(fake.requestsTo('POST /checkins')).toHaveLength(1)
     expect(page.data.state).toBe('error')
     expect(page.data.failure).toMatchObject({ title: '补传超时', retry: true })
-    expect(stored()).toEqual([])
+    expect(storedQueue(fake)).toEqual([])
   })
 
   test('a page left before the resend: the member is told by a toast', async () => {

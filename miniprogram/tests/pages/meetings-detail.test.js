@@ -1,23 +1,16 @@
-const { installSignedInWx, settle } = require('../helpers/wx')
+const { settle } = require('../helpers/wx')
 const { loadPage, tapEvent } = require('../helpers/page')
-const { installCheckinWx } = require('../helpers/checkin-wx')
+const { checkinEachTest } = require('../helpers/checkin-wx')
 const fixtures = require('../helpers/fixtures')
 
 // 2026-12-01 18:50 in Beijing: the check-in window of the 19:00 meeting is open.
 const NOW = Date.UTC(2026, 11, 1, 10, 50)
 const TOKEN = '7.kx3f9.Ab_9-ZzQw3rT5yU1oP0a'
 
-let fake
-let controls
+const { fake, controls } = checkinEachTest(NOW)
 
 beforeEach(() => {
-  fake = installSignedInWx(NOW)
-  controls = installCheckinWx(fake)
   fake.route('GET /meetings/7/attachments', [{ status: 200, body: { items: [] } }])
-})
-
-afterEach(() => {
-  jest.restoreAllMocks()
 })
 
 function routeMeeting(overrides = {}) {

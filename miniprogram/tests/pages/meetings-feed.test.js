@@ -1,17 +1,14 @@
-const { installSignedInWx, settle } = require('../helpers/wx')
+const { settle } = require('../helpers/wx')
 const { loadPage, tapEvent } = require('../helpers/page')
-const { installCheckinWx } = require('../helpers/checkin-wx')
+const { checkinEachTest } = require('../helpers/checkin-wx')
 const fixtures = require('../helpers/fixtures')
 
 // 2026-11-24 20:30 in Beijing.
 const NOW = Date.UTC(2026, 10, 24, 12, 30)
 
-let fake
-let controls
+const { fake, controls } = checkinEachTest(NOW)
 
 beforeEach(() => {
-  fake = installSignedInWx(NOW)
-  controls = installCheckinWx(fake)
   // Each attachment downloads into a file named after it.
   controls.state.download = (options) => {
     const id = /attachments\/(\d+)\/content$/.exec(options.url)[1]
@@ -19,17 +16,9 @@ beforeEach(() => {
   }
 })
 
-afterEach(() => {
-  jest.restoreAllMocks()
-})
-
 // GET /orgs/3/feed answered per requested page: pages[n - 1] is page n.
 function routeFeed(pages) {
-  fake.route('GET /orgs/3/feed', (call) => {
-    const page = call.data.page
-    const total = pages.reduce((sum, list) => sum + list.length, 0)
-    return fixtures.feedPage(pages[page - 1] || [], { page, total, pages: pages.length })
-  })
+  fake.routePages('GET /orgs/3/feed', pages, fixtures.feedPage)
 }
 
 async function openedPage(query = { org_id: '3' }) {

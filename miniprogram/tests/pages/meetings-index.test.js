@@ -1,31 +1,17 @@
-const { installSignedInWx, settle } = require('../helpers/wx')
+const { settle } = require('../helpers/wx')
 const { loadPage, loadPages, tapEvent } = require('../helpers/page')
-const { installCheckinWx } = require('../helpers/checkin-wx')
+const { checkinEachTest } = require('../helpers/checkin-wx')
 const fixtures = require('../helpers/fixtures')
 
 // 2026-11-24 20:30 in Beijing.
 const NOW = Date.UTC(2026, 10, 24, 12, 30)
 const TOKEN = '7.kx3f9.Ab_9-ZzQw3rT5yU1oP0a'
 
-let fake
-let controls
-
-beforeEach(() => {
-  fake = installSignedInWx(NOW)
-  controls = installCheckinWx(fake)
-})
-
-afterEach(() => {
-  jest.restoreAllMocks()
-})
+const { fake, controls } = checkinEachTest(NOW)
 
 // GET /meetings answered per requested page: pages[n - 1] is page n.
 function routeMeetings(pages) {
-  fake.route('GET /meetings', (call) => {
-    const page = call.data.page
-    const total = pages.reduce((sum, list) => sum + list.length, 0)
-    return fixtures.memberMeetings(pages[page - 1] || [], { page, total, pages: pages.length })
-  })
+  fake.routePages('GET /meetings', pages, fixtures.memberMeetings)
 }
 
 async function openedPage() {

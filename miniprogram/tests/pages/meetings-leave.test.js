@@ -1,21 +1,14 @@
-const { installSignedInWx } = require('../helpers/wx')
 const { loadPage, tapEvent } = require('../helpers/page')
-const { installCheckinWx } = require('../helpers/checkin-wx')
+const { checkinEachTest } = require('../helpers/checkin-wx')
 const fixtures = require('../helpers/fixtures')
 
 // 2026-11-24 20:30 in Beijing, a week before the meeting.
 const NOW = Date.UTC(2026, 10, 24, 12, 30)
 
-let fake
+const { fake } = checkinEachTest(NOW)
 
 beforeEach(() => {
-  fake = installSignedInWx(NOW)
-  installCheckinWx(fake)
   fake.route('GET /meetings/7', [{ status: 200, body: fixtures.memberMeeting(7, { phase: 'upcoming' }) }])
-})
-
-afterEach(() => {
-  jest.restoreAllMocks()
 })
 
 async function openedPage() {

@@ -3,59 +3,22 @@
  */
 // Renders the real templates of the member's meeting pages (the check-in result and the meeting
 // detail), compiled by the official wcc through miniprogram-simulate, each page adapted to
-// Component() as in me.render.test.js.
+// Component() (tests/helpers/render.js).
 
-const path = require('path')
-const simulate = require('miniprogram-simulate')
-const { installWx, settle } = require('../helpers/wx')
-const { installCheckinWx } = require('../helpers/checkin-wx')
+const { settle } = require('../helpers/wx')
+const { checkinEachTest } = require('../helpers/checkin-wx')
+const { pageRenderer, texts } = require('../helpers/render')
 const fixtures = require('../helpers/fixtures')
 
-const ROOT = path.resolve(__dirname, '../..')
 const TOKEN = '7.kx3f9.Ab_9-ZzQw3rT5yU1oP0a'
 // 2026-12-01 18:58 in Beijing, two minutes before the meeting.
 const NOW = Date.UTC(2026, 11, 1, 10, 58)
 
-function pageAsComponent(definition) {
-  const methods = {}
-  Object.keys(definition).forEach((key) => {
-    if (typeof definition[key] === 'function') methods[key] = definition[key]
-  })
-  global.Component({ data: definition.data, methods })
-}
-
-const ids = {}
-let fake
-
-// Loaded once each: a page file is required (and so calls Page()) only the first time.
-beforeAll(() => {
-  global.Page = pageAsComponent
-  ;['checkin', 'detail', 'index', 'leave', 'attendance', 'feed'].forEach((name) => {
-    ids[name] = simulate.load(path.join(ROOT, `pages/meetings/${name}/index`), { rootPath: ROOT })
-  })
-  delete global.Page
-})
-
-beforeEach(() => {
-  jest.spyOn(Date, 'now').mockReturnValue(NOW)
-  fake = installWx()
-  fake.storeSession({ token: 'tok-1', expires_at: 'x', member: null })
-  installCheckinWx(fake)
-})
-
-afterEach(() => {
-  jest.restoreAllMocks()
-})
-
-function render(name) {
-  const comp = simulate.render(ids[name])
-  comp.attach(document.createElement('parent-wrapper'))
-  return comp
-}
-
-function texts(comp, selector) {
-  return comp.querySelectorAll(selector).map((node) => node.dom.textContent.trim())
-}
+const render = pageRenderer(
+  ['checkin', 'detail', 'index', 'leave', 'attendance', 'feed'],
+  (name) => `pages/meetings/${name}/index`
+)
+const { fake } = checkinEachTest(NOW)
 
 describe('签到 result', () => {
   test('success: the time, late or not, and 补传', async () => {

@@ -1,19 +1,11 @@
-const { installSignedInWx, settle } = require('../helpers/wx')
+const { signedInEachTest, settle } = require('../helpers/wx')
 const { loadPage, tapEvent } = require('../helpers/page')
 const fixtures = require('../helpers/fixtures')
 
 // 2026-11-24 20:30 in Beijing.
 const NOW = Date.UTC(2026, 10, 24, 12, 30)
 
-let fake
-
-beforeEach(() => {
-  fake = installSignedInWx(NOW)
-})
-
-afterEach(() => {
-  jest.restoreAllMocks()
-})
+const fake = signedInEachTest(NOW)
 
 const PEOPLE = [
   fixtures.delivery(1, { name: '张三', state: 'delivered', read_at: '2026-11-24T12:10:00Z' }),

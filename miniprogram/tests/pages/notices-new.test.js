@@ -1,22 +1,17 @@
-const { spawnSync } = require('child_process')
-const { installSignedInWx, settle } = require('../helpers/wx')
-const { ROOT, loadPage, tapEvent } = require('../helpers/page')
+const { signedInEachTest, settle } = require('../helpers/wx')
+const { ROOT, loadPage, inputEvent } = require('../helpers/page')
 const fixtures = require('../helpers/fixtures')
+const { runInZones } = require('../helpers/zones')
 
 // 2026-11-24 20:30 in Beijing.
 const NOW = Date.UTC(2026, 10, 24, 12, 30)
 
-let fake
+const fake = signedInEachTest(NOW)
 
 beforeEach(() => {
-  fake = installSignedInWx(NOW)
   fake.route('GET /auth/whoami', [fixtures.whoami([3])])
   fake.route('GET /orgs/3', [fixtures.org(3, '本科生第一党支部')])
   fake.route('GET /orgs/5', [fixtures.org(5, '研究生党支部')])
-})
-
-afterEach(() => {
-  jest.restoreAllMocks()
 })
 
 async function openedPage() {
@@ -25,15 +20,11 @@ async function openedPage() {
   return page
 }
 
-function input(value) {
-  return tapEvent({}, { value })
-}
-
 // A filled form for the org that is preselected (the only one).
 async function filledPage() {
   const page = await openedPage()
-  page.onTitleInput(input('支部党员大会'))
-  page.onContentInput(input('请于12月1日19:00到A301参加支部党员大会。'))
+  page.onTitleInput(inputEvent('支部党员大会'))
+  page.onContentInput(inputEvent('请于12月1日19:00到A301参加支部党员大会。'))
   return page
 }
 
@@ -62,13 +53,13 @@ describe('the orgs', () => {
     ])
     expect(page.data.orgIndex).toBe(-1)
 
-    page.onTitleInput(input('标题'))
-    page.onContentInput(input('内容'))
+    page.onTitleInput(inputEvent('标题'))
+    page.onContentInput(inputEvent('内容'))
     await page.submit()
     expect(page.data.fieldErrors.org).toBe('请选择接收通知的组织')
     expect(posted()).toEqual([])
 
-    page.pickOrg(input('1'))
+    page.pickOrg(inputEvent('1'))
     expect(page.data.orgIndex).toBe(1)
     expect(page.data.fieldErrors.org).toBe('')
     fake.route('POST /notifications', [{ status: 201, body: fixtures.notification(12) }])
@@ -110,8 +101,8 @@ describe('title and content', () => {
   test('count characters as they are typed, as the server counts them (trimmed, emoji as one)', async () => {
     const page = await openedPage()
 
-    page.onTitleInput(input('  开会👍 '))
-    page.onContentInput(input('今晚七点'))
+    page.onTitleInput(inputEvent('  开会👍 '))
+    page.onContentInput(inputEvent('今晚七点'))
 
     expect(page.data).toMatchObject({ title: '  开会👍 ', titleCount: 3, content: '今晚七点', contentCount: 4 })
     expect(page.data).toMatchObject({ titleMax: 40, contentMax: 500 })
@@ -119,7 +110,7 @@ describe('title and content', () => {
 
   test('both are required; nothing is sent', async () => {
     const page = await openedPage()
-    page.onTitleInput(input('   '))
+    page.onTitleInput(inputEvent('   '))
 
     await page.submit()
 
@@ -129,8 +120,8 @@ describe('title and content', () => {
 
   test('the server limits: 40 characters of title and 500 of content', async () => {
     const page = await openedPage()
-    page.onTitleInput(input('题'.repeat(41)))
-    page.onContentInput(input('文'.repeat(501)))
+    page.onTitleInput(inputEvent('题'.repeat(41)))
+    page.onContentInput(inputEvent('文'.repeat(501)))
 
     await page.submit()
 
@@ -138,8 +129,8 @@ describe('title and content', () => {
     expect(posted()).toEqual([])
 
     fake.route('POST /notifications', [{ status: 201, body: fixtures.notification(12) }])
-    page.onTitleInput(input('题'.repeat(40)))
-    page.onContentInput(input('文'.repeat(500)))
+    page.onTitleInput(inputEvent('题'.repeat(40)))
+    page.onContentInput(inputEvent('文'.repeat(500)))
     await page.submit()
     expect(page.data.fieldErrors).toEqual({})
     expect(posted()).toHaveLength(1)
@@ -149,7 +140,7 @@ describe('title and content', () => {
     const page = await openedPage()
     await page.submit()
 
-    page.onTitleInput(input('开'))
+    page.onTitleInput(inputEvent('开'))
 
     expect(page.data.fieldErrors).toEqual({ title: '', content: '请输入通知内容' })
   })
@@ -159,8 +150,8 @@ describe('sending', () => {
   test('sends at once: trimmed title and content, no `at`, then opens the report in place of the form', async () => {
     fake.route('POST /notifications', [{ status: 201, body: fixtures.notification(12) }])
     const page = await openedPage()
-    page.onTitleInput(input(' 支部党员大会 '))
-    page.onContentInput(input('\n请准时参加。\n'))
+    page.onTitleInput(inputEvent(' 支部党员大会 '))
+    page.onContentInput(inputEvent('\n请准时参加。\n'))
 
     await page.submit()
 
@@ -233,7 +224,7 @@ describe('定时发送', () => {
     Date.now.mockReturnValue(Date.UTC(2026, 10, 24, 12, 31))
     const page = await openedPage()
 
-    page.toggleSchedule(input(true))
+    page.toggleSchedule(inputEvent(true))
 
     expect(page.data).toMatchObject({
       scheduled: true,
@@ -249,9 +240,9 @@ describe('定时发送', () => {
     fake.route('POST /notifications', [{ status: 201, body: fixtures.notification(12, { state: 'scheduled' }) }])
     const page = await filledPage()
 
-    page.toggleSchedule(input(true))
-    page.pickDate(input('2026-11-25'))
-    page.pickClock(input('07:30'))
+    page.toggleSchedule(inputEvent(true))
+    page.pickDate(inputEvent('2026-11-25'))
+    page.pickClock(inputEvent('07:30'))
     expect(page.data.scheduleText).toBe('将于 11月25日 07:30（北京时间）发送')
     await page.submit()
 
@@ -273,9 +264,9 @@ describe('定时发送', () => {
     ['2027-02-23', '09:00', '定时发送时间应在未来 90 天内'],
   ])('%s %s is refused before sending: %s', async (date, clock, message) => {
     const page = await filledPage()
-    page.toggleSchedule(input(true))
-    page.pickDate(input(date))
-    page.pickClock(input(clock))
+    page.toggleSchedule(inputEvent(true))
+    page.pickDate(inputEvent(date))
+    page.pickClock(inputEvent(clock))
 
     await page.submit()
 
@@ -286,13 +277,13 @@ describe('定时发送', () => {
   test('a minute ahead is in the future; the last allowed day is accepted', async () => {
     fake.route('POST /notifications', [{ status: 201, body: fixtures.notification(12, { state: 'scheduled' }) }])
     const page = await filledPage()
-    page.toggleSchedule(input(true))
+    page.toggleSchedule(inputEvent(true))
 
-    page.pickDate(input('2026-11-24'))
-    page.pickClock(input('20:31'))
+    page.pickDate(inputEvent('2026-11-24'))
+    page.pickClock(inputEvent('20:31'))
     await page.submit()
-    page.pickDate(input('2027-02-22'))
-    page.pickClock(input('20:30'))
+    page.pickDate(inputEvent('2027-02-22'))
+    page.pickClock(inputEvent('20:30'))
     await page.submit()
 
     expect(posted().map((data) => data.at)).toEqual(['2026-11-24T12:31:00Z', '2027-02-22T12:30:00Z'])
@@ -301,12 +292,12 @@ describe('定时发送', () => {
   test('switched off again, the notice goes at once and the chosen time is kept for later', async () => {
     fake.route('POST /notifications', [{ status: 201, body: fixtures.notification(12) }])
     const page = await filledPage()
-    page.toggleSchedule(input(true))
-    page.pickDate(input('2026-11-20'))
-    page.toggleSchedule(input(false))
+    page.toggleSchedule(inputEvent(true))
+    page.pickDate(inputEvent('2026-11-20'))
+    page.toggleSchedule(inputEvent(false))
 
     await page.submit()
-    page.toggleSchedule(input(true))
+    page.toggleSchedule(inputEvent(true))
 
     expect(posted()[0]).not.toHaveProperty('at')
     expect(page.data.date).toBe('2026-11-20')
@@ -314,12 +305,12 @@ describe('定时发送', () => {
 
   test('picking again clears the time message', async () => {
     const page = await filledPage()
-    page.toggleSchedule(input(true))
-    page.pickClock(input('08:00'))
+    page.toggleSchedule(inputEvent(true))
+    page.pickClock(inputEvent('08:00'))
     await page.submit()
     expect(page.data.fieldErrors.at).toBe('发送时间应晚于当前时间')
 
-    page.pickDate(input('2026-11-25'))
+    page.pickDate(inputEvent('2026-11-25'))
 
     expect(page.data.fieldErrors.at).toBe('')
     await settle()
@@ -378,11 +369,7 @@ describe('the phone time zone does not matter', () => {
   `
   const zones = ['UTC', 'Asia/Shanghai', 'America/New_York', 'Pacific/Chatham', 'America/St_Johns', 'Pacific/Kiritimati']
 
-  const runs = zones.map((zone) => {
-    const result = spawnSync(process.execPath, ['-e', script], { env: Object.assign({}, process.env, { TZ: zone }) })
-    if (result.status !== 0) throw new Error(result.stderr.toString())
-    return [zone, JSON.parse(result.stdout.toString())]
-  })
+  const runs = runInZones(script, zones)
 
   test('the zones really differ (or this test proves nothing)', () => {
     expect(new Set(runs.map(([, run]) => run.localHourAtEpoch)).size).toBe(zones.length)

@@ -2,60 +2,17 @@
  * @jest-environment jsdom
  */
 // Renders the real templates of 通知发送 (pages/notices: the list, the form and the report),
-// compiled by the official wcc through miniprogram-simulate, each page adapted to Component() as
-// in me.render.test.js.
+// compiled by the official wcc through miniprogram-simulate, each page adapted to Component()
+// (tests/helpers/render.js).
 
-const path = require('path')
-const simulate = require('miniprogram-simulate')
-const { installWx } = require('../helpers/wx')
+const { signedInEachTest } = require('../helpers/wx')
+const { inputEvent } = require('../helpers/page')
+const { pageRenderer, texts } = require('../helpers/render')
 const fixtures = require('../helpers/fixtures')
 
-const ROOT = path.resolve(__dirname, '../..')
-
-function pageAsComponent(definition) {
-  const methods = {}
-  Object.keys(definition).forEach((key) => {
-    if (typeof definition[key] === 'function') methods[key] = definition[key]
-  })
-  global.Component({ data: definition.data, methods })
-}
-
-const ids = {}
-let fake
-
-// Loaded once each: a page file is required (and so calls Page()) only the first time.
-beforeAll(() => {
-  global.Page = pageAsComponent
-  ;['index', 'new', 'detail'].forEach((name) => {
-    ids[name] = simulate.load(path.join(ROOT, `pages/notices/${name}`), { rootPath: ROOT })
-  })
-  delete global.Page
-})
-
-beforeEach(() => {
-  // 2026-11-24 20:30 in Beijing.
-  jest.spyOn(Date, 'now').mockReturnValue(Date.UTC(2026, 10, 24, 12, 30))
-  fake = installWx()
-  fake.storeSession({ token: 'tok-1', expires_at: 'x', member: null })
-})
-
-afterEach(() => {
-  jest.restoreAllMocks()
-})
-
-function render(name) {
-  const comp = simulate.render(ids[name])
-  comp.attach(document.createElement('parent-wrapper'))
-  return comp
-}
-
-function texts(comp, selector) {
-  return comp.querySelectorAll(selector).map((node) => node.dom.textContent.trim())
-}
-
-function value(v) {
-  return { currentTarget: { dataset: {} }, detail: { value: v } }
-}
+const render = pageRenderer(['index', 'new', 'detail'], (name) => `pages/notices/${name}`)
+// 2026-11-24 20:30 in Beijing.
+const fake = signedInEachTest(Date.UTC(2026, 10, 24, 12, 30))
 
 describe('通知发送 list', () => {
   test('one row per notice: state, time, title and the reach summary', async () => {
@@ -111,7 +68,7 @@ describe('发通知 form', () => {
     const comp = render('new')
 
     await comp.instance.loadOrgs()
-    comp.instance.onTitleInput(value('支部党员大会'))
+    comp.instance.onTitleInput(inputEvent('支部党员大会'))
 
     expect(comp.querySelector('.new-org').dom.textContent).toBe('本科生第一党支部')
     expect(texts(comp, '.new-count')).toEqual(['6/40', '0/500'])
@@ -119,9 +76,9 @@ describe('发通知 form', () => {
     expect(comp.dom.textContent).not.toContain('日期')
     expect(comp.querySelector('.new-submit').dom.textContent).toContain('立即发送')
 
-    comp.instance.toggleSchedule(value(true))
-    comp.instance.pickDate(value('2026-11-25'))
-    comp.instance.pickClock(value('07:30'))
+    comp.instance.toggleSchedule(inputEvent(true))
+    comp.instance.pickDate(inputEvent('2026-11-25'))
+    comp.instance.pickClock(inputEvent('07:30'))
     expect(comp.dom.textContent).toContain('2026-11-25')
     expect(comp.dom.textContent).toContain('07:30')
     expect(comp.querySelector('.new-schedule').dom.textContent).toBe('将于 11月25日 07:30（北京时间）发送')
@@ -143,8 +100,8 @@ describe('发通知 form', () => {
     expect(comp.querySelector('.new-error-content').dom.textContent).toBe('请输入通知内容')
     expect(comp.querySelector('.new-error-org')).toBeFalsy()
 
-    comp.instance.onTitleInput(value('标题'))
-    comp.instance.onContentInput(value('内容'))
+    comp.instance.onTitleInput(inputEvent('标题'))
+    comp.instance.onContentInput(inputEvent('内容'))
     await comp.instance.submit()
     expect(comp.querySelector('.new-error-title').dom.textContent).toBe('长度应在 1 到 40 之间')
     expect(comp.querySelector('.new-error-at').dom.textContent).toBe('定时发送时间应在未来 90 天内')
@@ -159,7 +116,7 @@ describe('发通知 form', () => {
     await comp.instance.loadOrgs()
     expect(comp.querySelector('.new-org').dom.textContent).toBe('请选择')
 
-    comp.instance.pickOrg(value('1'))
+    comp.instance.pickOrg(inputEvent('1'))
     expect(comp.querySelector('.new-org').dom.textContent).toBe('研究生党支部')
   })
 })

@@ -3,54 +3,14 @@
  */
 // Renders the real templates of 消息 (pages/inbox), 提醒设置 (pages/notify-settings) and the new
 // entries on 我的 (compiled by the official wcc through miniprogram-simulate), each page adapted
-// to Component() as in me.render.test.js.
+// to Component() (tests/helpers/render.js).
 
-const path = require('path')
-const simulate = require('miniprogram-simulate')
-const { installWx } = require('../helpers/wx')
+const { signedInEachTest } = require('../helpers/wx')
+const { pageRenderer, texts } = require('../helpers/render')
 const fixtures = require('../helpers/fixtures')
 
-const ROOT = path.resolve(__dirname, '../..')
-
-function pageAsComponent(definition) {
-  const methods = {}
-  Object.keys(definition).forEach((key) => {
-    if (typeof definition[key] === 'function') methods[key] = definition[key]
-  })
-  global.Component({ data: definition.data, methods })
-}
-
-const ids = {}
-let fake
-
-// Loaded once each: a page file is required (and so calls Page()) only the first time.
-beforeAll(() => {
-  global.Page = pageAsComponent
-  ;['inbox', 'notify-settings', 'me'].forEach((name) => {
-    ids[name] = simulate.load(path.join(ROOT, `pages/${name}/index`), { rootPath: ROOT })
-  })
-  delete global.Page
-})
-
-beforeEach(() => {
-  jest.spyOn(Date, 'now').mockReturnValue(Date.UTC(2026, 10, 24, 12, 30))
-  fake = installWx()
-  fake.storeSession({ token: 'tok-1', expires_at: 'x', member: null })
-})
-
-afterEach(() => {
-  jest.restoreAllMocks()
-})
-
-function render(name) {
-  const comp = simulate.render(ids[name])
-  comp.attach(document.createElement('parent-wrapper'))
-  return comp
-}
-
-function texts(comp, selector) {
-  return comp.querySelectorAll(selector).map((node) => node.dom.textContent.trim())
-}
+const render = pageRenderer(['inbox', 'notify-settings', 'me'], (name) => `pages/${name}/index`)
+const fake = signedInEachTest(Date.UTC(2026, 10, 24, 12, 30))
 
 describe('消息', () => {
   test('lists messages with a dot on the unread ones, kind, title, body and Beijing time', async () => {

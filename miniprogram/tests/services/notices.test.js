@@ -41,6 +41,20 @@ test('getOrg sends GET /orgs/<id>', async () => {
   expect(org.name).toBe('研究生党支部')
 })
 
+test('senderOrgs names each of whoami\'s orgs (GET /orgs/<id>), with the extra id added once', async () => {
+  fake.route('GET /auth/whoami', [fixtures.whoami([3, 5])])
+  fake.route('GET /orgs/3', [fixtures.org(3, '本科生第一党支部')])
+  fake.route('GET /orgs/5', [fixtures.org(5, '研究生党支部')])
+  fake.route('GET /orgs/9', [fixtures.org(9, '教工党支部')])
+
+  expect(await notices.senderOrgs()).toEqual([
+    { id: 3, name: '本科生第一党支部' },
+    { id: 5, name: '研究生党支部' },
+  ])
+  expect(await notices.senderOrgs(5)).toHaveLength(2)
+  expect((await notices.senderOrgs(9)).map((org) => org.id)).toEqual([3, 5, 9])
+})
+
 test('list sends GET /notifications with page and per_page (20 by default)', async () => {
   fake.route('GET /notifications', [fixtures.notifications([fixtures.notification(9)], { total: 30, pages: 2 })])
 

@@ -1,6 +1,6 @@
 const path = require('path')
-const { installSignedInWx, settle } = require('../helpers/wx')
-const { installCheckinWx, LOCATION } = require('../helpers/checkin-wx')
+const { settle } = require('../helpers/wx')
+const { checkinEachTest, storedQueue, LOCATION } = require('../helpers/checkin-wx')
 const fixtures = require('../helpers/fixtures')
 
 // 2026-12-01 18:58 in Beijing, two minutes before the meeting.
@@ -9,23 +9,12 @@ const MINUTE = 60 * 1000
 const TOKEN = '7.kx3f9.Ab_9-ZzQw3rT5yU1oP0a'
 const KEY_PATTERN = /^[A-Za-z0-9_-]{8,64}$/
 
-let fake
-let controls
+const { fake, controls } = checkinEachTest(NOW)
 let queue
 
 beforeEach(() => {
-  fake = installSignedInWx(NOW)
-  controls = installCheckinWx(fake)
   queue = require('../../utils/checkin-queue')
 })
-
-afterEach(() => {
-  jest.restoreAllMocks()
-})
-
-function stored() {
-  return fake.storage.checkinQueue === undefined ? [] : JSON.parse(fake.storage.checkinQueue)
-}
 
 // A scan as prepareScan makes it, `minutesAgo` before NOW.
 function scan(minutesAgo = 0, overrides = {}) {
@@ -124,7 +113,7 @@ describe('submit: the first attempt', () => {
       device: first.device,
       location: first.location,
     })
-    expect(stored()).toEqual([])
+    expect(storedQueue(fake)).toEqual([])
   })
 
   test('a sign-out goes to /checkins/sign-out', async () => {
@@ -144,7 +133,7 @@ describe('submit: the first attempt', () => {
 
     expect(outcome.status).toBe('queued')
     expect(outcome.error.name).toBe('NetworkError')
-    expect(stored()).toEqual([first])
+    expect(storedQueue(fake)).toEqual([first])
   })
 
   test('a gateway answering for an unreachable server keeps it too', async () => {
@@ -153,7 +142,7 @@ describe('submit: the first attempt', () => {
     const outcome = await queue.submit(scan())
 
     expect(outcome.status).toBe('queued')
-    expect(stored()).toHaveLength(1)
+    expect(storedQueue(fake)).toHaveLength(1)
   })
 
   test.each([
@@ -167,7 +156,7 @@ describe('submit: the first attempt', () => {
 
     expect(outcome.status).toBe('rejected')
     expect(outcome.error.code).toBe(code)
-    expect(stored()).toEqual([])
+    expect(storedQueue(fake)).toEqual([])
   })
 })
 
@@ -189,7 +178,7 @@ describe('retry: sending kept scans again', () => {
       },
     ])
     expect(outcomes).toEqual([expect.objectContaining({ status: 'sent' })])
-    expect(stored()).toEqual([])
+    expect(storedQueue(fake)).toEqual([])
     expect(global.wx.showToast).toHaveBeenCalledWith({ title: '签到已补传', icon: 'success' })
   })
 
@@ -202,7 +191,7 @@ describe('retry: sending kept scans again', () => {
 
     expect(outcomes).toEqual([])
     expect(fake.requestsTo('POST /checkins')).toHaveLength(1)
-    expect(stored().map((entry) => entry.idempotency_key)).toEqual(['key-2-abcdefgh', 'key-1-abcdefgh'])
+    expect(storedQueue(fake).map((entry) => entry.idempotency_key)).toEqual(['key-2-abcdefgh', 'key-1-abcdefgh'])
     expect(global.wx.showToast).not.toHaveBeenCalled()
     expect(global.wx.showModal).not.toHaveBeenCalled()
   })
@@ -221,7 +210,7 @@ describe('retry: sending kept scans again', () => {
       expect(body.idempotency_key).toBe(kept.idempotency_key)
       expect(body.scanned_at).toBe(kept.scanned_at)
     })
-    expect(stored()).toEqual([])
+    expect(storedQueue(fake)).toEqual([])
   })
 
   test('refused by the server: dropped, and the member is told why', async () => {
@@ -231,7 +220,7 @@ describe('retry: sending kept scans again', () => {
     const outcomes = await queue.retry()
 
     expect(outcomes).toEqual([expect.objectContaining({ status: 'rejected' })])
-    expect(stored()).toEqual([])
+    expect(storedQueue(fake)).toEqual([])
     const modal = global.wx.showModal.mock.calls[0][0]
     expect(modal.showCancel).toBe(false)
     expect(modal.content).toBe('签到补传失败：不在参会名单中。你不在本次会议的参会名单中，如需参会请联系支部书记')
@@ -246,7 +235,7 @@ describe('retry: sending kept scans again', () => {
 
     expect(outcomes.map((outcome) => outcome.status)).toEqual(['expired', 'sent'])
     expect(fake.requestsTo('POST /checkins').map((call) => call.data.idempotency_key)).toEqual(['key-9-abcdefgh'])
-    expect(stored()).toEqual([])
+    expect(storedQueue(fake)).toEqual([])
     expect(global.wx.showModal.mock.calls[0][0].content).toContain('已超过10分钟')
   })
 
@@ -262,7 +251,7 @@ describe('retry: sending kept scans again', () => {
     const outcomes = await queue.retry()
 
     expect(outcomes).toEqual([])
-    expect(stored()).toHaveLength(1)
+    expect(storedQueue(fake)).toHaveLength(1)
   })
 
   test('two callers at once (app and page on show) send each scan once', async () => {
@@ -310,7 +299,7 @@ describe('retry: sending kept scans again', () => {
 test('storage keeps at most MAX_ENTRIES scans, dropping the oldest', () => {
   for (let i = 0; i < queue.MAX_ENTRIES + 3; i += 1) queue.enqueue(scan(0, { idempotency_key: `key-number-${i}` }))
 
-  const keys = stored().map((entry) => entry.idempotency_key)
+  const keys = storedQueue(fake).map((entry) => entry.idempotency_key)
   expect(keys).toHaveLength(queue.MAX_ENTRIES)
   expect(keys[0]).toBe('key-number-3')
 })
@@ -336,7 +325,7 @@ test('the phone coming back online sends kept scans', async () => {
   controls.networkChanges(true)
   await settle()
   expect(fake.requestsTo('POST /checkins')).toHaveLength(1)
-  expect(stored()).toEqual([])
+  expect(storedQueue(fake)).toEqual([])
 })
 
 describe('app.js', () => {
@@ -362,7 +351,7 @@ describe('app.js', () => {
 
     await app.onShow()
     expect(fake.requestsTo('POST /checkins')).toHaveLength(1)
-    expect(stored()).toEqual([])
+    expect(storedQueue(fake)).toEqual([])
     expect(app.globalData).toEqual({})
   })
 })

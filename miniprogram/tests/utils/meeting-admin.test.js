@@ -1,7 +1,6 @@
-const { spawnSync } = require('child_process')
 const path = require('path')
 const adminText = require('../../utils/meeting-admin')
-const { installWx } = require('../helpers/wx')
+const { runInZones } = require('../helpers/zones')
 
 describe('toUtcRange: Beijing pickers → UTC', () => {
   test.each([
@@ -52,11 +51,7 @@ describe('toUtcRange: Beijing pickers → UTC', () => {
       console.log(JSON.stringify({ localHourAtEpoch: new Date(0).getHours(), there, back }))
     `
     const zones = ['UTC', 'Asia/Shanghai', 'America/New_York', 'Pacific/Chatham']
-    const runs = zones.map((zone) => {
-      const result = spawnSync(process.execPath, ['-e', script], { env: Object.assign({}, process.env, { TZ: zone }) })
-      if (result.status !== 0) throw new Error(result.stderr.toString())
-      return [zone, JSON.parse(result.stdout.toString())]
-    })
+    const runs = runInZones(script, zones)
 
     test('the zones really differ (or this test proves nothing)', () => {
       expect(new Set(runs.map(([, run]) => run.localHourAtEpoch)).size).toBe(zones.length)
@@ -127,22 +122,4 @@ test('flag labels in Chinese, unknown flags still shown as an anomaly', () => {
     ['shared_device', 'shared_address', 'network_outlier', 'location_outlier', 'sent_late', 'manual'].map(adminText.flagLabel)
   ).toEqual(['同一设备', '同一网络地址', '网络异常', '位置异常', '补传', '补签'])
   expect(adminText.flagLabel('new_flag')).toBe('其他异常')
-})
-
-describe('confirm', () => {
-  let fake
-  beforeEach(() => {
-    fake = installWx()
-  })
-
-  test.each([
-    [true, true],
-    [false, false],
-    ['fail', false],
-  ])('answer %p → %p', async (answer, confirmed) => {
-    fake.answerModal(answer)
-
-    await expect(adminText.confirm({ title: 't', content: 'c' })).resolves.toBe(confirmed)
-    expect(fake.wx.showModal).toHaveBeenCalledWith(expect.objectContaining({ title: 't', content: 'c' }))
-  })
 })

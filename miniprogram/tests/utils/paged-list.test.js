@@ -287,3 +287,61 @@ describe('failures', () => {
     expect(page.data.loadFailed).toBe(true)
   })
 })
+
+describe('listPage', () => {
+  // The definition as a page instance: its methods with `this` the page.
+  function instance(definition) {
+    const page = standInPage()
+    Object.keys(definition).forEach((key) => {
+      if (typeof definition[key] === 'function') page[key] = definition[key].bind(page)
+    })
+    return page
+  }
+
+  test('with a list: loads page 1 on load and on a pull-down (then stops the spinner), the next at the bottom', async () => {
+    const { fetch, answers } = scriptedFetch()
+    const ownHandler = () => 'own'
+    const definition = pagedList.listPage(simpleList(fetch), { data: { extra: 1 }, openItem: ownHandler })
+    expect(definition.data).toEqual({ extra: 1 })
+    expect(definition.openItem).toBe(ownHandler)
+    const page = instance(definition)
+
+    const loading = page.onLoad()
+    answers[0].resolve(body([2, 1], { page: 1, pages: 2 }))
+    await loading
+    const more = page.onReachBottom()
+    answers[1].resolve(body([0], { page: 2, pages: 2 }))
+    await more
+    expect(idsOf(page)).toEqual([2, 1, 0])
+
+    const pulling = page.onPullDownRefresh()
+    expect(fake.wx.stopPullDownRefresh).not.toHaveBeenCalled()
+    answers[2].resolve(body([3], { page: 1, pages: 1 }))
+    await pulling
+    expect(idsOf(page)).toEqual([3])
+    expect(fake.wx.stopPullDownRefresh).toHaveBeenCalledTimes(1)
+    expect(fetch.mock.calls.map((call) => call[0])).toEqual([1, 2, 1])
+  })
+
+  test("the page's own methods replace the list's; without a list the page has its own refresh and loadMore", async () => {
+    const calls = []
+    const definition = pagedList.listPage(null, {
+      refresh() {
+        calls.push('refresh')
+        return Promise.resolve()
+      },
+      loadMore() {
+        calls.push('loadMore')
+        return Promise.resolve()
+      },
+    })
+    const page = instance(definition)
+
+    await page.onLoad()
+    await page.onPullDownRefresh()
+    await page.onReachBottom()
+
+    expect(calls).toEqual(['refresh', 'refresh', 'loadMore'])
+    expect(fake.wx.stopPullDownRefresh).toHaveBeenCalledTimes(1)
+  })
+})

@@ -30,34 +30,12 @@ var list = pagedList.create({
   },
 })
 
-Page({
+Page(pagedList.listPage(list, {
   data: pagedList.initialData({ summary: EMPTY_SUMMARY }),
-
-  onLoad: function () {
-    return this.refresh()
-  },
-
-  onPullDownRefresh: function () {
-    return this.refresh().then(function () {
-      wx.stopPullDownRefresh()
-    })
-  },
-
-  onReachBottom: function () {
-    return this.loadMore()
-  },
-
-  refresh: function () {
-    return list.refresh(this)
-  },
-
-  loadMore: function () {
-    return list.loadMore(this)
-  },
 
   openItem: function (event) {
     var id = event.currentTarget.dataset.id
     if (id === undefined || id === null || id === '') return
     wx.navigateTo({ url: DETAIL_PAGE + '?id=' + encodeURIComponent(String(id)) })
   },
-})
+}))

@@ -6,9 +6,12 @@
 
 var meetings = require('../../../services/meetings')
 var meetingView = require('../../../utils/meeting-view')
+var attachments = require('../../../utils/attachments')
 var checkinToken = require('../../../utils/checkin-token')
 var errors = require('../../../api/errors')
 var feedback = require('../../../utils/feedback')
+var recordPage = require('../../../utils/record-page')
+var modal = require('../../../utils/modal')
 
 var CHECKIN_PAGE = '/pages/meetings/checkin/index'
 var LEAVE_PAGE = '/pages/meetings/leave/index'
@@ -21,23 +24,7 @@ var MANAGE_ENTRIES = [
   { key: 'leave', label: '请假审批', url: '/pages/meetings/leave-approvals/index', param: 'meeting_id' },
 ]
 
-// wx.showModal as a promise of "confirmed"; a modal that fails to open counts as not confirmed.
-function confirm(options) {
-  return new Promise(function (resolve) {
-    wx.showModal(
-      Object.assign({}, options, {
-        success: function (res) {
-          resolve(!!(res && res.confirm))
-        },
-        fail: function () {
-          resolve(false)
-        },
-      })
-    )
-  })
-}
-
-Page({
+Page(recordPage.define('会议不存在', {
   data: {
     id: '',
     loading: true,
@@ -54,26 +41,10 @@ Page({
     opening: false,
   },
 
-  onLoad: function (query) {
-    var id = query && query.id
-    if (!id) {
-      this.setData({ loading: false, errorMessage: '会议不存在' })
-      return Promise.resolve()
-    }
-    this.setData({ id: String(id) })
-    return this.load()
-  },
-
   // Back from a check-in or a leave request made on top of this page.
   onShow: function () {
     if (this.seenChanges !== undefined && meetings.changeCount() !== this.seenChanges) return this.load()
     return Promise.resolve()
-  },
-
-  onPullDownRefresh: function () {
-    return this.load().then(function () {
-      wx.stopPullDownRefresh()
-    })
   },
 
   // The meeting, then its attachments. Never rejects.
@@ -101,7 +72,7 @@ Page({
     var page = this
     return meetings.attachments(page.data.id).then(
       function (body) {
-        page.setData({ attachments: ((body && body.items) || []).map(meetingView.viewAttachment) })
+        page.setData({ attachments: attachments.viewAll(body) })
       },
       function () {
         page.setData({ attachments: [] })
@@ -136,7 +107,7 @@ Page({
     var mine = page.data.meeting && page.data.meeting.mine
     if (page.data.withdrawing || !mine || !mine.canWithdrawLeave) return Promise.resolve()
     page.setData({ withdrawing: true })
-    return confirm({ title: '撤回请假', content: '确定撤回这次请假申请吗？', confirmText: '撤回' })
+    return modal.confirm({ title: '撤回请假', content: '确定撤回这次请假申请吗？', confirmText: '撤回' })
       .then(function (confirmed) {
         if (!confirmed) return null
         return meetings.withdrawLeave(page.data.id).then(
@@ -184,32 +155,9 @@ Page({
     )
   },
 
-  // An image is previewed, a PDF opened; both are downloaded first (with the session).
+  // An image is previewed, a PDF opened.
   openAttachment: function (event) {
-    var page = this
-    var id = event.currentTarget.dataset.id
-    var attachment = page.data.attachments.filter(function (item) {
-      return String(item.id) === String(id)
-    })[0]
-    if (!attachment || page.data.opening) return Promise.resolve()
-    page.setData({ opening: true })
-    wx.showLoading({ title: '正在打开' })
-    return meetings
-      .downloadAttachment(attachment.id)
-      .then(
-        function (path) {
-          wx.hideLoading()
-          if (attachment.image) wx.previewImage({ urls: [path], current: path })
-          else wx.openDocument({ filePath: path, fileType: attachment.pdf ? 'pdf' : undefined, showMenu: true })
-        },
-        function (error) {
-          wx.hideLoading()
-          feedback.showError(error)
-        }
-      )
-      .then(function () {
-        page.setData({ opening: false })
-      })
+    return attachments.open(this, event.currentTarget.dataset.id)
   },
 
   openManage: function (event) {
@@ -220,4 +168,4 @@ Page({
     if (!entry || !this.data.meeting || !this.data.meeting.canManage) return
     wx.navigateTo({ url: entry.url + '?' + entry.param + '=' + encodeURIComponent(this.data.id) })
   },
-})
+}))

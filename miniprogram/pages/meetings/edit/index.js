@@ -7,6 +7,7 @@ var meetingAdmin = require('../../../services/meeting-admin')
 var notices = require('../../../services/notices')
 var noticeText = require('../../../utils/notices')
 var adminText = require('../../../utils/meeting-admin')
+var modal = require('../../../utils/modal')
 var time = require('../../../utils/time')
 var errors = require('../../../api/errors')
 var feedback = require('../../../utils/feedback')
@@ -225,46 +226,32 @@ Page({
     return this.loadOrgs(Number(query.org_id) || 0)
   },
 
-  // whoami names the secretary's orgs by id only; each name comes from GET /orgs/<id>. An org
-  // passed in the query (opened from that org's page) is offered even when whoami does not list
-  // it (a committee_admin); the server decides whether it may be used.
+  // The secretary's orgs (services/notices.js senderOrgs), with the one passed in the query (opened
+  // from that org's page) even when whoami does not list it.
   loadOrgs: function (preferredId) {
     var page = this
     if (typeof preferredId !== 'number') preferredId = page.preferredOrgId || 0
     page.preferredOrgId = preferredId
     page.setData({ loading: true, loadError: '' })
-    return notices
-      .whoami()
-      .then(function (body) {
-        var ids = notices.senderOrgIds(body)
-        if (preferredId && ids.indexOf(preferredId) === -1) ids.push(preferredId)
-        return Promise.all(
-          ids.map(function (id) {
-            return notices.getOrg(id).then(function (org) {
-              return { id: id, name: (org && org.name) || '' }
-            })
-          })
-        )
-      })
-      .then(
-        function (orgs) {
-          var preferred = -1
-          orgs.forEach(function (org, index) {
-            if (org.id === preferredId) preferred = index
-          })
-          page.setData({
-            loading: false,
-            orgs: orgs,
-            // One org needs no choosing; with several the secretary must pick, not get the first.
-            orgIndex: preferred !== -1 ? preferred : orgs.length === 1 ? 0 : -1,
-            loadError: orgs.length ? '' : '你没有可以召开会议的组织',
-          })
-        },
-        function (error) {
-          page.setData({ loading: false, orgs: [], orgIndex: -1, loadError: errors.userMessage(error) })
-          feedback.leaveIfSignedOut(error)
-        }
-      )
+    return notices.senderOrgs(preferredId).then(
+      function (orgs) {
+        var preferred = -1
+        orgs.forEach(function (org, index) {
+          if (org.id === preferredId) preferred = index
+        })
+        page.setData({
+          loading: false,
+          orgs: orgs,
+          // One org needs no choosing; with several the secretary must pick, not get the first.
+          orgIndex: preferred !== -1 ? preferred : orgs.length === 1 ? 0 : -1,
+          loadError: orgs.length ? '' : '你没有可以召开会议的组织',
+        })
+      },
+      function (error) {
+        page.setData({ loading: false, orgs: [], orgIndex: -1, loadError: errors.userMessage(error) })
+        feedback.leaveIfSignedOut(error)
+      }
+    )
   },
 
   loadMeeting: function () {
@@ -407,7 +394,7 @@ Page({
       // A published meeting whose time or place moves notifies everyone: said before it happens.
       var notifies = data.meeting.status === 'published' && (changes.start_at || changes.place)
       var asked = notifies
-        ? adminText.confirm({
+        ? modal.confirm({
             title: '保存修改',
             content: '会议时间或地点已修改，保存后将通知全体参会人员。确定保存吗？',
             confirmText: '保存',
@@ -464,7 +451,7 @@ Page({
       return Promise.resolve()
     }
     page.setData({ busy: 'publish' })
-    return adminText
+    return modal
       .confirm({
         title: '发布会议',
         content: '发布后将向全体参会人员发送会议通知，并在会前提醒。确定发布吗？',
@@ -511,7 +498,7 @@ Page({
       return Promise.resolve()
     }
     page.setData({ busy: 'cancel' })
-    return adminText
+    return modal
       .confirm({
         title: '取消会议',
         content: '取消后将通知全体参会人员，会议不能恢复。确定取消吗？',
@@ -549,7 +536,7 @@ Page({
     var meeting = page.data.meeting
     if (page.data.busy || !meeting || !meeting.canDelete) return Promise.resolve()
     page.setData({ busy: 'delete' })
-    return adminText
+    return modal
       .confirm({
         title: '删除草稿',
         content: '删除后不能恢复，确定删除这份会议草稿吗？',

@@ -15,7 +15,7 @@ var DETAIL_PAGE = '/pages/meetings/detail/index'
 // wx.downloadFile allows ten at once across the app; a page of twenty items holds up to 180 photos.
 var MAX_DOWNLOADS = 3
 
-Page({
+Page(pagedList.listPage(null, {
   data: pagedList.initialData({ orgId: 0, noOrg: false }),
 
   onLoad: function (query) {
@@ -44,16 +44,6 @@ Page({
   onUnload: function () {
     this.unloaded = true
     this.downloadQueue = []
-  },
-
-  onPullDownRefresh: function () {
-    return this.refresh().then(function () {
-      wx.stopPullDownRefresh()
-    })
-  },
-
-  onReachBottom: function () {
-    return this.loadMore()
   },
 
   // Resolves once the list is in and its photos are downloaded (or failed).
@@ -191,4 +181,4 @@ Page({
     if (!item || !item.meetingId) return
     wx.navigateTo({ url: DETAIL_PAGE + '?id=' + encodeURIComponent(String(item.meetingId)) })
   },
-})
+}))

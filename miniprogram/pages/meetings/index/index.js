@@ -44,7 +44,7 @@ function showScanError(message) {
   wx.showModal({ title: '无法签到', content: message, showCancel: false, confirmText: '知道了' })
 }
 
-Page({
+Page(pagedList.listPage(null, {
   data: pagedList.initialData({
     scanning: false,
     tab: TAB_MINE,
@@ -68,10 +68,6 @@ Page({
     return Promise.all(loads).then(function () {
       wx.stopPullDownRefresh()
     })
-  },
-
-  onReachBottom: function () {
-    return this.loadMore()
   },
 
   // Who the caller is decides only what is offered; a failure leaves the member's view, quietly
@@ -146,4 +142,4 @@ Page({
       }
     })
   },
-})
+}))

@@ -12,15 +12,10 @@ var feedback = require('../../../utils/feedback')
 // One meeting holds tens of requests: one page of the server's largest size finds any of them.
 var LOOKUP_PER_PAGE = 100
 
-function personName(value) {
-  if (!value) return ''
-  return typeof value === 'string' ? value : value.name || ''
-}
-
 // "已批准（张三）：同意" once decided; '' while pending.
 function resultText(request) {
   if (request.state === 'pending') return ''
-  var by = personName(request.decided_by)
+  var by = adminText.personName(request.decided_by)
   var text = (request.state_label || request.state || '') + (by ? '（' + by + '）' : '')
   return request.comment ? text + '：' + request.comment : text
 }
@@ -29,7 +24,7 @@ function viewItem(request, now) {
   return {
     id: request.id,
     meetingId: request.meeting_id,
-    name: personName(request.person),
+    name: adminText.personName(request.person),
     meetingTitle: request.meeting_title || '',
     meetingTime: time.formatBeijing(request.meeting_start_at, now),
     reason: request.reason || '',
@@ -43,7 +38,7 @@ function viewItem(request, now) {
   }
 }
 
-Page({
+Page(pagedList.listPage(null, {
   data: pagedList.initialData({ meetingId: '' }),
 
   onLoad: function (query) {
@@ -59,18 +54,12 @@ Page({
     return this.refresh()
   },
 
-  onPullDownRefresh: function () {
-    return this.refresh().then(function () {
-      wx.stopPullDownRefresh()
-    })
-  },
-
-  onReachBottom: function () {
-    return this.list.loadMore(this)
-  },
-
   refresh: function () {
     return this.list.refresh(this)
+  },
+
+  loadMore: function () {
+    return this.list.loadMore(this)
   },
 
   onCommentInput: function (event) {
@@ -172,4 +161,4 @@ Page({
       }
     )
   },
-})
+}))

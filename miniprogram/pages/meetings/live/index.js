@@ -5,29 +5,14 @@
 
 var meetingAdmin = require('../../../services/meeting-admin')
 var adminText = require('../../../utils/meeting-admin')
+var modal = require('../../../utils/modal')
 var time = require('../../../utils/time')
 var errors = require('../../../api/errors')
 var feedback = require('../../../utils/feedback')
 
 var REFRESH_MS = 5000
 
-var COUNT_FIELDS = [
-  { key: 'expected', label: '应到' },
-  { key: 'present', label: '已签到' },
-  { key: 'late', label: '迟到' },
-  { key: 'on_leave', label: '请假' },
-  { key: 'not_checked_in', label: '未签到' },
-  { key: 'absent', label: '缺席' },
-]
-
 var ANOMALY_FIELDS = ['shared_device', 'shared_address', 'network_outlier', 'location_outlier', 'sent_late']
-
-function viewCounts(counts) {
-  counts = counts || {}
-  return COUNT_FIELDS.map(function (field) {
-    return { key: field.key, label: field.label, value: Number(counts[field.key]) || 0 }
-  })
-}
 
 // "同一设备 2 · 位置异常 1": how many check-ins carry each flag. The server may give a number or
 // the list of those check-ins; both are counted.
@@ -40,11 +25,6 @@ function anomaliesText(anomalies) {
     if (count > 0) parts.push(adminText.flagLabel(key) + ' ' + count)
   })
   return parts.join(' · ')
-}
-
-function personName(value) {
-  if (!value) return ''
-  return typeof value === 'string' ? value : value.name || ''
 }
 
 function viewItem(item) {
@@ -75,7 +55,7 @@ function viewItem(item) {
       return { key: flag, label: adminText.flagLabel(flag) }
     })
     if (checkin.manual_reason) {
-      var by = personName(checkin.recorded_by)
+      var by = adminText.personName(checkin.recorded_by)
       view.manualText = '补签原因：' + checkin.manual_reason + (by ? '（' + by + '）' : '')
     }
     if (checkin.revoked) view.revokedText = '签到已撤销：' + (checkin.revoke_reason || '')
@@ -147,7 +127,7 @@ Page({
     loaded: false,
     loadError: '',
     stale: false, // the last automatic refresh failed; the list shown is older
-    counts: viewCounts(null),
+    counts: adminText.countRows(null),
     anomaliesText: '',
     groups: [],
     panel: null, // { mode: 'revoke' | 'manual', personId, checkinId, name, reason, late, error }
@@ -245,7 +225,7 @@ Page({
           loaded: true,
           loadError: '',
           stale: false,
-          counts: viewCounts(body && body.counts),
+          counts: adminText.countRows(body && body.counts),
           anomaliesText: anomaliesText(body && body.anomalies),
           groups: groupItems(body && body.items),
         })
@@ -313,7 +293,7 @@ Page({
     var question = revoking
       ? { title: '撤销签到', content: '确定撤销' + panel.name + '的签到吗？撤销后将记为未签到。', confirmText: '撤销', confirmColor: '#c8161d' }
       : { title: '补签', content: '确定为' + panel.name + '补签' + (panel.late ? '（记为迟到）' : '') + '吗？', confirmText: '补签' }
-    return adminText
+    return modal
       .confirm(question)
       .then(function (confirmed) {
         if (!confirmed) return null

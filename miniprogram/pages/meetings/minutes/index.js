@@ -11,10 +11,11 @@
 
 var meetingAdmin = require('../../../services/meeting-admin')
 var meetings = require('../../../services/meetings')
-var meetingView = require('../../../utils/meeting-view')
+var attachments = require('../../../utils/attachments')
 var pagedList = require('../../../utils/paged-list')
 var notices = require('../../../services/notices')
 var adminText = require('../../../utils/meeting-admin')
+var modal = require('../../../utils/modal')
 var time = require('../../../utils/time')
 var errors = require('../../../api/errors')
 var feedback = require('../../../utils/feedback')
@@ -74,18 +75,7 @@ function minutesAttendance(attendance) {
 }
 
 function liveAttendance(counts) {
-  counts = counts || {}
-  return {
-    rows: [
-      { key: 'expected', label: '应到', value: Number(counts.expected) || 0 },
-      { key: 'present', label: '已签到', value: Number(counts.present) || 0 },
-      { key: 'late', label: '迟到', value: Number(counts.late) || 0 },
-      { key: 'on_leave', label: '请假', value: Number(counts.on_leave) || 0 },
-      { key: 'not_checked_in', label: '未签到', value: Number(counts.not_checked_in) || 0 },
-      { key: 'absent', label: '缺席', value: Number(counts.absent) || 0 },
-    ],
-    lists: [],
-  }
+  return { rows: adminText.countRows(counts), lists: [] }
 }
 
 // Each row has a key of its own (wx:key), since rows are added and removed in the middle.
@@ -241,7 +231,7 @@ Page({
     fieldErrors: {},
     busy: '', // 'save' | 'sign' | 'archive'
 
-    attachments: [], // meetingView.viewAttachment of each
+    attachments: [], // utils/attachments.js view of each
     attachmentsLoaded: false,
     attachmentsError: '',
     canUpload: false,
@@ -457,7 +447,7 @@ Page({
   // secretary is told, and the form shows what is stored now.
   reloadAfterConflict: function () {
     var page = this
-    return adminText
+    return modal
       .confirm({
         title: '纪要已被他人修改',
         content: '在你编辑期间，其他人保存了这份纪要，你的修改没有保存。将加载最新内容，请在此基础上重新修改。',
@@ -478,7 +468,7 @@ Page({
       return Promise.resolve()
     }
     page.setData({ busy: 'sign' })
-    return adminText
+    return modal
       .confirm({ title: '签字确认', content: '签字表示你确认本次会议纪要的内容。确定签字吗？', confirmText: '签字' })
       .then(function (confirmed) {
         if (!confirmed) return null
@@ -506,7 +496,7 @@ Page({
       return Promise.resolve()
     }
     page.setData({ busy: 'archive' })
-    return adminText
+    return modal
       .confirm({
         title: '归档会议',
         content: '归档后出勤情况将固定，纪要不能再修改。确定归档吗？',
@@ -536,7 +526,7 @@ Page({
     return meetings.attachments(page.data.id).then(
       function (body) {
         page.setData({
-          attachments: ((body && body.items) || []).map(meetingView.viewAttachment),
+          attachments: attachments.viewAll(body),
           attachmentsLoaded: true,
           attachmentsError: '',
         })
@@ -624,7 +614,7 @@ Page({
     var attachment = page.data.attachments[pagedList.indexOfId(page.data.attachments, id)]
     if (!attachment || !page.data.canUpload || page.data.removingId !== '') return Promise.resolve()
     page.setData({ removingId: String(attachment.id) })
-    return adminText
+    return modal
       .confirm({
         title: '删除附件',
         content: '确定删除“' + attachment.name + '”吗？删除后不能恢复。',
@@ -651,28 +641,8 @@ Page({
       })
   },
 
-  // An image is previewed, a PDF opened; both are downloaded first (with the session).
+  // An image is previewed, a PDF opened.
   openAttachment: function (event) {
-    var page = this
-    var attachment = page.data.attachments[pagedList.indexOfId(page.data.attachments, event.currentTarget.dataset.id)]
-    if (!attachment || page.data.opening) return Promise.resolve()
-    page.setData({ opening: true })
-    wx.showLoading({ title: '正在打开' })
-    return meetings
-      .downloadAttachment(attachment.id)
-      .then(
-        function (path) {
-          wx.hideLoading()
-          if (attachment.image) wx.previewImage({ urls: [path], current: path })
-          else wx.openDocument({ filePath: path, fileType: attachment.pdf ? 'pdf' : undefined, showMenu: true })
-        },
-        function (error) {
-          wx.hideLoading()
-          feedback.showError(error)
-        }
-      )
-      .then(function () {
-        page.setData({ opening: false })
-      })
+    return attachments.open(this, event.currentTarget.dataset.id)
   },
 })

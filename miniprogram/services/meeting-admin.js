@@ -1,6 +1,6 @@
 // 会议管理: what a secretary (or committee_admin) does with a meeting of their orgs — the draft,
-// publishing and cancelling it, its participants, the live attendance with revoke and 补签, leave
-// decisions, the minutes and archiving — as docs/meetings.md describes the server. The chair and
+// publishing and cancelling it, its participants, the live attendance with revoke, 补签 and
+// recording a leave, leave decisions, the minutes and archiving — as docs/meetings.md describes the server. The chair and
 // recorder also read the attendance and write and sign the minutes. Ids outside the caller's scope
 // answer 404. Bodies use the server's field names; query parameters go in `data` (wx.request turns
 // a GET's data into the query string).
@@ -106,7 +106,7 @@ function revoke(meetingId, checkinId, reason) {
     url: meetingPath(meetingId) + '/checkins/' + encodeURIComponent(String(checkinId)) + '/revoke',
     method: 'POST',
     data: { reason: reason },
-  })
+  }).then(markChanged)
 }
 
 // POST /meetings/{id}/attendance/manual → the attendance item (补签; reinstates a revoked check-in).
@@ -115,7 +115,20 @@ function manualCheckIn(meetingId, personId, reason, late) {
     url: meetingPath(meetingId) + '/attendance/manual',
     method: 'POST',
     data: { person_id: personId, reason: reason, late: !!late },
-  })
+  }).then(markChanged)
+}
+
+// POST /meetings/{id}/leave/record → 201 LeaveRequest, approved at once: a manager records the
+// leave of someone not checked in (asked in person, or after the fact); audited. 409
+// already_checked_in / meeting_closed, 404 not_participant. The person shows as 请假 afterwards.
+function recordLeave(meetingId, personId, reason) {
+  return api
+    .request({
+      url: meetingPath(meetingId) + '/leave/record',
+      method: 'POST',
+      data: { person_id: personId, reason: reason },
+    })
+    .then(markChanged)
 }
 
 // GET /leave-requests → { items: [LeaveRequest], meta }. params: { state, orgId, meetingId, page,
@@ -202,6 +215,7 @@ module.exports = {
   attendance: attendance,
   revoke: revoke,
   manualCheckIn: manualCheckIn,
+  recordLeave: recordLeave,
   leaveRequests: leaveRequests,
   decideLeave: decideLeave,
   getMinutes: getMinutes,

@@ -415,13 +415,178 @@ describe('补签', () => {
   })
 })
 
-test('the chair or recorder (not managers) read only: no 撤销 or 补签', async () => {
+describe('登记请假', () => {
+  const ABSENT = fixtures.attendanceEntry(27, '吴十', 'absent', { checkin: null })
+
+  async function leavePanel(personId = 23) {
+    const page = await shownPage(attendance(ITEMS.concat([ABSENT])))
+    page.onHide() // the timer plays no part here
+    page.openLeave(tapEvent({ personId }))
+    return page
+  }
+
+  // What the list shows after a leave was recorded for 王五: 请假, approved, with the reason.
+  function afterLeave(reason) {
+    const items = ITEMS.map((item) =>
+      item.person_id === 23
+        ? fixtures.attendanceEntry(23, '王五', 'on_leave', {
+            checkin: null,
+            leave: { id: 9, state: 'approved', state_label: '已批准', reason, comment: '书记登记' },
+          })
+        : item
+    )
+    return attendance(items, Object.assign({}, COUNTS, { on_leave: 2, not_checked_in: 1 }))
+  }
+
+  function leaveRequests() {
+    return fake.requestsTo('POST /meetings/7/leave/record')
+  }
+
+  test('offered for people not checked in or absent only', async () => {
+    const page = await leavePanel(27)
+    const offered = (group) => group.items.filter((item) => item.canLeave).map((item) => item.name)
+    expect(page.data.groups.map((group) => [group.label, offered(group)])).toEqual([
+      ['未签到', ['王五', '赵六']],
+      ['缺席', ['吴十']],
+      ['迟到', []],
+      ['已签到', []],
+      ['请假', []],
+    ])
+    expect(page.data.panel).toMatchObject({
+      mode: 'leave',
+      personId: 27,
+      name: '吴十',
+      reason: '',
+      title: '登记请假',
+      placeholder: '请填写请假原因（必填，将记录在案）',
+      submitText: '登记',
+    })
+
+    for (const personId of [21, 22, 25, 26]) {
+      page.closePanel()
+      page.openLeave(tapEvent({ personId }))
+      expect(page.data.panel).toBeNull()
+    }
+    page.openLeave(tapEvent({ personId: 24 })) // a revoked check-in does not count
+    expect(page.data.panel).toMatchObject({ mode: 'leave', personId: 24, name: '赵六' })
+  })
+
+  test('a reason is required: nothing is asked or sent without one', async () => {
+    const page = await leavePanel()
+    page.onPanelReasonInput(inputEvent('  '))
+
+    await page.submitPanel()
+
+    expect(page.data.panel.error).toBe('请填写请假原因')
+    expect(fake.wx.showModal).not.toHaveBeenCalled()
+    expect(leaveRequests()).toHaveLength(0)
+
+    page.onPanelReasonInput(inputEvent('出'))
+    expect(page.data.panel.error).toBe('')
+  })
+
+  test('asks, records the trimmed reason, and the refreshed list shows the person on leave with it', async () => {
+    fake.route('POST /meetings/7/leave/record', [
+      {
+        status: 201,
+        body: fixtures.leaveRequestBody(9, { person: { id: 23, name: '王五' }, reason: '出差在外', state: 'approved', state_label: '已批准' }),
+      },
+    ])
+    const page = await leavePanel()
+    fake.route('GET /meetings/7/attendance', [afterLeave('出差在外')])
+    page.onPanelReasonInput(inputEvent('  出差在外 '))
+
+    const done = page.submitPanel()
+    await flush()
+    await done
+
+    expect(fake.wx.showModal).toHaveBeenCalledWith(
+      expect.objectContaining({ title: '登记请假', content: '确定为王五登记请假吗？登记后即为已批准的请假。', confirmText: '登记' })
+    )
+    expect(leaveRequests().map((call) => call.data)).toEqual([{ person_id: 23, reason: '出差在外' }])
+    expect(fake.wx.showToast).toHaveBeenCalledWith({ title: '已登记请假', icon: 'success' })
+    expect(attendanceRequests()).toBe(2)
+    expect(page.data).toMatchObject({ panel: null, busy: false })
+    const onLeave = page.data.groups.find((group) => group.key === 'on_leave')
+    expect(onLeave.items.map((item) => item.name)).toEqual(['王五', '钱七'])
+    expect(person(page, '王五')).toMatchObject({ leaveText: '请假（已批准）：出差在外', canLeave: false })
+  })
+
+  test('取消 in the dialog sends nothing and keeps the panel', async () => {
+    fake.answerModal(false)
+    const page = await leavePanel()
+    page.onPanelReasonInput(inputEvent('出差'))
+
+    const done = page.submitPanel()
+    await flush()
+    await done
+
+    expect(fake.wx.showModal).toHaveBeenCalledTimes(1)
+    expect(leaveRequests()).toHaveLength(0)
+    expect(page.data.panel).toMatchObject({ mode: 'leave', reason: '出差' })
+    expect(page.data.busy).toBe(false)
+    expect(attendanceRequests()).toBe(1)
+  })
+
+  test.each([
+    [fixtures.apiError(409, 'already_checked_in', '该人员已签到，不能登记请假'), '该人员已签到，不能登记请假'],
+    [fixtures.apiError(409, 'meeting_closed', '会议已取消或已归档'), '会议已取消或已归档'],
+    [fixtures.apiError(404, 'not_participant', '该人员不在参会名单中'), '该人员不在参会名单中'],
+  ])("%#: the server's message, the panel closes and the list is refreshed", async (reply, message) => {
+    fake.route('POST /meetings/7/leave/record', [reply])
+    const page = await leavePanel()
+    page.onPanelReasonInput(inputEvent('出差'))
+
+    const done = page.submitPanel()
+    await flush()
+    await done
+
+    expect(fake.wx.showToast).toHaveBeenCalledWith({ title: message, icon: 'none', duration: 2000 })
+    expect(page.data).toMatchObject({ panel: null, busy: false })
+    expect(attendanceRequests()).toBe(2)
+  })
+
+  test.each([
+    [fixtures.apiError(403, 'forbidden', '没有权限'), '没有权限'],
+    [fixtures.apiError(422, 'validation_error', '输入数据有误', { person_id: ['人员不存在'] }), '输入数据有误'],
+    [{ networkFailure: true }, '网络连接失败，请稍后重试'],
+  ])("%#: the server's message as a toast; the panel stays with the reason", async (reply, message) => {
+    fake.route('POST /meetings/7/leave/record', [reply])
+    const page = await leavePanel()
+    page.onPanelReasonInput(inputEvent('出差'))
+
+    const done = page.submitPanel()
+    await flush()
+    await done
+
+    expect(fake.wx.showToast).toHaveBeenCalledWith(expect.objectContaining({ title: message, icon: 'none' }))
+    expect(page.data.panel).toMatchObject({ mode: 'leave', reason: '出差', error: '' })
+    expect(page.data.busy).toBe(false)
+    expect(attendanceRequests()).toBe(1)
+  })
+
+  test('a 422 about the reason shows in the panel', async () => {
+    fake.route('POST /meetings/7/leave/record', [fixtures.apiError(422, 'validation_error', '输入数据有误', { reason: ['长度不能超过 200'] })])
+    const page = await leavePanel()
+    page.onPanelReasonInput(inputEvent('出差'))
+
+    const done = page.submitPanel()
+    await flush()
+    await done
+
+    expect(page.data.panel).toMatchObject({ mode: 'leave', error: '长度不能超过 200' })
+    expect(fake.wx.showToast).not.toHaveBeenCalled()
+  })
+})
+
+test('the chair or recorder (not managers) read only: no 撤销, 补签 or 登记请假', async () => {
   fake.route('GET /meetings/7', [{ status: 200, body: fixtures.adminMeeting(7, { status: 'published', can_manage: false }) }])
   const page = await shownPage()
   page.onHide()
 
   page.openRevoke(tapEvent({ personId: 21 }))
   page.openManual(tapEvent({ personId: 23 }))
+  page.openLeave(tapEvent({ personId: 23 }))
 
   expect(page.data.canManage).toBe(false)
   expect(page.data.panel).toBeNull()

@@ -95,11 +95,45 @@ describe('现场签到', () => {
     expect(texts(comp, '.live-flag')).toEqual(['同一网络地址'])
     expect(comp.querySelectorAll('.live-revoke')).toHaveLength(1)
     expect(comp.querySelectorAll('.live-manual')).toHaveLength(1)
+    expect(texts(comp, '.live-leave')).toEqual(['登记请假'])
     expect(comp.querySelector('.live-panel')).toBeFalsy()
 
     comp.instance.openManual({ currentTarget: { dataset: { personId: 23 } } })
     expect(comp.querySelector('.live-panel-title').dom.textContent).toBe('补签：王五')
+    expect(comp.querySelector('.live-panel-submit').dom.textContent).toBe('补签')
     expect(comp.dom.textContent).toContain('记为迟到')
+
+    comp.instance.closePanel()
+    comp.instance.openLeave({ currentTarget: { dataset: { personId: 23 } } })
+    expect(comp.querySelector('.live-panel-title').dom.textContent).toBe('登记请假：王五')
+    expect(comp.querySelector('.live-panel-submit').dom.textContent).toBe('登记')
+    expect(comp.dom.textContent).not.toContain('记为迟到')
+
+    await comp.instance.submitPanel()
+    expect(comp.querySelector('.live-panel-error').dom.textContent).toBe('请填写请假原因')
+  })
+
+  test('the chair or recorder see the list without 撤销, 补签 or 登记请假', async () => {
+    fake.route('GET /meetings/7', [{ status: 200, body: fixtures.adminMeeting(7, { status: 'published', can_manage: false }) }])
+    fake.route('GET /meetings/7/attendance', [
+      fixtures.attendanceBody(
+        [
+          fixtures.attendanceEntry(21, '张三', 'present'),
+          fixtures.attendanceEntry(23, '王五', 'not_checked_in', { checkin: null }),
+          fixtures.attendanceEntry(27, '吴十', 'absent', { checkin: null }),
+        ],
+        { expected: 3, present: 1, not_checked_in: 1, absent: 1 }
+      ),
+    ])
+    const comp = render('live')
+    comp.instance.setData({ id: '7' })
+
+    await comp.instance.loadMeeting()
+    await comp.instance.refresh()
+
+    expect(texts(comp, '.live-name')).toEqual(['王五', '吴十', '张三'])
+    expect(comp.querySelectorAll('.live-actions')).toHaveLength(0)
+    expect(comp.querySelectorAll('.live-leave')).toHaveLength(0)
   })
 })
 

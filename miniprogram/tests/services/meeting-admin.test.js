@@ -49,6 +49,12 @@ test.each([
     'POST /meetings/7/attendance/manual',
     { person_id: 21, reason: '手机没电', late: false },
   ],
+  [
+    'recordLeave',
+    (a) => a.recordLeave(7, 21, '出差在外'),
+    'POST /meetings/7/leave/record',
+    { person_id: 21, reason: '出差在外' },
+  ],
   ['decideLeave approves', (a) => a.decideLeave(5, true, ''), 'POST /leave-requests/5/decision', { approve: true }],
   [
     'decideLeave rejects with a comment',
@@ -173,6 +179,9 @@ describe('changes are counted where the meeting pages look', () => {
     ['remove', 'DELETE /meetings/7', (a) => a.remove(7)],
     ['saveMinutes', 'PUT /meetings/7/minutes', (a) => a.saveMinutes(7, { agenda: 'a', content: 'c' })],
     ['archive', 'POST /meetings/7/archive', (a) => a.archive(7)],
+    ['recordLeave', 'POST /meetings/7/leave/record', (a) => a.recordLeave(7, 21, '出差在外')],
+    ['revoke', 'POST /meetings/7/checkins/501/revoke', (a) => a.revoke(7, 501, '代签')],
+    ['manualCheckIn', 'POST /meetings/7/attendance/manual', (a) => a.manualCheckIn(7, 21, '补签')],
     ['uploadAttachment', 'POST /meetings/7/attachments', (a) => a.uploadAttachment(7, 'wxfile://tmp/a.jpg')],
     ['deleteAttachment', 'DELETE /attachments/31', (a) => a.deleteAttachment(31)],
   ])('%s', async (_name, key, call) => {

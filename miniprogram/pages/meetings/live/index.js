@@ -1,7 +1,8 @@
 // 现场签到: the live attendance of one meeting (?id=) for its managers, chair and recorder — the
 // counts, everyone grouped by attendance with the anomaly flags of their check-in, and for
-// managers 撤销 (a check-in that should not count) and 补签 (someone who was there but could not
-// scan). It refreshes every 5 seconds while on screen, and stops when hidden or closed.
+// managers 撤销 (a check-in that should not count), 补签 (someone who was there but could not
+// scan) and 登记请假 (someone not there who asked for leave in person, or after the fact). It
+// refreshes every 5 seconds while on screen, and stops when hidden or closed.
 
 var meetingAdmin = require('../../../services/meeting-admin')
 var adminText = require('../../../utils/meeting-admin')
@@ -13,6 +14,10 @@ var feedback = require('../../../utils/feedback')
 var REFRESH_MS = 5000
 
 var ANOMALY_FIELDS = ['shared_device', 'shared_address', 'network_outlier', 'location_outlier', 'sent_late']
+
+// The attendance of the people a leave can be recorded for: not checked in (the server answers
+// 409 already_checked_in otherwise), and not on leave already.
+var LEAVE_ATTENDANCE = ['not_checked_in', 'absent']
 
 // "同一设备 2 · 位置异常 1": how many check-ins carry each flag. The server may give a number or
 // the list of those check-ins; both are counted.
@@ -46,6 +51,7 @@ function viewItem(item) {
     leaveText: '',
     canRevoke: active,
     canManual: !active,
+    canLeave: LEAVE_ATTENDANCE.indexOf(item.attendance) !== -1,
   }
   if (checkin) {
     view.timeText = time.beijingClock(checkin.checked_in_at) + ' 签到' + (checkin.late ? '（迟到）' : '')
@@ -98,10 +104,73 @@ function findItem(groups, personId) {
   return null
 }
 
-// The 撤销 / 补签 panel for one person, empty.
+// The actions of the panel, one person each, all with a required reason (it is audited), then a
+// confirmation, then the request: who they are offered for, the panel's and the dialog's words,
+// the request, and the toast after it.
+var PANEL_MODES = {
+  revoke: {
+    allowed: function (item) {
+      return item.canRevoke
+    },
+    title: '撤销签到',
+    placeholder: '请填写撤销原因（必填，将记录在案）',
+    submitText: '撤销',
+    missingReason: '请填写撤销原因',
+    question: function (panel) {
+      return {
+        title: '撤销签到',
+        content: '确定撤销' + panel.name + '的签到吗？撤销后将记为未签到。',
+        confirmText: '撤销',
+        confirmColor: '#c8161d',
+      }
+    },
+    request: function (meetingId, panel, reason) {
+      return meetingAdmin.revoke(meetingId, panel.checkinId, reason)
+    },
+    doneText: '已撤销',
+  },
+  manual: {
+    allowed: function (item) {
+      return item.canManual
+    },
+    title: '补签',
+    placeholder: '请填写补签原因（必填，将记录在案）',
+    submitText: '补签',
+    missingReason: '请填写补签原因',
+    question: function (panel) {
+      return { title: '补签', content: '确定为' + panel.name + '补签' + (panel.late ? '（记为迟到）' : '') + '吗？', confirmText: '补签' }
+    },
+    request: function (meetingId, panel, reason) {
+      return meetingAdmin.manualCheckIn(meetingId, panel.personId, reason, panel.late)
+    },
+    doneText: '已补签',
+  },
+  leave: {
+    allowed: function (item) {
+      return item.canLeave
+    },
+    title: '登记请假',
+    placeholder: '请填写请假原因（必填，将记录在案）',
+    submitText: '登记',
+    missingReason: '请填写请假原因',
+    question: function (panel) {
+      return { title: '登记请假', content: '确定为' + panel.name + '登记请假吗？登记后即为已批准的请假。', confirmText: '登记' }
+    },
+    request: function (meetingId, panel, reason) {
+      return meetingAdmin.recordLeave(meetingId, panel.personId, reason)
+    },
+    doneText: '已登记请假',
+  },
+}
+
+// The panel of one of PANEL_MODES for one person, empty.
 function newPanel(mode, item) {
+  var spec = PANEL_MODES[mode]
   return {
     mode: mode,
+    title: spec.title,
+    placeholder: spec.placeholder,
+    submitText: spec.submitText,
     personId: item.personId,
     checkinId: mode === 'revoke' ? item.checkinId : null,
     name: item.name,
@@ -122,7 +191,8 @@ Page({
     id: '',
     title: '',
     phaseLabel: '',
-    // 撤销 and 补签 are for managers; the chair and recorder only read (from GET /meetings/{id}).
+    // 撤销, 补签 and 登记请假 are for managers; the chair and recorder only read (from GET
+    // /meetings/{id}).
     canManage: false,
     loaded: false,
     loadError: '',
@@ -130,7 +200,9 @@ Page({
     counts: adminText.countRows(null),
     anomaliesText: '',
     groups: [],
-    panel: null, // { mode: 'revoke' | 'manual', personId, checkinId, name, reason, late, error }
+    // { mode: 'revoke' | 'manual' | 'leave', title, placeholder, submitText, personId, checkinId,
+    //   name, reason, late, error }
+    panel: null,
     busy: false,
   },
 
@@ -251,15 +323,22 @@ Page({
   },
 
   openRevoke: function (event) {
-    var item = findItem(this.data.groups, event.currentTarget.dataset.personId)
-    if (!this.data.canManage || !item || !item.canRevoke) return
-    this.setData({ panel: newPanel('revoke', item) })
+    this.openPanel('revoke', event)
   },
 
   openManual: function (event) {
+    this.openPanel('manual', event)
+  },
+
+  openLeave: function (event) {
+    this.openPanel('leave', event)
+  },
+
+  // The panel of `mode` for the person tapped, if the caller manages and it is offered for them.
+  openPanel: function (mode, event) {
     var item = findItem(this.data.groups, event.currentTarget.dataset.personId)
-    if (!this.data.canManage || !item || !item.canManual) return
-    this.setData({ panel: newPanel('manual', item) })
+    if (!this.data.canManage || !item || !PANEL_MODES[mode].allowed(item)) return
+    this.setData({ panel: newPanel(mode, item) })
   },
 
   closePanel: function () {
@@ -277,33 +356,27 @@ Page({
     this.setData({ 'panel.late': !!event.detail.value })
   },
 
-  // 撤销 or 补签 of the person in the panel: a reason is required (it is audited), then a
-  // confirmation, then the request; the list is refreshed at once afterwards.
+  // 撤销, 补签 or 登记请假 of the person in the panel: a reason is required (it is audited), then
+  // a confirmation, then the request; the list is refreshed at once afterwards.
   submitPanel: function () {
     var page = this
     var panel = page.data.panel
     if (!panel || page.data.busy) return Promise.resolve()
-    var revoking = panel.mode === 'revoke'
+    var spec = PANEL_MODES[panel.mode]
     var reason = panel.reason.trim()
     if (!reason) {
-      page.setData({ 'panel.error': revoking ? '请填写撤销原因' : '请填写补签原因' })
+      page.setData({ 'panel.error': spec.missingReason })
       return Promise.resolve()
     }
     page.setData({ busy: true })
-    var question = revoking
-      ? { title: '撤销签到', content: '确定撤销' + panel.name + '的签到吗？撤销后将记为未签到。', confirmText: '撤销', confirmColor: '#c8161d' }
-      : { title: '补签', content: '确定为' + panel.name + '补签' + (panel.late ? '（记为迟到）' : '') + '吗？', confirmText: '补签' }
     return modal
-      .confirm(question)
+      .confirm(spec.question(panel))
       .then(function (confirmed) {
         if (!confirmed) return null
-        var request = revoking
-          ? meetingAdmin.revoke(page.data.id, panel.checkinId, reason)
-          : meetingAdmin.manualCheckIn(page.data.id, panel.personId, reason, panel.late)
-        return request.then(
+        return spec.request(page.data.id, panel, reason).then(
           function () {
             page.setData({ panel: null })
-            wx.showToast({ title: revoking ? '已撤销' : '已补签', icon: 'success' })
+            wx.showToast({ title: spec.doneText, icon: 'success' })
             return page.refresh()
           },
           function (error) {
@@ -314,7 +387,8 @@ Page({
               return null
             }
             feedback.showError(error)
-            // Revoked or checked in meanwhile (409), or gone (404): show the list as it is now.
+            // Revoked or checked in meanwhile, the meeting closed (409), or gone (404): show the
+            // list as it is now.
             if (error && (error.status === 409 || error.status === 404)) {
               page.setData({ panel: null })
               return page.refresh()

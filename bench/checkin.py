@@ -3,7 +3,7 @@ gunicorn on MariaDB + Redis, against a minimal Flask + SQLAlchemy insert as the 
 
 Run from the project root (MariaDB on 127.0.0.1:3306 as root, Redis on 127.0.0.1:6379)::
 
-    .venv/bin/python bench/checkin.py [--levels 100,300] [--rounds 3]
+    .venv/bin/python bench/checkin.py [--levels 100,300] [--rounds 3] [--rates 100,250]
 
 Steps: (re)create the ``party_bench_checkin`` database, flush Redis db 11, ``flask --app
 server init-db``, bulk-insert a committee, a branch of 1,500 full members with one mini-program
@@ -15,13 +15,17 @@ HTTP by the secretary, and 1,800 scans — every member once, 300 of them (20%) 
 those double taps sent at the same moment as the first scan — by N closed-loop clients spread
 over spawned generator processes, each process refreshing the projector's code from
 ``GET /meetings/{id}/checkin-code`` every few seconds as phones would read it off the screen.
+Then the open loop, per round (default 2) and offered rate: the same 1,800 requests, request i
+sent at t0 + i/rate whatever the earlier answers (threads spawned on demand), latency measured
+from that scheduled time — baseline, then check-in on a fresh meeting.
 
 Prints check-ins/s and p50/p95/p99 per level (median of rounds), the baseline's figures, the
 ratio, the CPU time per request of each app (gunicorn + MariaDB, read from /proc) and the
 issue's targets with PASS/FAIL, and writes ``bench/results/checkin-<ts>.json``.
 Exits non-zero only for correctness failures (a response other than 201/200, a member without
 exactly one 201, a duplicate answered with another check-in, a stored count other than
-1,500 — or 1,800 baseline rows); missed performance targets are printed as FAIL and exit 0.
+1,500 — or 1,800 baseline rows — or an open-loop generator sending below 95% of the offered
+rate); missed performance targets are printed as FAIL and exit 0.
 See bench/README.md.
 """
 
@@ -31,6 +35,7 @@ import argparse
 import collections
 import http.client
 import json
+import math
 import multiprocessing
 import os
 import platform
@@ -77,6 +82,14 @@ TARGET_RPS = 300.0
 TARGET_P99_MS = 150.0
 TARGET_P99_AT = 100  # clients
 TARGET_RATIO = 0.6
+
+# Open loop: each generator process may have its share of OPEN_POOL_S seconds of arrivals in
+# flight (threads spawned only as needed), capped; sending below this share of the offered
+# rate is reported as a problem.
+OPEN_POOL_S = 2.0
+OPEN_POOL_MAX = 1000
+OPEN_MIN_SENT_SHARE = 0.95
+DEFAULT_RATES = "100,250"  # scans/s offered; 1,500 people within two minutes is 12.5/s
 
 
 # --------------------------------------------------------------------------------------------
@@ -200,6 +213,111 @@ def run_load(port, path, items, n_threads, start_at, timeout, run_tag, projector
         "samples": samples[:5],
         "hung_clients": n_threads - len(out),
         "late_start_s": round(late, 3),
+        "cpu_s": time.process_time() - cpu0,
+        **stats,
+    }
+
+
+def _open_send(port, path, item, sched, code, run_tag, timeout, gauge):
+    """One open-loop request on its own connection; the record's start is the SCHEDULED send
+    time, so any wait for the generator counts against the server (no coordinated omission)."""
+    pos, member, session_token, key = item
+    if code is None:  # the baseline
+        body = json.dumps({"run": run_tag, "idempotency_key": key})
+        headers = {"Content-Type": "application/json"}
+    else:
+        body = json.dumps({"token": code["token"], "idempotency_key": key})
+        headers = {"Content-Type": "application/json", "Authorization": f"Bearer {session_token}"}
+    with gauge["lock"]:
+        gauge["now"] += 1
+        gauge["peak"] = max(gauge["peak"], gauge["now"])
+    t_send = time.time()
+    conn = http.client.HTTPConnection(HOST, port, timeout=timeout)
+    try:
+        conn.request("POST", path, body=body, headers=headers)
+        resp = conn.getresponse()
+        data = resp.read()
+    except (OSError, http.client.HTTPException) as exc:
+        return (
+            (pos, member, "error", None, None, sched, time.time()),
+            t_send,
+            (f"{type(exc).__name__}: {exc}"),
+        )
+    finally:
+        conn.close()
+        with gauge["lock"]:
+            gauge["now"] -= 1
+    t_end = time.time()
+    checkin_id = created = None
+    sample = None
+    if resp.status in (200, 201):
+        try:
+            answer = json.loads(data)
+            checkin_id, created = answer.get("id"), answer.get("created")
+        except ValueError:
+            pass
+    else:
+        sample = f"HTTP {resp.status}: {data[:300].decode('utf-8', 'replace')}"
+    return (pos, member, resp.status, checkin_id, created, sched, t_end), t_send, sample
+
+
+def run_open_load(port, path, items, rate, t0, cap, timeout, run_tag, projector=None):
+    """One generator process, open loop: request ``pos`` is handed to a thread at
+    ``t0 + pos / rate`` whatever happened to the earlier ones. Threads are spawned on demand
+    (a new one whenever none is idle) up to ``cap``; ``send`` times are kept, so the lag behind
+    the schedule is known."""
+    from concurrent.futures import ThreadPoolExecutor
+    from concurrent.futures import wait as wait_futures
+
+    cpu0 = time.process_time()
+    code = None
+    stats = {"refreshes": 0, "refresh_errors": 0, "refresh_samples": []}
+    stop = threading.Event()
+    refresher = None
+    if projector is not None:
+        code = {"token": _get_code(port, projector["meeting_id"], projector["secretary_token"], 10)}
+        refresher = threading.Thread(
+            target=_refresher, args=(port, projector, code, stop, stats, 10), daemon=True
+        )
+        refresher.start()
+    gauge = {"lock": threading.Lock(), "now": 0, "peak": 0}
+    executor = ThreadPoolExecutor(max_workers=cap, thread_name_prefix="open")
+    # Spawn a first batch of threads before the clock starts (they wait for each other, so
+    # the executor must create them all); the rest are created only if that many are in flight.
+    warm = min(cap, 64)
+    barrier = threading.Barrier(warm)
+    for f in [executor.submit(barrier.wait, 10) for _ in range(warm)]:
+        f.result()
+    late = max(0.0, time.time() - t0)
+    futures = []
+    for item in items:
+        sched = t0 + item[0] / rate
+        delay = sched - time.time()
+        if delay > 0:
+            time.sleep(delay)
+        futures.append(
+            executor.submit(_open_send, port, path, item, sched, code, run_tag, timeout, gauge)
+        )
+    last_sched = t0 + items[-1][0] / rate if items else t0
+    done, _pending = wait_futures(futures, timeout=max(0.1, last_sched + timeout + 5 - time.time()))
+    stop.set()
+    executor.shutdown(wait=False, cancel_futures=True)
+    records, sends, samples = [], [], []
+    for f in futures:
+        if f not in done:
+            continue
+        record, t_send, sample = f.result()
+        records.append(record)
+        sends.append((record[0], t_send))
+        if sample and len(samples) < 5:
+            samples.append(sample)
+    return {
+        "records": records,
+        "sends": sends,
+        "samples": samples,
+        "hung_requests": len(futures) - len(done),
+        "late_start_s": round(late, 3),
+        "peak_in_flight": gauge["peak"],
         "cpu_s": time.process_time() - cpu0,
         **stats,
     }
@@ -539,6 +657,100 @@ def measure(pool, server, path, kind, order, tokens, clients, processes, tag, ti
     }
 
 
+def open_pool_cap(rate: float, processes: int) -> int:
+    """Threads per generator process: its share of arrivals over OPEN_POOL_S seconds (i.e.
+    room for answers taking up to that long), at least 64, at most OPEN_POOL_MAX."""
+    return max(64, min(OPEN_POOL_MAX, math.ceil(rate / processes * OPEN_POOL_S)))
+
+
+def measure_open(pool, server, path, kind, order, tokens, rate, processes, tag, timeout, projector):
+    """Send ``order`` open loop: request ``pos`` at ``t0 + pos / rate``, dealt round-robin to
+    the generator processes. Latency runs from the scheduled time; the lag of the actual send
+    behind it is reported, and a generator that falls behind the rate is a problem."""
+    port = server.port
+    items = [
+        (pos, m, tokens[m] if tokens else None, f"{tag}-{pos:05d}") for pos, m in enumerate(order)
+    ]
+    n_proc = max(1, min(processes, len(items)))
+    cap = open_pool_cap(rate, n_proc)
+    t0 = time.time() + 1.5  # every generator has its code and first threads by then
+    load_before = os.getloadavg()[0]
+    cpu_before = cpu_snapshot(server.pid)
+    jobs = [
+        pool.apply_async(
+            run_open_load,
+            (port, path, items[k::n_proc], rate, t0, cap, timeout, tag, projector),
+        )
+        for k in range(n_proc)
+    ]
+    limit = 1.5 + len(items) / rate + timeout + 60
+    parts = [job.get(timeout=limit) for job in jobs]
+    cpu_after = cpu_snapshot(server.pid)
+    records = sorted((r for part in parts for r in part["records"]), key=lambda r: r[0])
+    send_at = dict(s for part in parts for s in part["sends"])
+    latencies = sorted(r[6] - r[5] for r in records if r[2] != "error")
+    from_send = sorted(r[6] - send_at[r[0]] for r in records if r[2] != "error")
+    lags = sorted(send_at[r[0]] - r[5] for r in records)
+    statuses = Counter(str(r[2]) for r in records)
+    last_end = max((r[6] for r in records), default=t0)
+    last_send = max(send_at.values(), default=t0)
+    elapsed = last_end - t0
+    completed = sum(1 for r in records if r[2] in (200, 201))
+    # Sent rate: requests ÷ the time their sending took, counted in slots of 1/rate (so a
+    # generator exactly on schedule sends at exactly ``rate``); done rate likewise, 2xx
+    # answers ÷ (t0 → last answer + one slot).
+    sent_rps = len(send_at) / (last_send - t0 + 1 / rate) if send_at else 0.0
+    done_rps = completed / (elapsed + 1 / rate) if records else 0.0
+    return {
+        "kind": kind,
+        "mode": "open",
+        "offered_rps": rate,
+        "requests": len(items),
+        "answered": len(records),
+        "completed_2xx": completed,
+        "elapsed_s": round(elapsed, 3),
+        "sent_rps": round(sent_rps, 1),
+        "rps": round(done_rps, 1),
+        "p50_ms": round(percentile(latencies, 50) * 1000, 2),
+        "p95_ms": round(percentile(latencies, 95) * 1000, 2),
+        "p99_ms": round(percentile(latencies, 99) * 1000, 2),
+        "max_ms": round(latencies[-1] * 1000, 2) if latencies else None,
+        "from_send_p50_ms": round(percentile(from_send, 50) * 1000, 2),
+        "from_send_p99_ms": round(percentile(from_send, 99) * 1000, 2),
+        "send_lag_p50_ms": round(percentile(lags, 50) * 1000, 2),
+        "send_lag_p99_ms": round(percentile(lags, 99) * 1000, 2),
+        "send_lag_max_ms": round(lags[-1] * 1000, 2) if lags else None,
+        "behind_schedule_s": round(last_send - (t0 + (len(items) - 1) / rate), 3),
+        "pool_cap_per_process": cap,
+        "peak_in_flight": sum(part["peak_in_flight"] for part in parts),
+        "statuses": dict(statuses),
+        "samples": [s for part in parts for s in part["samples"]][:5],
+        "hung_clients": sum(part["hung_requests"] for part in parts),
+        "late_start_s": max(part["late_start_s"] for part in parts),
+        "code_refreshes": sum(part["refreshes"] for part in parts),
+        "code_refresh_errors": sum(part["refresh_errors"] for part in parts),
+        "code_refresh_samples": [s for part in parts for s in part["refresh_samples"]][:3],
+        "loadavg_1m_before": round(load_before, 2),
+        **cpu_figures(cpu_before, cpu_after, sum(p["cpu_s"] for p in parts), len(items)),
+        "_records": records,
+    }
+
+
+def check_schedule(res: dict) -> list[str]:
+    """The offered load must have been offered: sending slower than 95% of the rate would
+    measure a lighter load than asked for (a late send alone only adds to the latency)."""
+    problems = []
+    if res["sent_rps"] < OPEN_MIN_SENT_SHARE * res["offered_rps"]:
+        problems.append(
+            f"generator fell behind schedule: sent {res['sent_rps']:.1f}/s of "
+            f"{res['offered_rps']:g}/s offered (last send {res['behind_schedule_s']:.2f} s "
+            f"late, start {res['late_start_s']:.2f} s late, send lag p99 "
+            f"{res['send_lag_p99_ms']:.1f} ms, peak {res['peak_in_flight']} in flight, "
+            f"{res['pool_cap_per_process']} threads per process at most)"
+        )
+    return problems
+
+
 def check_checkins(res: dict, meeting_id: int, n_members: int) -> list[str]:
     """Every member exactly one 201, every other scan a 200 with the same check-in, and
     exactly ``n_members`` rows stored (one per member, all participants)."""
@@ -655,6 +867,14 @@ def parse_args(argv):
         "--levels", default="100,300", help="concurrent clients, comma-separated (default 100,300)"
     )
     p.add_argument("--rounds", type=int, default=3, help="rounds per level (default 3)")
+    p.add_argument(
+        "--rates",
+        default=DEFAULT_RATES,
+        help=f"open-loop scans/s offered, comma-separated; empty: none (default {DEFAULT_RATES})",
+    )
+    p.add_argument(
+        "--open-rounds", type=int, default=2, help="rounds per open-loop rate (default 2)"
+    )
     p.add_argument("--processes", type=int, default=2, help="load generator processes (default 2)")
     p.add_argument("--members", type=int, default=MEMBERS, help="meeting size (default 1500)")
     p.add_argument(
@@ -675,6 +895,12 @@ def parse_args(argv):
         p.error("--levels must be comma-separated integers")
     if not args.levels or min(args.levels) < 1 or args.rounds < 1 or args.members < 10:
         p.error("--levels, --rounds must be positive and --members at least 10")
+    try:
+        args.rates = [float(x) for x in args.rates.split(",") if x.strip()]
+    except ValueError:
+        p.error("--rates must be comma-separated numbers")
+    if (args.rates and min(args.rates) <= 0) or args.open_rounds < 1:
+        p.error("--rates and --open-rounds must be positive")
     if args.warmup < 0 or args.refresh <= 0 or args.timeout <= 0:
         p.error("--warmup must not be negative; --refresh and --timeout must be positive")
     return args
@@ -695,10 +921,30 @@ def _line(r: int, res: dict) -> str:
     )
 
 
+def _open_line(r: int, res: dict) -> str:
+    name = "check-in" if res["kind"] == "checkin" else "baseline"
+    cpu = ""
+    if "cpu_ms_per_request" in res:
+        cpu = (
+            f"  cpu {res['server_cpu_ms_per_request']:.2f}"
+            f"+{res['db_cpu_ms_per_request']:.2f} ms/req"
+            f"  other {res['other_cpu_share']:.0%}"
+        )
+    return (
+        f"  round {r} {res['offered_rps']:>5g}/s {name} sent {res['sent_rps']:>6.1f}/s "
+        f"done {res['rps']:>6.1f}/s  p50 {res['p50_ms']:>6.1f}  p95 {res['p95_ms']:>6.1f}  "
+        f"p99 {res['p99_ms']:>6.1f}  max {res['max_ms'] or 0:>6.1f} ms  "
+        f"send lag p99 {res['send_lag_p99_ms']:.1f} ms  peak {res['peak_in_flight']} in flight"
+        f"{cpu}"
+    )
+
+
 def main(argv=None) -> int:
     args = parse_args(argv)
     runs_total = args.rounds * len(args.levels)
-    limit = int(240 + runs_total * 2 * 90)
+    n_requests = args.members + round(args.members * DUPLICATE_SHARE)
+    open_s = args.open_rounds * sum(2 * (n_requests / rate + 90) for rate in args.rates)
+    limit = int(240 + runs_total * 2 * 90 + open_s)
     signal.signal(signal.SIGALRM, _on_alarm)
     signal.alarm(limit)
 
@@ -815,6 +1061,80 @@ def main(argv=None) -> int:
                         file=sys.stderr,
                     )
 
+        # Open loop: scans arriving at a fixed rate, as members walk in, not as fast as the
+        # server answers. Same work lists, same interleaving (baseline, then a fresh meeting).
+        open_runs: list[dict] = []
+        if args.rates:
+            print(
+                f"open loop: {args.rates} scans/s offered, request i sent at t0 + i/rate "
+                f"regardless of answers, latency from the scheduled time; "
+                f"{args.open_rounds} round(s)"
+            )
+        for r in range(1, args.open_rounds + 1):
+            for rate in args.rates:
+                order, racing, later = work_list(args.members, rng)
+                tag = f"r{r}o{rate:g}"
+                res = measure_open(
+                    pool, base, INSERT_PATH, "baseline", order, None, rate, n_proc, tag,
+                    args.timeout, None,
+                )  # fmt: skip
+                found = check_inserts(res, tag) + check_schedule(res)
+                res["round"] = r
+                open_runs.append(res)
+                print(f"{_open_line(r, res)}  ({res['stored']} rows)")
+                problems += [f"open round {r} {rate:g}/s baseline: {p}" for p in found]
+
+                meeting = create_meeting(app.port, data, f"基准测试会议 {tag}")
+                projector = {
+                    "meeting_id": meeting["id"],
+                    "secretary_token": data["secretary_token"],
+                    "refresh_s": args.refresh,
+                }
+                res = measure_open(
+                    pool, app, CHECKIN_PATH, "checkin", order, tokens, rate, n_proc, tag,
+                    args.timeout, projector,
+                )  # fmt: skip
+                res["meeting_id"] = meeting["id"]
+                found = check_checkins(res, meeting["id"], args.members) + check_schedule(res)
+                res.update(round=r, racing_pairs=racing, later_rescans=later)
+                open_runs.append(res)
+                print(
+                    f"{_open_line(r, res)}  ({res['statuses'].get('201', 0)}×201, "
+                    f"{res['statuses'].get('200', 0)}×200, {res['stored']} stored, "
+                    f"{res['duplicates_in_flight_together']} double taps raced)"
+                )
+                problems += [f"open round {r} {rate:g}/s check-in: {p}" for p in found]
+                if res["code_refresh_errors"]:
+                    print(
+                        f"  warning: {res['code_refresh_errors']} projector reads failed: "
+                        f"{res['code_refresh_samples']}",
+                        file=sys.stderr,
+                    )
+
+        open_summary = {}
+        for rate in args.rates:
+            chk = [x for x in open_runs if x["offered_rps"] == rate and x["kind"] == "checkin"]
+            bas = [x for x in open_runs if x["offered_rps"] == rate and x["kind"] == "baseline"]
+            s_chk, s_bas = summarize(chk), summarize(bas)
+            for s_, runs_ in ((s_chk, chk), (s_bas, bas)):
+                s_["sent_rps"] = _median(runs_, "sent_rps")
+                s_["send_lag_p99_ms"] = _median(runs_, "send_lag_p99_ms")
+                s_["peak_in_flight"] = max(x["peak_in_flight"] for x in runs_)
+            stored = [x["stored"] for x in chk]
+            open_summary[f"{rate:g}"] = {
+                "checkin": s_chk,
+                "baseline": s_bas,
+                "stored": stored,
+                "targets": {
+                    f"p99 < {TARGET_P99_MS:g} ms at {rate:g}/s offered": (
+                        s_chk["p99_ms"] < TARGET_P99_MS
+                    ),
+                    f"exactly {args.members} stored at {rate:g}/s offered": all(
+                        n == args.members for n in stored
+                    ),
+                },
+            }
+
         summary = {}
         for clients in args.levels:
             chk = [x for x in runs if x["clients"] == clients and x["kind"] == "checkin"]
@@ -842,7 +1162,7 @@ def main(argv=None) -> int:
                     s_bas["cpu_ms_per_request"] / s_chk["cpu_ms_per_request"], 3
                 )
 
-        for x in runs:
+        for x in runs + open_runs:
             x.pop("_records", None)
         result = {
             "benchmark": "checkin",
@@ -852,6 +1172,10 @@ def main(argv=None) -> int:
             "config": {
                 "levels": args.levels,
                 "rounds": args.rounds,
+                "open_loop_rates": args.rates,
+                "open_loop_rounds": args.open_rounds,
+                "open_loop_pool_s": OPEN_POOL_S,
+                "open_loop_pool_max": OPEN_POOL_MAX,
                 "members": args.members,
                 "requests_per_run": len(order),
                 "duplicate_share": DUPLICATE_SHARE,
@@ -874,6 +1198,7 @@ def main(argv=None) -> int:
             "setup_s": round(setup_s, 1),
             "summary": summary,
             "runs": runs,
+            "open_loop": {"summary": open_summary, "runs": open_runs},
         }
         RESULTS.mkdir(parents=True, exist_ok=True)
         out_path = RESULTS / f"checkin-{stamp}.json"
@@ -906,11 +1231,33 @@ def main(argv=None) -> int:
                 f"note: other processes used up to {busy:.0%} of the machine during a run; "
                 "req/s and latencies are depressed and noisy (cpu ms/req much less so)"
             )
+        if open_summary:
+            print()
+            print("open loop: scans sent on a fixed schedule, latency from the scheduled send")
+            print(
+                f"{'offered':<9}{'median of rounds':<31}{'sent/s':>8}{'done/s':>8}"
+                f"{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}{'max ms':>9}{'cpu ms/req':>12}"
+            )
+            for rate, s in open_summary.items():
+                for name, label in (
+                    ("checkin", f"POST {CHECKIN_PATH}"),
+                    ("baseline", f"POST {INSERT_PATH} (ceiling)"),
+                ):
+                    f = s[name]
+                    cpu = f"{f['cpu_ms_per_request']:>12.2f}" if "cpu_ms_per_request" in f else ""
+                    print(
+                        f"{rate + '/s':<9}{label:<31}{f['sent_rps']:>8.1f}{f['rps']:>8.1f}"
+                        f"{f['p50_ms']:>9.1f}{f['p95_ms']:>9.1f}{f['p99_ms']:>9.1f}"
+                        f"{f['max_ms']:>9.1f}{cpu}"
+                    )
         print()
         print("targets:")
         for clients, s in summary.items():
             for name, passed in s["targets"].items():
                 print(f"  {'PASS' if passed else 'FAIL'}  {name} at {clients} clients")
+        for s in open_summary.values():
+            for name, passed in s["targets"].items():
+                print(f"  {'PASS' if passed else 'FAIL'}  {name}")
         print(f"wrote {out_path.relative_to(ROOT)}")
         if problems:
             print("ERROR: correctness failures; figures are not valid:", file=sys.stderr)

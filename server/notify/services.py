@@ -19,6 +19,8 @@ from zoneinfo import ZoneInfo
 
 from flask import current_app
 from sqlalchemy import func, select
+from sqlalchemy.dialects.mysql import insert as mysql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import contains_eager
 
@@ -125,27 +127,11 @@ def notify(
         "sender_account_id": getattr(getattr(sender, "account", None), "id", None),
         "sender_label": sender.label if sender is not None else None,
     }
-    notification = _waiting(key) if key else None
-    if notification is None:
-        notification = Notification(key=key, pending_key=key, state=SCHEDULED, **values)
-        try:
-            with db.session.begin_nested():
-                db.session.add(notification)
-        except IntegrityError:
-            # Another transaction created it first (unique pending_key): replace theirs. A
-            # locking read sees their committed row, which this snapshot would not.
-            notification = (
-                db.session.execute(
-                    select(Notification).where(Notification.pending_key == key).with_for_update()
-                ).scalar_one_or_none()
-                if key
-                else None
-            )
-            if notification is None:
-                raise
-            _assign(notification, values)
+    if key:
+        notification = _upsert_waiting(key, values)
     else:
-        _assign(notification, values)
+        notification = Notification(state=SCHEDULED, **values)
+        db.session.add(notification)
     db.session.flush()
     nid = notification.id
     after_commit(lambda: _enqueue_dispatch(nid, when))
@@ -187,9 +173,30 @@ def _waiting(key: str) -> Notification | None:
     ).scalar_one_or_none()
 
 
-def _assign(notification: Notification, values: dict[str, Any]) -> None:
-    for name, value in values.items():
-        setattr(notification, name, value)
+def _upsert_waiting(key: str, values: dict[str, Any]) -> Notification:
+    """Create the notification waiting under ``key``, or replace the one waiting there, in one
+    statement. An insert that fails on the unique key holds a shared lock on the winner's row;
+    two such losers that then both lock it to update deadlock on MariaDB (the upsert takes the
+    exclusive lock at once, so parallel callers queue instead)."""
+    row = {"key": key, "pending_key": key, "state": SCHEDULED, "updated_at": utcnow(), **values}
+    replace = [name for name in row if name not in ("key", "pending_key", "state")]
+    if db.engine.dialect.name == "mysql":
+        statement = mysql_insert(Notification).values(row)
+        statement = statement.on_duplicate_key_update(
+            {name: statement.inserted[name] for name in replace}
+        )
+    else:
+        statement = sqlite_insert(Notification).values(row)
+        statement = statement.on_conflict_do_update(
+            index_elements=["pending_key"],
+            set_={name: statement.excluded[name] for name in replace},
+        )
+    db.session.execute(statement)
+    return db.session.execute(
+        select(Notification)
+        .where(Notification.pending_key == key)
+        .execution_options(populate_existing=True)
+    ).scalar_one()
 
 
 def _enqueue_dispatch(notification_id: int, when: datetime) -> None:

@@ -105,3 +105,35 @@ def test_simultaneous_decisions_decide_once(app, branch):
         select(func.count()).select_from(Notification).where(Notification.kind == "leave_result")
     )
     assert told == 1
+
+
+def test_simultaneous_reschedules_keep_one_reminder_per_offset(app, branch):
+    from datetime import timedelta
+
+    from server.db_types import utcnow
+    from server.notify.models import Notification
+
+    meeting = branch.meeting(starts_in=timedelta(days=3))
+    headers = branch.as_secretary()
+    answers = []
+
+    def move(i):
+        start = utcnow() + timedelta(days=4, hours=i)
+        response = app.test_client().patch(
+            f"/api/v1/meetings/{meeting['id']}",
+            json={
+                "start_at": start.isoformat() + "Z",
+                "end_at": (start + timedelta(hours=1)).isoformat() + "Z",
+            },
+            headers=headers,
+        )
+        answers.append(response.status_code)
+
+    assert race(app, 6, move) == []
+    assert answers == [200] * 6
+    keys = db.session.scalars(
+        select(Notification.pending_key).where(Notification.kind == "meeting_reminder")
+    ).all()
+    assert sorted(keys) == sorted(
+        [f"meeting:{meeting['id']}:remind-1440m", f"meeting:{meeting['id']}:remind-60m"]
+    )

@@ -81,10 +81,13 @@ def test_parallel_notifies_under_one_key_make_one_notification(app, members, job
         notify("meeting_reminder", ids[: 10 + i], MEETING, at=at, key="meeting:7:reminder")
         db.session.commit()
 
-    assert race(app, 6, send) == []
+    # Enough callers that losers of the insert race queue on the winner's row (with a failed
+    # insert then a locking update, 16 callers deadlocked in many runs).
+    callers = 16
+    assert race(app, callers, send) == []
     rows = db.session.execute(select(Notification)).scalars().all()
     assert len(rows) == 1
-    assert len(rows[0].recipient_ids) in range(10, 16)
+    assert len(rows[0].recipient_ids) in range(10, 10 + callers)
 
 
 def test_parallel_dispatches_and_pushes_deliver_once(app, real_wechat, members, jobs):

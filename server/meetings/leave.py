@@ -42,6 +42,17 @@ def _mine(meeting: Meeting, person_id: int, *, lock: bool = False) -> LeaveReque
     return db.session.execute(query).scalar_one_or_none()
 
 
+def _create(meeting: Meeting, person_id: int, reason: str, taken: str) -> LeaveRequest:
+    """A new request; ``taken`` is the message when a parallel request made it first."""
+    leave = LeaveRequest(meeting_id=meeting.id, person_id=person_id, reason=reason)
+    try:
+        with db.session.begin_nested():
+            db.session.add(leave)
+    except IntegrityError:
+        raise ApiError(409, "leave_exists", taken) from None
+    return leave
+
+
 def ask(meeting: Meeting, person_id: int, reason: str) -> LeaveRequest:
     if meeting.status in (CANCELLED, ARCHIVED):
         raise ApiError(409, "meeting_closed", "会议已取消或已归档")
@@ -53,12 +64,7 @@ def ask(meeting: Meeting, person_id: int, reason: str) -> LeaveRequest:
     if leave is not None and leave.state in (PENDING, APPROVED):
         raise ApiError(409, "leave_exists", "你已提交过请假申请")
     if leave is None:
-        leave = LeaveRequest(meeting_id=meeting.id, person_id=person_id, reason=reason)
-        try:
-            with db.session.begin_nested():
-                db.session.add(leave)
-        except IntegrityError:
-            raise ApiError(409, "leave_exists", "你已提交过请假申请") from None
+        leave = _create(meeting, person_id, reason, "你已提交过请假申请")
     else:  # withdrawn or rejected earlier: ask again
         leave.reason = reason
         leave.state = PENDING
@@ -164,12 +170,7 @@ def record(meeting: Meeting, person_id: int, reason: str, principal) -> LeaveReq
         raise ApiError(409, "already_checked_in", "该人员已签到，不能登记请假")
     leave = _mine(meeting, person_id, lock=True)
     if leave is None:
-        leave = LeaveRequest(meeting_id=meeting.id, person_id=person_id, reason=reason)
-        try:
-            with db.session.begin_nested():
-                db.session.add(leave)
-        except IntegrityError:
-            raise ApiError(409, "leave_exists", "该人员刚刚提交了请假申请，请刷新后处理") from None
+        leave = _create(meeting, person_id, reason, "该人员刚刚提交了请假申请，请刷新后处理")
     leave.reason = reason
     leave.state = APPROVED
     leave.comment = "书记登记"

@@ -137,16 +137,22 @@ def test_only_drafts_can_be_deleted(app, branch):
     )
 
 
-def test_invalid_meetings_are_refused_with_field_errors(app, branch):
+def _body(org_id, **changes):
     start = utcnow() + timedelta(days=1)
-    base = {
-        "org_id": branch.org.id,
+    body = {
+        "org_id": org_id,
         "type": "branch_assembly",
         "title": "会",
         "place": "A",
         "start_at": start.isoformat() + "Z",
         "end_at": (start + timedelta(hours=1)).isoformat() + "Z",
     }
+    return {**body, **changes}
+
+
+def test_invalid_meetings_are_refused_with_field_errors(app, branch):
+    base = _body(branch.org.id)
+    start = utcnow() + timedelta(days=1)
     cases = [
         ({"end_at": start.isoformat() + "Z"}, "end_at"),
         ({"end_at": (start + timedelta(hours=30)).isoformat() + "Z"}, "end_at"),
@@ -174,17 +180,9 @@ def test_invalid_meetings_are_refused_with_field_errors(app, branch):
 
 
 def test_members_cannot_create_meetings(app, branch):
-    start = utcnow() + timedelta(days=1)
     response = branch.client.post(
         "/api/v1/meetings",
-        json={
-            "org_id": branch.org.id,
-            "type": "branch_assembly",
-            "title": "会",
-            "place": "A",
-            "start_at": start.isoformat() + "Z",
-            "end_at": (start + timedelta(hours=1)).isoformat() + "Z",
-        },
+        json=_body(branch.org.id),
         headers=branch.as_member(branch.members[0]),
     )
     assert response.status_code == 403
@@ -193,17 +191,9 @@ def test_members_cannot_create_meetings(app, branch):
 def test_group_meeting_defaults_to_the_groups_members(app, branch, f):
     group = branch.orgs["group_a"]
     in_group = f.person(branch.org, group_id=group.id)
-    start = utcnow() + timedelta(days=1)
     response = branch.client.post(
         "/api/v1/meetings",
-        json={
-            "org_id": group.id,
-            "type": "group_meeting",
-            "title": "党小组会",
-            "place": "A",
-            "start_at": start.isoformat() + "Z",
-            "end_at": (start + timedelta(hours=1)).isoformat() + "Z",
-        },
+        json=_body(group.id, type="group_meeting", title="党小组会"),
         headers=branch.as_secretary(),
     )
     assert response.status_code == 201, response.json
@@ -218,17 +208,9 @@ def test_committee_meeting_covers_the_subtree_and_committee_admin_manages_it(app
     people = [f.person(orgs[k]) for k in ("a", "b", "c")]
     admin = f.account("zzb", [("committee_admin", orgs["committee"])])
     token = f.account_token(admin)
-    start = utcnow() + timedelta(days=1)
     response = client.post(
         "/api/v1/meetings",
-        json={
-            "org_id": orgs["committee"].id,
-            "type": "party_lecture",
-            "title": "全体党员党课",
-            "place": "礼堂",
-            "start_at": start.isoformat() + "Z",
-            "end_at": (start + timedelta(hours=2)).isoformat() + "Z",
-        },
+        json=_body(orgs["committee"].id, type="party_lecture", title="全体党员党课"),
         headers=auth(token),
     )
     assert response.status_code == 201

@@ -22,45 +22,20 @@ See bench/README.md.
 
 from __future__ import annotations
 
-import argparse
 import http.client
-import json
 import math
-import multiprocessing
 import os
-import platform
-import signal
 import sys
-import tempfile
-import threading
 import time
-from collections import Counter
-from datetime import UTC, datetime
-from pathlib import Path
 
-# Process management, percentiles and the gunicorn settings are shared with whoami.py, so the
-# two benchmarks run their servers identically.
-from whoami import (
-    BIN,
-    GUNICORN_SETTINGS,
-    HOST,
-    RESULTS,
-    ROOT,
-    free_port,
-    git_commit,
-    log_tail,
-    percentile,
-    split_clients,
-    start_gunicorn,
-    stop_gunicorn,
-    summarize,
-    wait_healthy,
-)
+# Setup, gunicorn, the closed-loop generator and the figures are shared with whoami.py, so
+# the benchmarks run their servers and count identically.
+import harness
 
 DB_NAME = "party_bench_cb"
-DB_URL = f"mysql+pymysql://root@{HOST}:3306/{DB_NAME}"
+DB_URL = harness.db_url(DB_NAME)
 REDIS_DB = 12  # whoami.py uses 13
-REDIS_URL = f"redis://{HOST}:6379/{REDIS_DB}"
+REDIS_URL = harness.redis_url(REDIS_DB)
 CALLBACK_PATH = "/wechat/callback"
 HELLO_PATH = "/api/v1/hello"
 
@@ -151,55 +126,28 @@ def _check_reply(crypto, body: bytes, openid: str) -> str | None:
 # --------------------------------------------------------------------------------------------
 # Load generator (runs in spawned child processes)
 # --------------------------------------------------------------------------------------------
-def _client_thread(port, target, prepared, client, start_at, stop_at, timeout, out):
-    latencies: list[float] = []
-    statuses: Counter = Counter()
-    samples: list[str] = []
-    replies: list[tuple[bytes, str]] = []  # checked after the clock stops
-    live = 0
-    conn = http.client.HTTPConnection(HOST, port, timeout=timeout)
+def _requests(target, prepared, client, live, k):
+    """The client's requests: its prepared messages, then messages encrypted on the fly
+    (counted in ``live[k]``); or, for the baseline, GET ``target["path"]``."""
+    if target["kind"] != "callback":
+        while True:
+            yield "GET", target["path"], None, {}, None
     seq = 0
-    delay = start_at - time.time()
-    if delay > 0:
-        time.sleep(delay)
-    last_end = time.time()
-    while time.time() < stop_at:
-        if target["kind"] == "callback":
-            if seq < len(prepared):
-                path, body, openid = prepared[seq]
-            else:  # ran past the prepared messages: encrypt here (counted, reported)
-                path, body, openid = _message(
-                    target["crypto"], target["openids"], target["base"], client, seq
-                )
-                live += 1
-            method, headers = "POST", {"Content-Type": "text/xml"}
-        else:
-            path, body, openid, method, headers = target["path"], None, None, "GET", {}
+    while True:
+        if seq < len(prepared):
+            path, body, openid = prepared[seq]
+        else:  # ran past the prepared messages: encrypt here (counted, reported)
+            path, body, openid = _message(
+                target["crypto"], target["openids"], target["base"], client, seq
+            )
+            live[k] += 1
+        yield "POST", path, body, {"Content-Type": "text/xml"}, openid
         seq += 1
-        t0 = time.perf_counter()
-        try:
-            conn.request(method, path, body=body, headers=headers)
-            resp = conn.getresponse()
-            data = resp.read()
-        except (OSError, http.client.HTTPException) as exc:
-            conn.close()  # the next request reconnects
-            statuses["error"] += 1
-            if len(samples) < 3:
-                samples.append(f"{type(exc).__name__}: {exc}")
-            continue
-        latencies.append(time.perf_counter() - t0)
-        last_end = time.time()
-        statuses[resp.status] += 1
-        if resp.status != 200 and len(samples) < 3:
-            samples.append(f"HTTP {resp.status}: {data[:300].decode('utf-8', 'replace')}")
-        elif openid is not None:
-            replies.append((data, openid))
-    conn.close()
-    out.append((latencies, statuses, samples, last_end, replies, live))
 
 
 def run_load(port, target, first_client, n_threads, per_client, start_at, stop_at, timeout):
-    """One generator process: prepare its messages, then ``n_threads`` closed-loop clients."""
+    """One generator process: prepare its messages, then ``n_threads`` closed-loop clients.
+    Every reply is checked after the clock stops."""
     prepared: list[list] = [[] for _ in range(n_threads)]
     if target["kind"] == "callback":
         target = dict(target, crypto=_crypto())
@@ -209,48 +157,24 @@ def run_load(port, target, first_client, n_threads, per_client, start_at, stop_a
                 for s in range(per_client)
             ]
     late = max(0.0, time.time() - start_at)
-    out: list = []
-    threads = [
-        threading.Thread(
-            target=_client_thread,
-            args=(port, target, prepared[k], first_client + k, start_at, stop_at, timeout, out),
-            daemon=True,
-        )
-        for k in range(n_threads)
-    ]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=max(0.0, stop_at - time.time()) + timeout + 5)
-    latencies: list[float] = []
-    statuses: Counter = Counter()
-    samples: list[str] = []
-    last_end = start_at
-    checked = bad = live = 0
-    for lat, st, sm, end, replies, live_n in list(out):
-        latencies.extend(lat)
-        statuses.update(st)
-        samples.extend(sm)
-        last_end = max(last_end, end)
-        live += live_n
-        for body, openid in replies:
-            problem = _check_reply(target["crypto"], body, openid)
-            checked += 1
-            if problem:
-                bad += 1
-                if len(samples) < 5:
-                    samples.append(problem)
-    missing = n_threads - len(out)
-    if missing:
-        statuses["hung_client"] += missing
+    live = [0] * n_threads
+    streams = [_requests(target, prepared[k], first_client + k, live, k) for k in range(n_threads)]
+    part = harness.closed_loop(port, streams, start_at, stop_at, timeout)
+    samples = part["samples"]
+    checked = bad = 0
+    for body, openid in part.pop("replies"):
+        problem = _check_reply(target["crypto"], body, openid)
+        checked += 1
+        if problem:
+            bad += 1
+            if len(samples) < 5:
+                samples.append(problem)
     return {
-        "latencies": latencies,
-        "statuses": {str(k): v for k, v in statuses.items()},
+        **part,
         "samples": samples[:5],
-        "last_end": last_end,
         "replies_checked": checked,
         "bad_replies": bad,
-        "encrypted_during_run": live,
+        "encrypted_during_run": sum(live),
         "late_start_s": round(late, 3),
     }
 
@@ -264,68 +188,10 @@ def _noop(_: int) -> int:
 # --------------------------------------------------------------------------------------------
 # Setup
 # --------------------------------------------------------------------------------------------
-def bench_env() -> dict[str, str]:
-    """The environment for flask/gunicorn: no stray PARTY* settings, only ours."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("PARTY")}
-    env.update(
-        {
-            "PARTY__DATABASE__URL": DB_URL,
-            "PARTY__REDIS__URL": REDIS_URL,
-            "PARTY__APP__MODE": "development",
-            "PARTY__WECHAT__SANDBOX": "true",
-            "PARTY__WECHAT__OA_TOKEN": OA_TOKEN,
-            "PARTY__WECHAT__OA_ENCODING_AES_KEY": OA_AES_KEY,
-            "PARTY__WECHAT__OA_APPID": OA_APPID,
-            "PYTHONUNBUFFERED": "1",
-        }
-    )
-    return env
-
-
-def create_database() -> None:
-    import pymysql
-
-    conn = pymysql.connect(host=HOST, port=3306, user="root", password="", connect_timeout=5)
-    try:
-        with conn.cursor() as cur:
-            cur.execute(f"DROP DATABASE IF EXISTS `{DB_NAME}`")
-            cur.execute(
-                f"CREATE DATABASE `{DB_NAME}` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci"
-            )
-        conn.commit()
-    finally:
-        conn.close()
-
-
-def flush_redis() -> None:
-    import redis
-
-    redis.Redis.from_url(REDIS_URL).flushdb()
-
-
-def init_db(env: dict[str, str]) -> None:
-    import subprocess
-
-    proc = subprocess.run(
-        [str(BIN / "flask"), "--app", "server", "init-db"],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
-    if proc.returncode != 0:
-        raise RuntimeError(f"init-db failed:\n{proc.stdout}\n{proc.stderr}")
-
-
 def make_data(env: dict[str, str], n_people: int) -> list[str]:
     """Org tree and ``n_people`` members, each bound and following (a few hold a post, so
     待办 takes both paths); returns the followers' official-account openids."""
-    for key in [k for k in os.environ if k.startswith("PARTY")]:
-        del os.environ[key]
-    os.environ.update(env)
-    if str(ROOT) not in sys.path:
-        sys.path.insert(0, str(ROOT))
+    harness.use_env(env)
     from server import create_app
     from server.extensions import db
     from tests.factories import Factory
@@ -351,7 +217,7 @@ def check_callback(port: int, openids: list[str]) -> int:
     """One message per follower and command must get a decryptable reply; returns its size."""
     crypto = _crypto()
     size = 0
-    conn = http.client.HTTPConnection(HOST, port, timeout=10)
+    conn = http.client.HTTPConnection(harness.HOST, port, timeout=10)
     try:
         for n, openid in enumerate(openids):
             for k, command in enumerate(COMMANDS):
@@ -411,56 +277,32 @@ def measure(pool, port, target, plan: Plan, seconds, timeout=10.0) -> dict:
     stop_at = start_at + seconds
     jobs = [
         pool.apply_async(run_load, (port, target, first, n, per_client, start_at, stop_at, timeout))
-        for first, n in split_clients(plan.clients, plan.processes)
+        for first, n in harness.split_clients(plan.clients, plan.processes)
     ]
     parts = [job.get(timeout=(start_at - time.time()) + seconds + timeout + 120) for job in jobs]
-    latencies = sorted(x for part in parts for x in part["latencies"])
-    statuses: Counter = Counter()
-    for part in parts:
-        statuses.update(part["statuses"])
-    elapsed = max(part["last_end"] for part in parts) - start_at
-    completed = len(latencies)
+    figures = harness.closed_loop_figures(parts, start_at)
+    samples = figures.pop("samples")
     bad_replies = sum(part["bad_replies"] for part in parts)
-    non_200 = sum(v for k, v in statuses.items() if k != "200")
     return {
         "path": CALLBACK_PATH if target["kind"] == "callback" else target["path"],
-        "completed": completed,
-        "elapsed_s": round(elapsed, 3),
-        "rps": round(completed / elapsed, 1) if elapsed > 0 else 0.0,
-        "p50_ms": round(percentile(latencies, 50) * 1000, 2),
-        "p99_ms": round(percentile(latencies, 99) * 1000, 2),
-        "max_ms": round(latencies[-1] * 1000, 2) if latencies else None,
-        "statuses": dict(statuses),
-        "non_200": non_200 + bad_replies,
+        **figures,
+        "non_200": figures["non_200"] + bad_replies,
         "replies_checked": sum(part["replies_checked"] for part in parts),
         "bad_replies": bad_replies,
         "prepared_per_client": per_client,
         "encrypted_during_run": sum(part["encrypted_during_run"] for part in parts),
         "late_start_s": max(part["late_start_s"] for part in parts),
-        "samples": [s for part in parts for s in part["samples"]][:5],
+        "samples": samples,
     }
 
 
-def _on_alarm(signum, frame):
-    raise TimeoutError("benchmark exceeded its time limit")
-
-
 def parse_args(argv):
-    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    p.add_argument("--clients", type=int, default=50, help="concurrent clients (default 50)")
-    p.add_argument(
-        "--duration",
-        type=float,
-        default=15.0,
-        help="measured seconds per endpoint, split over the rounds (default 15)",
+    p, args = harness.closed_loop_args(
+        argv,
+        __doc__.split("\n\n")[0],
+        warmup=2.0,
+        people_help="linked members/followers to create",
     )
-    p.add_argument("--rounds", type=int, default=2, help="rounds per endpoint (default 2)")
-    p.add_argument("--processes", type=int, default=2, help="load generator processes")
-    p.add_argument("--warmup", type=float, default=2.0, help="unrecorded seconds per endpoint")
-    p.add_argument("--people", type=int, default=50, help="linked members/followers to create")
-    args = p.parse_args(argv)
-    if args.clients < 1 or args.duration <= 0 or args.rounds < 1 or args.people < 1:
-        p.error("--clients, --duration, --rounds and --people must be positive")
     if args.warmup <= 0:
         p.error("--warmup must be positive (it sizes the prepared messages)")
     return args
@@ -470,36 +312,31 @@ def main(argv=None) -> int:
     args = parse_args(argv)
     per_round = args.duration / args.rounds
     limit = int(180 + 3 * args.duration + 3 * args.warmup)
-    signal.signal(signal.SIGALRM, _on_alarm)
-    signal.alarm(limit)
+    harness.time_limit(limit)
 
-    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
-    env = bench_env()
-    logdir = Path(tempfile.mkdtemp(prefix="callback-bench-"))
-    procs: list = []
-    pool = None
-    ok = False
-    try:
+    stamp = harness.utc_stamp()
+    env = harness.bench_env(
+        DB_URL,
+        REDIS_URL,
+        PARTY__WECHAT__SANDBOX="true",
+        PARTY__WECHAT__OA_TOKEN=OA_TOKEN,
+        PARTY__WECHAT__OA_ENCODING_AES_KEY=OA_AES_KEY,
+        PARTY__WECHAT__OA_APPID=OA_APPID,
+    )
+    with harness.Bench("callback") as bench:
         t_setup = time.perf_counter()
-        create_database()
-        flush_redis()
-        init_db(env)
+        harness.fresh_database(DB_NAME, env, REDIS_URL)
         openids = make_data(env, args.people)
         print(f"setup: database {DB_NAME}, {len(openids)} linked members following the account")
 
-        cb_port, hello_port = free_port(), free_port()
-        cb = start_gunicorn("server:create_app()", cb_port, env, logdir / "callback.log")
-        procs.append(cb)
-        hello = start_gunicorn(
-            "hello_app:app", hello_port, env, logdir / "hello.log", ["--pythonpath", "bench"]
-        )
-        procs.append(hello)
-        wait_healthy(cb, cb_port)
-        wait_healthy(hello, hello_port)
+        cb = bench.gunicorn("server:create_app()", env, "callback.log")
+        hello = bench.gunicorn("hello_app:app", env, "hello.log", ["--pythonpath", "bench"])
+        harness.wait_healthy(cb)
+        harness.wait_healthy(hello)
+        cb_port, hello_port = cb.port, hello.port
         reply_bytes = check_callback(cb_port, openids)
 
-        pool = multiprocessing.get_context("spawn").Pool(args.processes)
-        pool.map(_noop, range(args.processes))  # processes are up before the clock starts
+        pool = bench.generators(args.processes, _noop)
         plan = Plan(openids, args.clients, args.processes, calibrate())
         setup_s = time.perf_counter() - t_setup
 
@@ -512,7 +349,8 @@ def main(argv=None) -> int:
 
         print(
             f"measuring: {args.clients} clients ({args.processes} processes), gunicorn "
-            f"{' '.join(GUNICORN_SETTINGS)}, {args.rounds} rounds x {per_round:g}s per endpoint, "
+            f"{' '.join(harness.GUNICORN_SETTINGS)}, "
+            f"{args.rounds} rounds x {per_round:g}s per endpoint, "
             f"{os.cpu_count()} CPUs; safe mode, text commands {'/'.join(COMMANDS)}"
         )
         rounds: dict[str, list[dict]] = {"hello": [], "callback": []}
@@ -548,7 +386,7 @@ def main(argv=None) -> int:
             if failed:
                 break
 
-        summary = {name: summarize(rs) for name, rs in rounds.items()}
+        summary = {name: harness.median_of_rounds(rs) for name, rs in rounds.items()}
         hello_rps = summary["hello"]["rps"]
         ratio = summary["callback"]["rps"] / hello_rps if hello_rps else 0
         result = {
@@ -562,19 +400,14 @@ def main(argv=None) -> int:
                 "round_s": per_round,
                 "warmup_s": args.warmup,
                 "generator_processes": args.processes,
-                "gunicorn": GUNICORN_SETTINGS,
+                "gunicorn": harness.GUNICORN_SETTINGS,
                 "people": len(openids),
                 "commands": list(COMMANDS),
                 "mode": "safe (encrypt_type=aes)",
                 "database": DB_URL,
                 "redis": REDIS_URL,
             },
-            "host": {
-                "cpus": os.cpu_count(),
-                "python": platform.python_version(),
-                "platform": platform.platform(),
-                "git_commit": git_commit(),
-            },
+            "host": harness.host_info(),
             "callback_reply_bytes": reply_bytes,
             "prepare_message_us": round(plan.per_message_s * 1e6, 1),
             "setup_s": round(setup_s, 1),
@@ -586,46 +419,16 @@ def main(argv=None) -> int:
             "warmup": {"callback": warm},
             "rounds": rounds,
         }
-        RESULTS.mkdir(parents=True, exist_ok=True)
-        out_path = RESULTS / f"callback-{stamp}.json"
-        out_path.write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n")
+        out_path = harness.write_result("callback", stamp, result)
 
-        print()
-        print(f"{'endpoint (median of rounds)':<34}{'msg/s':>10}{'p50 ms':>10}{'p99 ms':>10}")
-        labels = (
-            ("hello", f"GET {HELLO_PATH} (ceiling)"),
-            ("callback", f"POST {CALLBACK_PATH} (aes)"),
+        rows = (
+            (f"GET {HELLO_PATH} (ceiling)", summary["hello"]),
+            (f"POST {CALLBACK_PATH} (aes)", summary["callback"]),
         )
-        for name, label in labels:
-            s = summary[name]
-            print(f"{label:<34}{s['rps']:>10.1f}{s['p50_ms']:>10.2f}{s['p99_ms']:>10.2f}")
+        harness.print_medians(rows, "msg/s", 34)
         print(f"ratio callback / hello: {ratio:.3f}")
-        print(f"wrote {out_path.relative_to(ROOT)}")
-        if failed:
-            print("ERROR: failed responses; figures are not valid", file=sys.stderr)
-            return 1
-        ok = True
-        return 0
-    except Exception as exc:
-        print(f"ERROR: {type(exc).__name__}: {exc}", file=sys.stderr)
-        for proc in procs:
-            tail = log_tail(proc)
-            if tail:
-                print(f"--- {proc.log_path.name} (tail) ---\n{tail}", file=sys.stderr)
-        return 1
-    finally:
-        signal.alarm(0)
-        if pool is not None:
-            pool.terminate()
-            pool.join()
-        for proc in procs:
-            stop_gunicorn(proc)
-        if ok:
-            for f in logdir.iterdir():
-                f.unlink()
-            logdir.rmdir()
-        else:
-            print(f"gunicorn logs kept in {logdir}", file=sys.stderr)
+        return bench.done(out_path, "failed responses; figures are not valid" if failed else None)
+    return 1  # an exception, reported by Bench
 
 
 if __name__ == "__main__":

@@ -36,42 +36,23 @@ import collections
 import http.client
 import json
 import math
-import multiprocessing
 import os
-import platform
 import random
-import signal
 import statistics
 import sys
-import tempfile
 import threading
 import time
 from collections import Counter
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
-# Process management, percentiles and the gunicorn settings are shared with whoami.py, so the
-# benchmarks run their servers identically.
-from whoami import (
-    BIN,
-    GUNICORN_SETTINGS,
-    HOST,
-    RESULTS,
-    ROOT,
-    free_port,
-    git_commit,
-    log_tail,
-    percentile,
-    split_clients,
-    start_gunicorn,
-    stop_gunicorn,
-    wait_healthy,
-)
+# Setup, gunicorn and percentiles are shared with the other benchmarks, so they run their
+# servers identically.
+import harness
 
 DB_NAME = "party_bench_checkin"
-DB_URL = f"mysql+pymysql://root@{HOST}:3306/{DB_NAME}"
+DB_URL = harness.db_url(DB_NAME)
 REDIS_DB = 11  # whoami 13, callback/fanout 12
-REDIS_URL = f"redis://{HOST}:6379/{REDIS_DB}"
+REDIS_URL = harness.redis_url(REDIS_DB)
 CHECKIN_PATH = "/api/v1/checkins"
 INSERT_PATH = "/api/v1/inserts"
 MEMBERS = 1500
@@ -96,7 +77,7 @@ DEFAULT_RATES = "100,250"  # scans/s offered; 1,500 people within two minutes is
 # Load generator (runs in spawned child processes; stdlib only)
 # --------------------------------------------------------------------------------------------
 def _get_code(port: int, meeting_id: int, secretary_token: str, timeout: float) -> str:
-    conn = http.client.HTTPConnection(HOST, port, timeout=timeout)
+    conn = http.client.HTTPConnection(harness.HOST, port, timeout=timeout)
     try:
         conn.request(
             "GET",
@@ -125,10 +106,48 @@ def _refresher(port, projector, code, stop, stats, timeout):
             stats["refresh_samples"].append(f"{type(exc).__name__}: {exc}"[:300])
 
 
+def _projector(port, projector):
+    """The code a generator process sends (``code["token"]``, None for the baseline), read
+    from the projector now, and the thread (not started) that re-reads it until ``stop``."""
+    stats = {"refreshes": 0, "refresh_errors": 0, "refresh_samples": []}
+    stop = threading.Event()
+    if projector is None:
+        return None, stats, stop, None
+    code = {"token": _get_code(port, projector["meeting_id"], projector["secretary_token"], 10)}
+    refresher = threading.Thread(
+        target=_refresher, args=(port, projector, code, stop, stats, 10), daemon=True
+    )
+    return code, stats, stop, refresher
+
+
+def _request(code, run_tag, session_token, key):
+    """Body and headers of one check-in scan, or (``code`` None) of one baseline insert."""
+    if code is None:  # the baseline
+        return (
+            json.dumps({"run": run_tag, "idempotency_key": key}),
+            {"Content-Type": "application/json"},
+        )
+    return (
+        json.dumps({"token": code["token"], "idempotency_key": key}),
+        {"Content-Type": "application/json", "Authorization": f"Bearer {session_token}"},
+    )
+
+
+def _answer(status, data):
+    """(check-in id, created, sample): the sample describes an answer other than 2xx."""
+    if status not in (200, 201):
+        return None, None, f"HTTP {status}: {data[:300].decode('utf-8', 'replace')}"
+    try:
+        answer = json.loads(data)
+    except ValueError:
+        return None, None, None
+    return answer.get("id"), answer.get("created"), None
+
+
 def _client_thread(port, path, work, code, run_tag, start_at, timeout, out):
     records = []  # (pos, member, status, checkin id, created, t_start, t_end)
     samples: list[str] = []
-    conn = http.client.HTTPConnection(HOST, port, timeout=timeout)
+    conn = http.client.HTTPConnection(harness.HOST, port, timeout=timeout)
     delay = start_at - time.time()
     if delay > 0:
         time.sleep(delay)
@@ -137,15 +156,7 @@ def _client_thread(port, path, work, code, run_tag, start_at, timeout, out):
             pos, member, session_token, key = work.popleft()
         except IndexError:
             break
-        if code is None:  # the baseline
-            body = json.dumps({"run": run_tag, "idempotency_key": key})
-            headers = {"Content-Type": "application/json"}
-        else:
-            body = json.dumps({"token": code["token"], "idempotency_key": key})
-            headers = {
-                "Content-Type": "application/json",
-                "Authorization": f"Bearer {session_token}",
-            }
+        body, headers = _request(code, run_tag, session_token, key)
         t0 = time.time()
         try:
             conn.request("POST", path, body=body, headers=headers)
@@ -158,15 +169,9 @@ def _client_thread(port, path, work, code, run_tag, start_at, timeout, out):
                 samples.append(f"{type(exc).__name__}: {exc}")
             continue
         t1 = time.time()
-        checkin_id = created = None
-        if resp.status in (200, 201):
-            try:
-                answer = json.loads(data)
-                checkin_id, created = answer.get("id"), answer.get("created")
-            except ValueError:
-                pass
-        elif len(samples) < 3:
-            samples.append(f"HTTP {resp.status}: {data[:300].decode('utf-8', 'replace')}")
+        checkin_id, created, sample = _answer(resp.status, data)
+        if sample and len(samples) < 3:
+            samples.append(sample)
         records.append((pos, member, resp.status, checkin_id, created, t0, t1))
         # http.client reopens the connection by itself when the server said "close".
     conn.close()
@@ -176,15 +181,7 @@ def _client_thread(port, path, work, code, run_tag, start_at, timeout, out):
 def run_load(port, path, items, n_threads, start_at, timeout, run_tag, projector=None):
     """One generator process: ``n_threads`` closed-loop clients taking ``items`` in order."""
     cpu0 = time.process_time()
-    code = None
-    stats = {"refreshes": 0, "refresh_errors": 0, "refresh_samples": []}
-    stop = threading.Event()
-    refresher = None
-    if projector is not None:
-        code = {"token": _get_code(port, projector["meeting_id"], projector["secretary_token"], 10)}
-        refresher = threading.Thread(
-            target=_refresher, args=(port, projector, code, stop, stats, 10), daemon=True
-        )
+    code, stats, stop, refresher = _projector(port, projector)
     late = max(0.0, time.time() - start_at)
     work = collections.deque(items)
     out: list = []
@@ -211,7 +208,7 @@ def run_load(port, path, items, n_threads, start_at, timeout, run_tag, projector
     return {
         "records": records,
         "samples": samples[:5],
-        "hung_clients": n_threads - len(out),
+        "hung": n_threads - len(out),
         "late_start_s": round(late, 3),
         "cpu_s": time.process_time() - cpu0,
         **stats,
@@ -222,17 +219,12 @@ def _open_send(port, path, item, sched, code, run_tag, timeout, gauge):
     """One open-loop request on its own connection; the record's start is the SCHEDULED send
     time, so any wait for the generator counts against the server (no coordinated omission)."""
     pos, member, session_token, key = item
-    if code is None:  # the baseline
-        body = json.dumps({"run": run_tag, "idempotency_key": key})
-        headers = {"Content-Type": "application/json"}
-    else:
-        body = json.dumps({"token": code["token"], "idempotency_key": key})
-        headers = {"Content-Type": "application/json", "Authorization": f"Bearer {session_token}"}
+    body, headers = _request(code, run_tag, session_token, key)
     with gauge["lock"]:
         gauge["now"] += 1
         gauge["peak"] = max(gauge["peak"], gauge["now"])
     t_send = time.time()
-    conn = http.client.HTTPConnection(HOST, port, timeout=timeout)
+    conn = http.client.HTTPConnection(harness.HOST, port, timeout=timeout)
     try:
         conn.request("POST", path, body=body, headers=headers)
         resp = conn.getresponse()
@@ -248,16 +240,7 @@ def _open_send(port, path, item, sched, code, run_tag, timeout, gauge):
         with gauge["lock"]:
             gauge["now"] -= 1
     t_end = time.time()
-    checkin_id = created = None
-    sample = None
-    if resp.status in (200, 201):
-        try:
-            answer = json.loads(data)
-            checkin_id, created = answer.get("id"), answer.get("created")
-        except ValueError:
-            pass
-    else:
-        sample = f"HTTP {resp.status}: {data[:300].decode('utf-8', 'replace')}"
+    checkin_id, created, sample = _answer(resp.status, data)
     return (pos, member, resp.status, checkin_id, created, sched, t_end), t_send, sample
 
 
@@ -270,15 +253,8 @@ def run_open_load(port, path, items, rate, t0, cap, timeout, run_tag, projector=
     from concurrent.futures import wait as wait_futures
 
     cpu0 = time.process_time()
-    code = None
-    stats = {"refreshes": 0, "refresh_errors": 0, "refresh_samples": []}
-    stop = threading.Event()
-    refresher = None
-    if projector is not None:
-        code = {"token": _get_code(port, projector["meeting_id"], projector["secretary_token"], 10)}
-        refresher = threading.Thread(
-            target=_refresher, args=(port, projector, code, stop, stats, 10), daemon=True
-        )
+    code, stats, stop, refresher = _projector(port, projector)
+    if refresher is not None:
         refresher.start()
     gauge = {"lock": threading.Lock(), "now": 0, "peak": 0}
     executor = ThreadPoolExecutor(max_workers=cap, thread_name_prefix="open")
@@ -315,7 +291,7 @@ def run_open_load(port, path, items, rate, t0, cap, timeout, run_tag, projector=
         "records": records,
         "sends": sends,
         "samples": samples,
-        "hung_requests": len(futures) - len(done),
+        "hung": len(futures) - len(done),
         "late_start_s": round(late, 3),
         "peak_in_flight": gauge["peak"],
         "cpu_s": time.process_time() - cpu0,
@@ -323,81 +299,14 @@ def run_open_load(port, path, items, rate, t0, cap, timeout, run_tag, projector=
     }
 
 
-def _noop(_: int) -> int:
-    return os.getpid()
-
-
 # --------------------------------------------------------------------------------------------
 # Setup
 # --------------------------------------------------------------------------------------------
-def bench_env() -> dict[str, str]:
-    """The environment for flask/gunicorn: no stray PARTY* settings, only ours."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("PARTY")}
-    env.update(
-        {
-            "PARTY__DATABASE__URL": DB_URL,
-            "PARTY__REDIS__URL": REDIS_URL,
-            "PARTY__APP__MODE": "development",
-            "BENCH_INSERT_DB_URL": DB_URL,
-            "PYTHONUNBUFFERED": "1",
-        }
-    )
-    return env
-
-
-def _mysql():
-    import pymysql
-
-    return pymysql.connect(
-        host=HOST, port=3306, user="root", password="", database=DB_NAME, connect_timeout=5
-    )
-
-
-def create_database() -> None:
-    import pymysql
-
-    conn = pymysql.connect(host=HOST, port=3306, user="root", password="", connect_timeout=5)
-    try:
-        with conn.cursor() as cur:
-            cur.execute(f"DROP DATABASE IF EXISTS `{DB_NAME}`")
-            cur.execute(
-                f"CREATE DATABASE `{DB_NAME}` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci"
-            )
-        conn.commit()
-    finally:
-        conn.close()
-
-
-def flush_redis() -> None:
-    import redis
-
-    redis.Redis.from_url(REDIS_URL).flushdb()
-
-
-def init_db(env: dict[str, str]) -> None:
-    import subprocess
-
-    proc = subprocess.run(
-        [str(BIN / "flask"), "--app", "server", "init-db"],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
-    if proc.returncode != 0:
-        raise RuntimeError(f"init-db failed:\n{proc.stdout}\n{proc.stderr}")
-
-
 def make_data(env: dict[str, str], n_members: int) -> dict:
     """Committee → branch of ``n_members`` full members with a session each (bulk inserts);
     a secretary of the branch whose own record sits in the committee. Sealed ID number and
     phone are left NULL (nullable; the check-in path never reads them)."""
-    for key in [k for k in os.environ if k.startswith("PARTY")]:
-        del os.environ[key]
-    os.environ.update(env)
-    if str(ROOT) not in sys.path:
-        sys.path.insert(0, str(ROOT))
+    harness.use_env(env)
     import secrets
 
     from sqlalchemy import insert, select
@@ -477,7 +386,7 @@ def make_data(env: dict[str, str], n_members: int) -> dict:
 
 
 def _http_json(port, method, path, token=None, body=None, timeout=60.0):
-    conn = http.client.HTTPConnection(HOST, port, timeout=timeout)
+    conn = http.client.HTTPConnection(harness.HOST, port, timeout=timeout)
     headers = {"Content-Type": "application/json"}
     if token:
         headers["Authorization"] = f"Bearer {token}"
@@ -604,31 +513,52 @@ def work_list(n_members: int, rng: random.Random) -> tuple[list[int], int, int]:
     return out, len(racing), len(later)
 
 
-def measure(pool, server, path, kind, order, tokens, clients, processes, tag, timeout, projector):
-    """Send ``order`` (member indexes) with ``clients`` clients to the gunicorn ``server``;
-    returns records and figures."""
-    port = server.port
-    items = [
+def _items(order, tokens, tag):
+    """(position, member, session token, idempotency key) per request."""
+    return [
         (pos, m, tokens[m] if tokens else None, f"{tag}-{pos:05d}") for pos, m in enumerate(order)
     ]
-    plan = split_clients(clients, processes)
-    n_proc = len(plan)
-    start_at = time.time() + 1.5  # every generator has its code and threads by then
+
+
+def _gather(pool, server, load, job_args, limit, requests):
+    """Run ``load`` in the generator processes, one job per argument tuple, against the
+    gunicorn ``server``; returns their parts, all records by position, and the figures both
+    loops report alike (statuses, failure samples, projector reads, CPU per request)."""
     load_before = os.getloadavg()[0]
     cpu_before = cpu_snapshot(server.pid)
-    jobs = [
-        pool.apply_async(
-            run_load,
-            (port, path, items[k::n_proc], n, start_at, timeout, tag, projector),
-        )
-        for k, (_first, n) in enumerate(plan)
-    ]
-    limit = timeout * (1 + len(items) / max(1, clients)) + 60
+    jobs = [pool.apply_async(load, args) for args in job_args]
     parts = [job.get(timeout=limit) for job in jobs]
     cpu_after = cpu_snapshot(server.pid)
     records = sorted((r for part in parts for r in part["records"]), key=lambda r: r[0])
+    common = {
+        "statuses": dict(Counter(str(r[2]) for r in records)),
+        "samples": [s for part in parts for s in part["samples"]][:5],
+        "hung_clients": sum(part["hung"] for part in parts),
+        "late_start_s": max(part["late_start_s"] for part in parts),
+        "code_refreshes": sum(part["refreshes"] for part in parts),
+        "code_refresh_errors": sum(part["refresh_errors"] for part in parts),
+        "code_refresh_samples": [s for part in parts for s in part["refresh_samples"]][:3],
+        "loadavg_1m_before": round(load_before, 2),
+        **cpu_figures(cpu_before, cpu_after, sum(p["cpu_s"] for p in parts), requests),
+        "_records": records,
+    }
+    return parts, records, common
+
+
+def measure(pool, server, path, kind, order, tokens, clients, processes, tag, timeout, projector):
+    """Send ``order`` (member indexes) with ``clients`` clients to the gunicorn ``server``;
+    returns records and figures."""
+    items = _items(order, tokens, tag)
+    plan = harness.split_clients(clients, processes)
+    n_proc = len(plan)
+    start_at = time.time() + 1.5  # every generator has its code and threads by then
+    job_args = [
+        (server.port, path, items[k::n_proc], n, start_at, timeout, tag, projector)
+        for k, (_first, n) in enumerate(plan)
+    ]
+    limit = timeout * (1 + len(items) / max(1, clients)) + 60
+    _parts, records, common = _gather(pool, server, run_load, job_args, limit, len(items))
     latencies = sorted(r[6] - r[5] for r in records if r[2] != "error")
-    statuses = Counter(str(r[2]) for r in records)
     last_end = max((r[6] for r in records), default=start_at)
     elapsed = last_end - start_at
     completed = sum(1 for r in records if r[2] in (200, 201))
@@ -640,20 +570,8 @@ def measure(pool, server, path, kind, order, tokens, clients, processes, tag, ti
         "completed_2xx": completed,
         "elapsed_s": round(elapsed, 3),
         "rps": round(completed / elapsed, 1) if elapsed > 0 else 0.0,
-        "p50_ms": round(percentile(latencies, 50) * 1000, 2),
-        "p95_ms": round(percentile(latencies, 95) * 1000, 2),
-        "p99_ms": round(percentile(latencies, 99) * 1000, 2),
-        "max_ms": round(latencies[-1] * 1000, 2) if latencies else None,
-        "statuses": dict(statuses),
-        "samples": [s for part in parts for s in part["samples"]][:5],
-        "hung_clients": sum(part["hung_clients"] for part in parts),
-        "late_start_s": max(part["late_start_s"] for part in parts),
-        "code_refreshes": sum(part["refreshes"] for part in parts),
-        "code_refresh_errors": sum(part["refresh_errors"] for part in parts),
-        "code_refresh_samples": [s for part in parts for s in part["refresh_samples"]][:3],
-        "loadavg_1m_before": round(load_before, 2),
-        **cpu_figures(cpu_before, cpu_after, sum(p["cpu_s"] for p in parts), len(items)),
-        "_records": records,
+        **harness.latency_ms(latencies, (50, 95, 99)),
+        **common,
     }
 
 
@@ -667,31 +585,20 @@ def measure_open(pool, server, path, kind, order, tokens, rate, processes, tag, 
     """Send ``order`` open loop: request ``pos`` at ``t0 + pos / rate``, dealt round-robin to
     the generator processes. Latency runs from the scheduled time; the lag of the actual send
     behind it is reported, and a generator that falls behind the rate is a problem."""
-    port = server.port
-    items = [
-        (pos, m, tokens[m] if tokens else None, f"{tag}-{pos:05d}") for pos, m in enumerate(order)
-    ]
+    items = _items(order, tokens, tag)
     n_proc = max(1, min(processes, len(items)))
     cap = open_pool_cap(rate, n_proc)
     t0 = time.time() + 1.5  # every generator has its code and first threads by then
-    load_before = os.getloadavg()[0]
-    cpu_before = cpu_snapshot(server.pid)
-    jobs = [
-        pool.apply_async(
-            run_open_load,
-            (port, path, items[k::n_proc], rate, t0, cap, timeout, tag, projector),
-        )
+    job_args = [
+        (server.port, path, items[k::n_proc], rate, t0, cap, timeout, tag, projector)
         for k in range(n_proc)
     ]
     limit = 1.5 + len(items) / rate + timeout + 60
-    parts = [job.get(timeout=limit) for job in jobs]
-    cpu_after = cpu_snapshot(server.pid)
-    records = sorted((r for part in parts for r in part["records"]), key=lambda r: r[0])
+    parts, records, common = _gather(pool, server, run_open_load, job_args, limit, len(items))
     send_at = dict(s for part in parts for s in part["sends"])
     latencies = sorted(r[6] - r[5] for r in records if r[2] != "error")
     from_send = sorted(r[6] - send_at[r[0]] for r in records if r[2] != "error")
     lags = sorted(send_at[r[0]] - r[5] for r in records)
-    statuses = Counter(str(r[2]) for r in records)
     last_end = max((r[6] for r in records), default=t0)
     last_send = max(send_at.values(), default=t0)
     elapsed = last_end - t0
@@ -711,28 +618,13 @@ def measure_open(pool, server, path, kind, order, tokens, rate, processes, tag, 
         "elapsed_s": round(elapsed, 3),
         "sent_rps": round(sent_rps, 1),
         "rps": round(done_rps, 1),
-        "p50_ms": round(percentile(latencies, 50) * 1000, 2),
-        "p95_ms": round(percentile(latencies, 95) * 1000, 2),
-        "p99_ms": round(percentile(latencies, 99) * 1000, 2),
-        "max_ms": round(latencies[-1] * 1000, 2) if latencies else None,
-        "from_send_p50_ms": round(percentile(from_send, 50) * 1000, 2),
-        "from_send_p99_ms": round(percentile(from_send, 99) * 1000, 2),
-        "send_lag_p50_ms": round(percentile(lags, 50) * 1000, 2),
-        "send_lag_p99_ms": round(percentile(lags, 99) * 1000, 2),
-        "send_lag_max_ms": round(lags[-1] * 1000, 2) if lags else None,
+        **harness.latency_ms(latencies, (50, 95, 99)),
+        **harness.latency_ms(from_send, (50, 99), prefix="from_send_", with_max=False),
+        **harness.latency_ms(lags, (50, 99), prefix="send_lag_"),
         "behind_schedule_s": round(last_send - (t0 + (len(items) - 1) / rate), 3),
         "pool_cap_per_process": cap,
         "peak_in_flight": sum(part["peak_in_flight"] for part in parts),
-        "statuses": dict(statuses),
-        "samples": [s for part in parts for s in part["samples"]][:5],
-        "hung_clients": sum(part["hung_requests"] for part in parts),
-        "late_start_s": max(part["late_start_s"] for part in parts),
-        "code_refreshes": sum(part["refreshes"] for part in parts),
-        "code_refresh_errors": sum(part["refresh_errors"] for part in parts),
-        "code_refresh_samples": [s for part in parts for s in part["refresh_samples"]][:3],
-        "loadavg_1m_before": round(load_before, 2),
-        **cpu_figures(cpu_before, cpu_after, sum(p["cpu_s"] for p in parts), len(items)),
-        "_records": records,
+        **common,
     }
 
 
@@ -781,7 +673,7 @@ def check_checkins(res: dict, meeting_id: int, n_members: int) -> list[str]:
     )
     if mismatched:
         problems.append(f"{mismatched} duplicate scans answered with another check-in")
-    conn = _mysql()
+    conn = harness.mysql(DB_NAME)
     try:
         with conn.cursor() as cur:
             cur.execute(
@@ -819,7 +711,7 @@ def check_inserts(res: dict, tag: str) -> list[str]:
             f"failed requests: {bad} ({res['answered']}/{res['requests']} answered); "
             f"samples: {res['samples']}"
         )
-    conn = _mysql()
+    conn = harness.mysql(DB_NAME)
     try:
         with conn.cursor() as cur:
             cur.execute("SELECT COUNT(*) FROM bench_inserts WHERE run = %s", (tag,))
@@ -855,10 +747,6 @@ def summarize(runs: list[dict]) -> dict:
             if all(key in r for r in runs)
         },
     }
-
-
-def _on_alarm(signum, frame):
-    raise TimeoutError("benchmark exceeded its time limit")
 
 
 def parse_args(argv):
@@ -907,7 +795,20 @@ def parse_args(argv):
 
 
 def _line(r: int, res: dict) -> str:
+    """One run's console line, closed loop (``measure``) or open (``measure_open``)."""
     name = "check-in" if res["kind"] == "checkin" else "baseline"
+    if res.get("mode") == "open":
+        figures = (
+            f"{res['offered_rps']:>5g}/s {name} sent {res['sent_rps']:>6.1f}/s "
+            f"done {res['rps']:>6.1f}/s  p50 {res['p50_ms']:>6.1f}  p95 {res['p95_ms']:>6.1f}  "
+            f"p99 {res['p99_ms']:>6.1f}  max {res['max_ms'] or 0:>6.1f} ms  "
+            f"send lag p99 {res['send_lag_p99_ms']:.1f} ms  peak {res['peak_in_flight']} in flight"
+        )
+    else:
+        figures = (
+            f"c={res['clients']:<4} {name} {res['rps']:>7.1f} req/s  "
+            f"p50 {res['p50_ms']:>7.1f}  p95 {res['p95_ms']:>7.1f}  p99 {res['p99_ms']:>7.1f} ms"
+        )
     cpu = ""
     if "cpu_ms_per_request" in res:
         cpu = (
@@ -915,28 +816,41 @@ def _line(r: int, res: dict) -> str:
             f"+{res['db_cpu_ms_per_request']:.2f} ms/req"
             f"  other {res['other_cpu_share']:.0%}"
         )
+    return f"  round {r} {figures}{cpu}"
+
+
+def _checkin_note(res: dict) -> str:
     return (
-        f"  round {r} c={res['clients']:<4} {name} {res['rps']:>7.1f} req/s  "
-        f"p50 {res['p50_ms']:>7.1f}  p95 {res['p95_ms']:>7.1f}  p99 {res['p99_ms']:>7.1f} ms{cpu}"
+        f"({res['statuses'].get('201', 0)}×201, {res['statuses'].get('200', 0)}×200, "
+        f"{res['stored']} stored, {res['duplicates_in_flight_together']} double taps raced"
     )
 
 
-def _open_line(r: int, res: dict) -> str:
-    name = "check-in" if res["kind"] == "checkin" else "baseline"
-    cpu = ""
-    if "cpu_ms_per_request" in res:
-        cpu = (
-            f"  cpu {res['server_cpu_ms_per_request']:.2f}"
-            f"+{res['db_cpu_ms_per_request']:.2f} ms/req"
-            f"  other {res['other_cpu_share']:.0%}"
+def _warn_code_reads(res: dict) -> None:
+    if res["code_refresh_errors"]:
+        print(
+            f"  warning: {res['code_refresh_errors']} projector reads failed: "
+            f"{res['code_refresh_samples']}",
+            file=sys.stderr,
         )
-    return (
-        f"  round {r} {res['offered_rps']:>5g}/s {name} sent {res['sent_rps']:>6.1f}/s "
-        f"done {res['rps']:>6.1f}/s  p50 {res['p50_ms']:>6.1f}  p95 {res['p95_ms']:>6.1f}  "
-        f"p99 {res['p99_ms']:>6.1f}  max {res['max_ms'] or 0:>6.1f} ms  "
-        f"send lag p99 {res['send_lag_p99_ms']:.1f} ms  peak {res['peak_in_flight']} in flight"
-        f"{cpu}"
-    )
+
+
+def _by_kind(runs: list[dict], key: str, value) -> tuple[list[dict], list[dict]]:
+    """(check-in runs, baseline runs) whose ``key`` is ``value``."""
+    chk = [x for x in runs if x[key] == value and x["kind"] == "checkin"]
+    bas = [x for x in runs if x[key] == value and x["kind"] == "baseline"]
+    return chk, bas
+
+
+def _table_rows(s: dict):
+    """(label, figures, cpu column) of both apps in one summary entry."""
+    for name, label in (
+        ("checkin", f"POST {CHECKIN_PATH}"),
+        ("baseline", f"POST {INSERT_PATH} (ceiling)"),
+    ):
+        f = s[name]
+        cpu = f"{f['cpu_ms_per_request']:>12.2f}" if "cpu_ms_per_request" in f else ""
+        yield label, f, cpu
 
 
 def main(argv=None) -> int:
@@ -944,26 +858,18 @@ def main(argv=None) -> int:
     runs_total = args.rounds * len(args.levels)
     n_requests = args.members + round(args.members * DUPLICATE_SHARE)
     open_s = args.open_rounds * sum(2 * (n_requests / rate + 90) for rate in args.rates)
-    limit = int(240 + runs_total * 2 * 90 + open_s)
-    signal.signal(signal.SIGALRM, _on_alarm)
-    signal.alarm(limit)
+    harness.time_limit(int(240 + runs_total * 2 * 90 + open_s))
 
-    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
-    env = bench_env()
-    gunicorn = list(GUNICORN_SETTINGS)
+    stamp = harness.utc_stamp()
+    env = harness.bench_env(DB_URL, REDIS_URL, BENCH_INSERT_DB_URL=DB_URL)
+    gunicorn = list(harness.GUNICORN_SETTINGS)
     extra = []
     if args.workers is not None:  # gunicorn's parser: the last -w wins
         extra = ["-w", str(args.workers)]
         gunicorn[gunicorn.index("-w") + 1] = str(args.workers)
-    logdir = Path(tempfile.mkdtemp(prefix="checkin-bench-"))
-    procs: list = []
-    pool = None
-    ok = False
-    try:
+    with harness.Bench("checkin") as bench:
         t_setup = time.perf_counter()
-        create_database()
-        flush_redis()
-        init_db(env)
+        harness.fresh_database(DB_NAME, env, REDIS_URL)
         data = make_data(env, args.members)
         import insert_app  # configured by BENCH_INSERT_DB_URL, which make_data exported
 
@@ -974,40 +880,33 @@ def main(argv=None) -> int:
             f"1 secretary, Redis db {REDIS_DB}"
         )
 
-        app = start_gunicorn("server:create_app()", free_port(), env, logdir / "app.log", extra)
-        procs.append(app)
-        base = start_gunicorn(
-            "insert_app:app",
-            free_port(),
-            env,
-            logdir / "insert.log",
-            ["--pythonpath", "bench", *extra],
+        app = bench.gunicorn("server:create_app()", env, "app.log", extra)
+        base = bench.gunicorn(
+            "insert_app:app", env, "insert.log", ["--pythonpath", "bench", *extra]
         )
-        procs.append(base)
-        for proc in procs:
-            proc.port = int(proc.cmd[proc.cmd.index("-b") + 1].rsplit(":", 1)[1])
-            wait_healthy(proc, proc.port)
+        harness.wait_healthy(app)
+        harness.wait_healthy(base)
 
         n_proc = max(1, args.processes)
-        pool = multiprocessing.get_context("spawn").Pool(n_proc)
-        pool.map(_noop, range(n_proc))  # processes are up before the clock starts
+        pool = bench.generators(n_proc)
         rng = random.Random(args.seed)
 
-        def run_baseline(order, clients, tag):
-            return measure(
-                pool, base, INSERT_PATH, "baseline", order, None, clients, n_proc, tag,
+        def run_baseline(measure_load, order, load, tag):
+            """``measure`` (``load``: clients) or ``measure_open`` (``load``: rate)."""
+            return measure_load(
+                pool, base, INSERT_PATH, "baseline", order, None, load, n_proc, tag,
                 args.timeout, None,
             )  # fmt: skip
 
-        def run_checkin(order, clients, tag, title):
+        def run_checkin(measure_load, order, load, tag, title):
             meeting = create_meeting(app.port, data, title)
             projector = {
                 "meeting_id": meeting["id"],
                 "secretary_token": data["secretary_token"],
                 "refresh_s": args.refresh,
             }
-            res = measure(
-                pool, app, CHECKIN_PATH, "checkin", order, tokens, clients, n_proc, tag,
+            res = measure_load(
+                pool, app, CHECKIN_PATH, "checkin", order, tokens, load, n_proc, tag,
                 args.timeout, projector,
             )  # fmt: skip
             res["meeting_id"] = meeting["id"]
@@ -1016,8 +915,8 @@ def main(argv=None) -> int:
         if args.warmup:
             # Unrecorded: every worker has imported, connected and compiled its queries.
             order = rng.sample(range(args.members), min(args.warmup, args.members))
-            run_baseline(order, min(args.levels), "warmup")
-            run_checkin(order, min(args.levels), "warmup", "预热会议")
+            run_baseline(measure, order, min(args.levels), "warmup")
+            run_checkin(measure, order, min(args.levels), "warmup", "预热会议")
         setup_s = time.perf_counter() - t_setup
 
         print(
@@ -1031,14 +930,14 @@ def main(argv=None) -> int:
             for clients in args.levels:
                 order, racing, later = work_list(args.members, rng)
                 tag = f"r{r}c{clients}"
-                res = run_baseline(order, clients, tag)
+                res = run_baseline(measure, order, clients, tag)
                 found = check_inserts(res, tag)
                 res["round"] = r
                 runs.append(res)
                 print(f"{_line(r, res)}  ({res['stored']} rows)")
                 problems += [f"round {r} c={clients} baseline: {p}" for p in found]
 
-                res = run_checkin(order, clients, tag, f"基准测试会议 {tag}")
+                res = run_checkin(measure, order, clients, tag, f"基准测试会议 {tag}")
                 found = check_checkins(res, res["meeting_id"], args.members)
                 res.update(
                     round=r,
@@ -1047,19 +946,9 @@ def main(argv=None) -> int:
                     new_checkins_per_s=round(args.members / res["elapsed_s"], 1),
                 )
                 runs.append(res)
-                print(
-                    f"{_line(r, res)}  ({res['statuses'].get('201', 0)}×201, "
-                    f"{res['statuses'].get('200', 0)}×200, {res['stored']} stored, "
-                    f"{res['duplicates_in_flight_together']} double taps raced, "
-                    f"{res['code_refreshes']} code reads)"
-                )
+                print(f"{_line(r, res)}  {_checkin_note(res)}, {res['code_refreshes']} code reads)")
                 problems += [f"round {r} c={clients} check-in: {p}" for p in found]
-                if res["code_refresh_errors"]:
-                    print(
-                        f"  warning: {res['code_refresh_errors']} projector reads failed: "
-                        f"{res['code_refresh_samples']}",
-                        file=sys.stderr,
-                    )
+                _warn_code_reads(res)
 
         # Open loop: scans arriving at a fixed rate, as members walk in, not as fast as the
         # server answers. Same work lists, same interleaving (baseline, then a fresh meeting).
@@ -1074,47 +963,24 @@ def main(argv=None) -> int:
             for rate in args.rates:
                 order, racing, later = work_list(args.members, rng)
                 tag = f"r{r}o{rate:g}"
-                res = measure_open(
-                    pool, base, INSERT_PATH, "baseline", order, None, rate, n_proc, tag,
-                    args.timeout, None,
-                )  # fmt: skip
+                res = run_baseline(measure_open, order, rate, tag)
                 found = check_inserts(res, tag) + check_schedule(res)
                 res["round"] = r
                 open_runs.append(res)
-                print(f"{_open_line(r, res)}  ({res['stored']} rows)")
+                print(f"{_line(r, res)}  ({res['stored']} rows)")
                 problems += [f"open round {r} {rate:g}/s baseline: {p}" for p in found]
 
-                meeting = create_meeting(app.port, data, f"基准测试会议 {tag}")
-                projector = {
-                    "meeting_id": meeting["id"],
-                    "secretary_token": data["secretary_token"],
-                    "refresh_s": args.refresh,
-                }
-                res = measure_open(
-                    pool, app, CHECKIN_PATH, "checkin", order, tokens, rate, n_proc, tag,
-                    args.timeout, projector,
-                )  # fmt: skip
-                res["meeting_id"] = meeting["id"]
-                found = check_checkins(res, meeting["id"], args.members) + check_schedule(res)
+                res = run_checkin(measure_open, order, rate, tag, f"基准测试会议 {tag}")
+                found = check_checkins(res, res["meeting_id"], args.members) + check_schedule(res)
                 res.update(round=r, racing_pairs=racing, later_rescans=later)
                 open_runs.append(res)
-                print(
-                    f"{_open_line(r, res)}  ({res['statuses'].get('201', 0)}×201, "
-                    f"{res['statuses'].get('200', 0)}×200, {res['stored']} stored, "
-                    f"{res['duplicates_in_flight_together']} double taps raced)"
-                )
+                print(f"{_line(r, res)}  {_checkin_note(res)})")
                 problems += [f"open round {r} {rate:g}/s check-in: {p}" for p in found]
-                if res["code_refresh_errors"]:
-                    print(
-                        f"  warning: {res['code_refresh_errors']} projector reads failed: "
-                        f"{res['code_refresh_samples']}",
-                        file=sys.stderr,
-                    )
+                _warn_code_reads(res)
 
         open_summary = {}
         for rate in args.rates:
-            chk = [x for x in open_runs if x["offered_rps"] == rate and x["kind"] == "checkin"]
-            bas = [x for x in open_runs if x["offered_rps"] == rate and x["kind"] == "baseline"]
+            chk, bas = _by_kind(open_runs, "offered_rps", rate)
             s_chk, s_bas = summarize(chk), summarize(bas)
             for s_, runs_ in ((s_chk, chk), (s_bas, bas)):
                 s_["sent_rps"] = _median(runs_, "sent_rps")
@@ -1137,8 +1003,7 @@ def main(argv=None) -> int:
 
         summary = {}
         for clients in args.levels:
-            chk = [x for x in runs if x["clients"] == clients and x["kind"] == "checkin"]
-            bas = [x for x in runs if x["clients"] == clients and x["kind"] == "baseline"]
+            chk, bas = _by_kind(runs, "clients", clients)
             s_chk, s_bas = summarize(chk), summarize(bas)
             s_chk["new_checkins_per_s"] = _median(chk, "new_checkins_per_s")
             ratio = s_chk["rps"] / s_bas["rps"] if s_bas["rps"] else 0.0
@@ -1189,20 +1054,13 @@ def main(argv=None) -> int:
                 "redis": REDIS_URL,
                 "mode": "development",
             },
-            "host": {
-                "cpus": os.cpu_count(),
-                "python": platform.python_version(),
-                "platform": platform.platform(),
-                "git_commit": git_commit(),
-            },
+            "host": harness.host_info(),
             "setup_s": round(setup_s, 1),
             "summary": summary,
             "runs": runs,
             "open_loop": {"summary": open_summary, "runs": open_runs},
         }
-        RESULTS.mkdir(parents=True, exist_ok=True)
-        out_path = RESULTS / f"checkin-{stamp}.json"
-        out_path.write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n")
+        out_path = harness.write_result("checkin", stamp, result)
 
         print()
         print(
@@ -1210,12 +1068,7 @@ def main(argv=None) -> int:
             f"{'p99 ms':>9}{'cpu ms/req':>12}"
         )
         for clients, s in summary.items():
-            for name, label in (
-                ("checkin", f"POST {CHECKIN_PATH}"),
-                ("baseline", f"POST {INSERT_PATH} (ceiling)"),
-            ):
-                f = s[name]
-                cpu = f"{f['cpu_ms_per_request']:>12.2f}" if "cpu_ms_per_request" in f else ""
+            for label, f, cpu in _table_rows(s):
                 print(
                     f"{clients:<9}{label:<31}{f['rps']:>8.1f}{f['p50_ms']:>9.1f}"
                     f"{f['p95_ms']:>9.1f}{f['p99_ms']:>9.1f}{cpu}"
@@ -1239,12 +1092,7 @@ def main(argv=None) -> int:
                 f"{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}{'max ms':>9}{'cpu ms/req':>12}"
             )
             for rate, s in open_summary.items():
-                for name, label in (
-                    ("checkin", f"POST {CHECKIN_PATH}"),
-                    ("baseline", f"POST {INSERT_PATH} (ceiling)"),
-                ):
-                    f = s[name]
-                    cpu = f"{f['cpu_ms_per_request']:>12.2f}" if "cpu_ms_per_request" in f else ""
+                for label, f, cpu in _table_rows(s):
                     print(
                         f"{rate + '/s':<9}{label:<31}{f['sent_rps']:>8.1f}{f['rps']:>8.1f}"
                         f"{f['p50_ms']:>9.1f}{f['p95_ms']:>9.1f}{f['p99_ms']:>9.1f}"
@@ -1258,34 +1106,9 @@ def main(argv=None) -> int:
         for s in open_summary.values():
             for name, passed in s["targets"].items():
                 print(f"  {'PASS' if passed else 'FAIL'}  {name}")
-        print(f"wrote {out_path.relative_to(ROOT)}")
-        if problems:
-            print("ERROR: correctness failures; figures are not valid:", file=sys.stderr)
-            for p in problems:
-                print(f"  {p}", file=sys.stderr)
-            return 1
-        ok = True
-        return 0
-    except Exception as exc:
-        print(f"ERROR: {type(exc).__name__}: {exc}", file=sys.stderr)
-        for proc in procs:
-            tail = log_tail(proc)
-            if tail:
-                print(f"--- {proc.log_path.name} (tail) ---\n{tail}", file=sys.stderr)
-        return 1
-    finally:
-        signal.alarm(0)
-        if pool is not None:
-            pool.terminate()
-            pool.join()
-        for proc in procs:
-            stop_gunicorn(proc)
-        if ok:
-            for f in logdir.iterdir():
-                f.unlink()
-            logdir.rmdir()
-        else:
-            print(f"gunicorn logs kept in {logdir}", file=sys.stderr)
+        failure = "correctness failures; figures are not valid:" if problems else None
+        return bench.done(out_path, failure, problems)
+    return 1  # an exception, reported by Bench
 
 
 if __name__ == "__main__":

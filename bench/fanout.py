@@ -26,24 +26,20 @@ import json
 import multiprocessing
 import os
 import platform
-import signal
 import statistics
 import subprocess
 import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
-from datetime import UTC, datetime
-from pathlib import Path
+from datetime import datetime
 
-ROOT = Path(__file__).resolve().parent.parent
-RESULTS = ROOT / "bench" / "results"
-BIN = Path(sys.executable).parent
-sys.path.insert(0, str(ROOT))
+import harness
 
-HOST = "127.0.0.1"
+sys.path.insert(0, str(harness.ROOT))  # tests.wechat_standin, in the spawned stand-in too
+
 DB_NAME = "party_bench_fanout"
-DB_URL = f"mysql+pymysql://root@{HOST}:3306/{DB_NAME}"
-REDIS_URL = f"redis://{HOST}:6379/12"
+DB_URL = harness.db_url(DB_NAME)
+REDIS_URL = harness.redis_url(12)
 APPID, SECRET = "wx_bench_app", "bench_secret"
 TEMPLATE_PATH = "/cgi-bin/message/template/send"
 
@@ -112,11 +108,9 @@ class StandIn:
 
 # -- setup -----------------------------------------------------------------------------------
 def env_for(standin_url: str, concurrency: int) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("PARTY")}
-    env.update(
-        PARTY__APP__MODE="development",
-        PARTY__DATABASE__URL=DB_URL,
-        PARTY__REDIS__URL=REDIS_URL,
+    return harness.bench_env(
+        DB_URL,
+        REDIS_URL,
         PARTY__WECHAT__SANDBOX="false",
         PARTY__WECHAT__API_BASE=standin_url,
         PARTY__WECHAT__MINI_APPID=APPID,
@@ -124,29 +118,7 @@ def env_for(standin_url: str, concurrency: int) -> dict[str, str]:
         PARTY__NOTIFICATIONS__QUIET_START="00:00",
         PARTY__NOTIFICATIONS__QUIET_END="00:00",
         PARTY__NOTIFICATIONS__SEND_CONCURRENCY=str(concurrency),
-        PYTHONUNBUFFERED="1",
     )
-    return env
-
-
-def prepare_database(env):
-    import pymysql
-
-    conn = pymysql.connect(host=HOST, user="root", password="")
-    with conn.cursor() as cur:
-        cur.execute(f"DROP DATABASE IF EXISTS {DB_NAME}")
-        cur.execute(f"CREATE DATABASE {DB_NAME} CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci")
-    conn.close()
-    subprocess.run(
-        [str(BIN / "flask"), "--app", "server", "init-db"],
-        env=env,
-        check=True,
-        cwd=ROOT,
-        stdout=subprocess.DEVNULL,
-    )
-    import redis
-
-    redis.Redis.from_url(REDIS_URL).flushdb()
 
 
 def create_people(app, count: int) -> list[tuple[int, str, str]]:
@@ -219,9 +191,9 @@ def create_people(app, count: int) -> list[tuple[int, str, str]]:
 def start_workers(n: int, env) -> list[subprocess.Popen]:
     return [
         subprocess.Popen(
-            [str(BIN / "flask"), "--app", "server", "jobs", "worker"],
+            [str(harness.BIN / "flask"), "--app", "server", "jobs", "worker"],
             env=env,
-            cwd=ROOT,
+            cwd=harness.ROOT,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
             start_new_session=True,
@@ -329,15 +301,16 @@ def main() -> int:
     parser.add_argument("--rounds", type=int, default=2)
     parser.add_argument("--timeout", type=float, default=120.0)
     args = parser.parse_args()
-    signal.signal(signal.SIGALRM, lambda *_: sys.exit("benchmark timed out"))
-    signal.alarm(int(120 + args.rounds * 2 * args.timeout))
+    harness.time_limit(
+        int(120 + args.rounds * 2 * args.timeout), lambda *_: sys.exit("benchmark timed out")
+    )
 
     standin = StandIn(args.latency_ms / 1000)
     env = env_for(standin.base_url, args.concurrency)
-    os.environ.update({k: v for k, v in env.items() if k.startswith("PARTY")})
+    harness.use_env(env)
     workers = []
     try:
-        prepare_database(env)
+        harness.fresh_database(DB_NAME, env, REDIS_URL)
         from server import create_app
 
         app = create_app()
@@ -377,14 +350,7 @@ def main() -> int:
                 f"{counts['distinct_recipients']} distinct, {counts['calls']} calls"
             )
     finally:
-        for proc in workers:
-            if proc.poll() is None:
-                os.killpg(proc.pid, signal.SIGTERM)
-        for proc in workers:
-            try:
-                proc.wait(10)
-            except subprocess.TimeoutExpired:
-                os.killpg(proc.pid, signal.SIGKILL)
+        harness.stop_groups(workers)
         standin.stop()
 
     base = statistics.median(r["baseline_msgs_per_s"] for r in rounds)
@@ -399,25 +365,20 @@ def main() -> int:
     print(f"fan-out (notify -> all sent):        {fan:7.1f} msg/s")
     print(f"ratio fan-out / baseline:            {fan / base:7.3f}")
     print(f"exactly once (stand-in's count):     {'yes' if exactly_once else 'NO'}")
-    RESULTS.mkdir(parents=True, exist_ok=True)
-    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
-    out = RESULTS / f"fanout-{stamp}.json"
-    out.write_text(
-        json.dumps(
-            {
-                "args": vars(args),
-                "rounds": rounds,
-                "baseline_msgs_per_s": base,
-                "fanout_msgs_per_s": fan,
-                "ratio": fan / base,
-                "exactly_once": exactly_once,
-                "machine": {"cpus": os.cpu_count(), "python": platform.python_version()},
-            },
-            indent=2,
-            ensure_ascii=False,
-        )
+    out = harness.write_result(
+        "fanout",
+        harness.utc_stamp(),
+        {
+            "args": vars(args),
+            "rounds": rounds,
+            "baseline_msgs_per_s": base,
+            "fanout_msgs_per_s": fan,
+            "ratio": fan / base,
+            "exactly_once": exactly_once,
+            "machine": {"cpus": os.cpu_count(), "python": platform.python_version()},
+        },
     )
-    print(f"wrote {out.relative_to(ROOT)}")
+    print(f"wrote {out.relative_to(harness.ROOT)}")
     return 0 if exactly_once else 1
 
 

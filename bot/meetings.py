@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import UTC
-
 from server.auth.principal import derive_roles
 from server.meetings import services as meetings
-from server.notify.services import timezone
+from server.notify.services import local_time
 from server.people.models import Person
 
 from . import summaries
@@ -22,10 +20,9 @@ LEAVE_APPROVALS_PAGE = "pages/meetings/leave-approvals/index"
 
 
 def upcoming(person: Person) -> list[summaries.Line]:
-    zone = timezone()
     lines = []
     for meeting, state in meetings.upcoming_for(person.id):
-        when = meeting.start_at.replace(tzinfo=UTC).astimezone(zone).strftime("%m-%d %H:%M")
+        when = local_time(meeting.start_at).strftime("%m-%d %H:%M")
         note = STATE_TEXT.get(state, "")
         text = f"{when} {meeting.title}" + (f"（{note}）" if note else "")
         lines.append(summaries.Line(text, f"pages/meetings/detail/index?id={meeting.id}"))

@@ -22,6 +22,7 @@ from ..audit import services as audit
 from ..db_types import utcnow
 from ..errors import ApiError
 from ..extensions import db
+from ..notify.services import local_time
 from . import checkin_token, facts
 from .facts import MeetingFacts
 from .models import (
@@ -43,6 +44,7 @@ from .services import (
     participant_rows,
     phase,
     settings,
+    tally,
 )
 
 CHECKIN_PATH = "/m/checkin"
@@ -57,9 +59,7 @@ def _rotate() -> int:
 
 
 def _beijing(moment: datetime) -> str:
-    from ..notify.services import timezone
-
-    return moment.replace(tzinfo=UTC).astimezone(timezone()).strftime("%m月%d日 %H:%M")
+    return local_time(moment).strftime("%m月%d日 %H:%M")
 
 
 # -- the projector ---------------------------------------------------------------------------
@@ -330,7 +330,7 @@ def attendance(meeting: Meeting) -> dict:
         )
     summary = Counter(flag for found in flags.values() for flag in found)
     return {
-        "counts": counts(meeting, now),
+        "counts": tally(meeting, rows, now),
         "anomalies": {
             name: summary.get(name, 0)
             for name in (

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 
 from flask import current_app
 from sqlalchemy import func, select
@@ -20,7 +20,7 @@ from ..db_types import utcnow
 from ..errors import ApiError
 from ..extensions import db
 from ..jobs import job
-from ..notify.services import notify, timezone
+from ..notify.services import local_time, notify
 from ..orgs.models import Org
 from ..people.models import PartyPost, Person
 from .models import ARCHIVED, MEETING_TYPES, PUBLISHED, ComplianceReminder, Meeting, Minutes
@@ -80,7 +80,7 @@ def period_of(day: date, kind: str) -> Period:
 
 
 def today() -> date:
-    return datetime.now(UTC).astimezone(timezone()).date()
+    return local_time(utcnow()).date()
 
 
 def rules_for(org: Org, full_members: int) -> tuple[Rule, ...]:
@@ -127,9 +127,8 @@ def _held(org_ids: list[int], since: date, until: date) -> dict[tuple[int, str],
         )
     ).all()
     held: dict[tuple[int, str], list[date]] = {}
-    zone = timezone()
     for org_id, meeting_type, start_at in rows:
-        day = start_at.replace(tzinfo=UTC).astimezone(zone).date()
+        day = local_time(start_at).date()
         held.setdefault((org_id, meeting_type), []).append(day)
     return held
 

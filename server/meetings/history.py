@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, date
+from datetime import date
 from io import BytesIO
 
 from openpyxl import Workbook
@@ -17,12 +17,13 @@ from ..db_types import utcnow
 from ..errors import ApiError
 from ..extensions import db
 from ..files import safe_filename, xlsx_cell
-from ..notify.services import timezone
+from ..notify.services import local_time
 from ..orgs.models import Org
 from .attachments import images_of
 from .models import (
     CANCELLED,
     DRAFT,
+    MEETING_STATUSES,
     OBSERVER,
     PARTICIPANT_ROLES,
     Meeting,
@@ -32,10 +33,10 @@ from .services import (
     ATTENDANCE_LABELS,
     READ_ROLES,
     attendance_of,
-    counts,
     local_day_bounds,
     participant_rows,
     taking_part,
+    tally,
 )
 
 # -- my attendance ---------------------------------------------------------------------------
@@ -56,7 +57,7 @@ def my_attendance(person_id: int, filters: dict, page: int, per_page: int) -> di
     rows = db.session.execute(query.order_by(Meeting.start_at.desc(), Meeting.id.desc())).all()
     items = []
     summary = {"total": 0, "present": 0, "late": 0, "on_leave": 0, "absent": 0}
-    for meeting, checkin, leave in rows:
+    for meeting, _role, checkin, leave in rows:
         state = attendance_of(meeting, checkin, leave, now)
         summary["total"] += 1
         if state in ("present", "late"):
@@ -153,7 +154,7 @@ class Export:
 def _local(moment) -> str:
     if moment is None:
         return ""
-    return moment.replace(tzinfo=UTC).astimezone(timezone()).strftime("%Y-%m-%d %H:%M")
+    return local_time(moment).strftime("%Y-%m-%d %H:%M")
 
 
 def _sheet(workbook, title: str, headers: list[tuple[str, int]]):
@@ -224,7 +225,8 @@ def export_meetings(principal, filters: dict) -> Export:
     detail = _sheet(workbook, "出勤", ATTENDANCE_COLUMNS)
     now = utcnow()
     for meeting in meetings:
-        total = counts(meeting, now)
+        rows = participant_rows(meeting)
+        total = tally(meeting, rows, now)
         summary.append(
             [
                 xlsx_cell(summary, value)
@@ -236,9 +238,7 @@ def export_meetings(principal, filters: dict) -> Export:
                     meeting.place,
                     meeting.chair.name if meeting.chair else "",
                     meeting.recorder.name if meeting.recorder else "",
-                    {"published": "已发布", "cancelled": "已取消", "archived": "已归档"}.get(
-                        meeting.status, meeting.status
-                    ),
+                    MEETING_STATUSES[meeting.status],
                     total["expected"],
                     total["present"],
                     total["late"],
@@ -248,15 +248,8 @@ def export_meetings(principal, filters: dict) -> Export:
                 )
             ]
         )
-        if meeting.status == CANCELLED:
-            continue
-        for participant, checkin, leave in participant_rows(meeting):
-            detail.append(
-                [
-                    xlsx_cell(detail, v)
-                    for v in _attendance_row(meeting, participant, checkin, leave, now)
-                ]
-            )
+        if meeting.status != CANCELLED:
+            _append_attendance(detail, meeting, rows, now)
     buffer = BytesIO()
     workbook.save(buffer)
     entry.detail = {"org_id": org.id, "meetings": len(meetings), **_plain(filters)}
@@ -269,8 +262,8 @@ def _plain(filters: dict) -> dict:
     return {k: str(v) for k, v in filters.items() if v is not None and k != "org_id"}
 
 
-def _append_attendance(sheet, meeting: Meeting, now) -> None:
-    for participant, checkin, leave in participant_rows(meeting):
+def _append_attendance(sheet, meeting: Meeting, rows, now) -> None:
+    for participant, checkin, leave in rows:
         row = _attendance_row(meeting, participant, checkin, leave, now)
         sheet.append([xlsx_cell(sheet, value) for value in row])
 

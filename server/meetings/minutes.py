@@ -16,53 +16,19 @@ from .models import (
     ARCHIVED,
     CANCELLED,
     DRAFT,
-    OBSERVER,
     PUBLISHED,
     Meeting,
     Minutes,
     MinutesRevision,
 )
-from .services import attendance_of, can_manage, participant_rows
+from .services import can_manage, participant_rows, tally
 
 FIELDS = ("agenda", "content", "resolutions", "votes")
 
 
 def attendance_snapshot(meeting: Meeting) -> dict:
-    """Who was expected and how each attended, with names (DOMAIN.md §2: expected / present /
-    absent with reasons / observers)."""
-    rows = participant_rows(meeting)
-    lists: dict[str, list] = {
-        "present": [],
-        "late": [],
-        "on_leave": [],
-        "absent": [],
-        "not_checked_in": [],
-        "observers": [],
-    }
-    now = utcnow()
-    for participant, checkin, leave in rows:
-        name = participant.person.name
-        if participant.role == OBSERVER:
-            lists["observers"].append(name)
-            continue
-        state = attendance_of(meeting, checkin, leave, now)
-        if state == "on_leave":
-            lists["on_leave"].append({"name": name, "reason": leave.reason})
-        elif state == "late":
-            lists["late"].append(name)
-            lists["present"].append(name)
-        else:
-            lists[state].append(name)
-    return {
-        "expected": sum(1 for p, _c, _l in rows if p.role != OBSERVER),
-        "present": len(lists["present"]),
-        "late": len(lists["late"]),
-        "on_leave": len(lists["on_leave"]),
-        "absent": len(lists["absent"]),
-        "not_checked_in": len(lists["not_checked_in"]),
-        "observers": len(lists["observers"]),
-        "lists": lists,
-    }
+    """Who was expected and how each attended, with names (DOMAIN.md §2)."""
+    return tally(meeting, participant_rows(meeting))
 
 
 def _may_write(meeting: Meeting, principal) -> bool:

@@ -28,7 +28,6 @@ from .models import (
     ARCHIVED,
     CANCELLED,
     DRAFT,
-    MEETING_TYPES,
     MEMBER,
     OBSERVER,
     PENDING,
@@ -174,7 +173,7 @@ def get_run(meeting_id: int, principal) -> Meeting:
 
 def search(principal, filters: dict, page: int, per_page: int):
     query = select(Meeting).join(Org, Org.id == Meeting.org_id).options(joinedload(Meeting.org))
-    person_id = principal.person.id if principal.person else None
+    person_id = principal.person_id
     if filters.get("mine"):
         if person_id is None:
             raise ApiError(403, "no_member", "该账号未关联党员档案")
@@ -200,10 +199,10 @@ def search(principal, filters: dict, page: int, per_page: int):
             raise ApiError(403, "forbidden", "当前角色无权查看会议")
         query = query.where(or_(*visible))
     if filters.get("org_id"):
+        # An unknown org lists nothing, like one outside the caller's view (no 404 that would
+        # tell the two apart).
         org = db.session.get(Org, filters["org_id"])
-        if org is None:
-            raise ApiError(404, "not_found", "组织不存在")
-        query = query.where(Org.path.startswith(org.path))
+        query = query.where(Org.path.startswith(org.path) if org else db.false())
     if filters.get("type"):
         query = query.where(Meeting.type == filters["type"])
     if filters.get("status"):
@@ -323,12 +322,8 @@ def create(data: dict, principal) -> Meeting:
         start_at=data["start_at"],
         end_at=data["end_at"],
         sign_out=data.get("sign_out", False),
-        checkin_opens_minutes=data.get("checkin_opens_minutes")
-        if data.get("checkin_opens_minutes") is not None
-        else config["checkin_opens_minutes"],
-        late_grace_minutes=data.get("late_grace_minutes")
-        if data.get("late_grace_minutes") is not None
-        else config["late_grace_minutes"],
+        checkin_opens_minutes=data.get("checkin_opens_minutes", config["checkin_opens_minutes"]),
+        late_grace_minutes=data.get("late_grace_minutes", config["late_grace_minutes"]),
         status=DRAFT,
         checkin_secret=secrets.token_hex(16),
         created_by_person_id=principal.person.id if principal.person else None,
@@ -437,10 +432,7 @@ def update(meeting: Meeting, data: dict, principal) -> Meeting:
         "meeting",
         meeting.id,
         meeting.org_id,
-        {
-            "fields": sorted(k for k in data if k != "geofence")
-            + (["geofence"] if "geofence" in data else [])
-        },
+        {"fields": sorted(data)},
     )
     db.session.flush()
     if meeting.status == PUBLISHED:
@@ -459,14 +451,13 @@ def update(meeting: Meeting, data: dict, principal) -> Meeting:
 def publish(meeting: Meeting, principal) -> Meeting:
     if meeting.status != DRAFT:
         raise ApiError(409, "not_draft", "只有草稿状态的会议可以发布")
-    if utcnow() >= meeting.end_at:
-        # A meeting already held is recorded, not announced: no notices, no reminders.
-        meeting.status = PUBLISHED
-        meeting.published_at = utcnow()
-        audit.record("meeting.publish", "meeting", meeting.id, meeting.org_id, {"past": True})
-        return meeting
     meeting.status = PUBLISHED
     meeting.published_at = utcnow()
+    # A meeting already held is recorded, not announced: no notices, no reminders.
+    past = meeting.published_at >= meeting.end_at
+    audit.record("meeting.publish", "meeting", meeting.id, meeting.org_id, {"past": past})
+    if past:
+        return meeting
     db.session.flush()
     notify(
         "meeting_notice",
@@ -476,7 +467,6 @@ def publish(meeting: Meeting, principal) -> Meeting:
         sender=principal,
     )
     schedule_reminders(meeting, principal)
-    audit.record("meeting.publish", "meeting", meeting.id, meeting.org_id)
     return meeting
 
 
@@ -629,17 +619,17 @@ def _notice_data(meeting: Meeting) -> dict[str, Any]:
 
 
 def counts(meeting: Meeting, now: datetime | None = None) -> dict[str, int]:
-    """Attendance totals of the members expected (observers counted apart)."""
+    """Attendance totals of the members expected (observers counted apart), by aggregate
+    queries: what the projector polls. ``tally`` counts the same from loaded rows."""
     member = and_(Participant.meeting_id == meeting.id, Participant.role == MEMBER)
-    expected = db.session.scalar(select(func.count()).select_from(Participant).where(member)) or 0
-    observers = (
-        db.session.scalar(
-            select(func.count())
-            .select_from(Participant)
-            .where(Participant.meeting_id == meeting.id, Participant.role == OBSERVER)
-        )
-        or 0
+    by_role = dict(
+        db.session.execute(
+            select(Participant.role, func.count())
+            .where(Participant.meeting_id == meeting.id)
+            .group_by(Participant.role)
+        ).all()
     )
+    expected, observers = by_role.get(MEMBER, 0), by_role.get(OBSERVER, 0)
     present, late = db.session.execute(
         select(func.count(), func.coalesce(func.sum(db.case((CheckIn.late, 1), else_=0)), 0))
         .select_from(CheckIn)
@@ -694,9 +684,10 @@ def counts(meeting: Meeting, now: datetime | None = None) -> dict[str, int]:
     }
 
 
-def participant_rows(
-    meeting: Meeting,
-) -> list[tuple[Participant, CheckIn | None, LeaveRequest | None]]:
+AttendanceRow = tuple[Participant, CheckIn | None, LeaveRequest | None]
+
+
+def participant_rows(meeting: Meeting) -> list[AttendanceRow]:
     """Everyone on the list with their check-in and leave request (either may be None)."""
     return list(
         db.session.execute(
@@ -722,6 +713,43 @@ def participant_rows(
     )
 
 
+def tally(meeting: Meeting, rows: list[AttendanceRow], now: datetime | None = None) -> dict:
+    """The totals of ``counts`` and the names behind them, from ``participant_rows``: the
+    attendance in the minutes (DOMAIN.md §2: expected / present / absent with reasons /
+    observers), the live list and the exports. Late people are also present."""
+    now = now or utcnow()
+    lists: dict[str, list] = {
+        "present": [],
+        "late": [],
+        "on_leave": [],
+        "absent": [],
+        "not_checked_in": [],
+        "observers": [],
+    }
+    pending_leave = 0
+    for participant, checkin, leave in rows:
+        name = participant.person.name
+        if participant.role == OBSERVER:
+            lists["observers"].append(name)
+            continue
+        state = attendance_of(meeting, checkin, leave, now)
+        if state == "on_leave":
+            lists["on_leave"].append({"name": name, "reason": leave.reason})
+            continue
+        if state == "late":
+            lists["present"].append(name)
+        lists[state].append(name)
+        if state in ("absent", "not_checked_in") and leave is not None and leave.state == PENDING:
+            pending_leave += 1
+    totals = {key: len(names) for key, names in lists.items()}
+    return {
+        "expected": len(rows) - totals["observers"],
+        **totals,
+        "pending_leave": pending_leave,
+        "lists": lists,
+    }
+
+
 def has_minutes(meeting: Meeting) -> bool:
     return (
         db.session.execute(select(Minutes.id).where(Minutes.meeting_id == meeting.id)).first()
@@ -735,22 +763,18 @@ def detail(meeting: Meeting, principal) -> Meeting:
     meeting.can_manage = can_manage(meeting, principal)
     meeting.has_minutes = has_minutes(meeting)
     meeting.counts = counts(meeting, now) if runs(meeting, principal) else None
-    person = principal.person
-    participant = participant_of(meeting.id, person and person.id)
-    if participant is None:
+    mine = (
+        db.session.execute(taking_part(principal.person_id).where(Meeting.id == meeting.id)).first()
+        if principal.person_id is not None
+        else None
+    )
+    if mine is None:
         meeting.my = None
         return meeting
-    checkin = db.session.execute(
-        select(CheckIn).where(CheckIn.meeting_id == meeting.id, CheckIn.person_id == person.id)
-    ).scalar_one_or_none()
-    leave = db.session.execute(
-        select(LeaveRequest).where(
-            LeaveRequest.meeting_id == meeting.id, LeaveRequest.person_id == person.id
-        )
-    ).scalar_one_or_none()
+    _meeting, role, checkin, leave = mine
     meeting.my = {
         "participant": True,
-        "role": participant.role,
+        "role": role,
         "attendance": attendance_of(meeting, checkin, leave, now),
         "checkin": checkin,
         "leave": leave,
@@ -758,18 +782,14 @@ def detail(meeting: Meeting, principal) -> Meeting:
     return meeting
 
 
-def all_types() -> dict[str, str]:
-    return MEETING_TYPES
-
-
 # -- for other channels (the bot's 会议 / 待办 replies) ------------------------------------------
 
 
 def taking_part(person_id: int):
-    """(meeting, my check-in or None, my leave request or None) for the meetings the person
-    is on the list of: a select to filter and order further."""
+    """(meeting, my role, my check-in or None, my leave request or None) for the meetings the
+    person is on the list of: a select to filter and order further."""
     return (
-        select(Meeting, CheckIn, LeaveRequest)
+        select(Meeting, Participant.role, CheckIn, LeaveRequest)
         .join(
             Participant,
             and_(Participant.meeting_id == Meeting.id, Participant.person_id == person_id),
@@ -793,7 +813,7 @@ def upcoming_for(person_id: int, limit: int = 10) -> list[tuple[Meeting, str]]:
         .limit(limit)
     ).all()
     out = []
-    for meeting, checkin, leave in rows:
+    for meeting, _role, checkin, leave in rows:
         state = attendance_of(meeting, checkin, leave, now)
         if state == "not_checked_in" and leave is not None and leave.state == PENDING:
             state = "leave_pending"
@@ -802,7 +822,8 @@ def upcoming_for(person_id: int, limit: int = 10) -> list[tuple[Meeting, str]]:
 
 
 def pending_leave_count(prefixes: set[str]) -> int:
-    """Undecided leave requests of meetings not yet started in the orgs under ``prefixes``."""
+    """Undecided leave requests of published meetings not yet ended, in the orgs under
+    ``prefixes``."""
     if not prefixes:
         return 0
     query = (

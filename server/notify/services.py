@@ -61,17 +61,21 @@ def timezone() -> ZoneInfo:
     return ZoneInfo(settings()["timezone"])
 
 
+def local_time(value: datetime) -> datetime:
+    """A naive-UTC time as an aware time in the configured zone (Beijing)."""
+    return templates.in_zone(value, timezone())
+
+
 def push_time(now: datetime, urgent: bool) -> datetime:
     """When a push may go out: now, or the end of quiet hours for a non-urgent one."""
     if urgent:
         return now
     cfg = settings()
-    tz = timezone()
     start = time.fromisoformat(cfg["quiet_start"])
     end = time.fromisoformat(cfg["quiet_end"])
     if start == end:
         return now
-    local = now.replace(tzinfo=ZoneInfo("UTC")).astimezone(tz)
+    local = local_time(now)
     clock = local.time()
     quiet = start <= clock or clock < end if start > end else start <= clock < end
     if not quiet:

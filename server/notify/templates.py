@@ -172,7 +172,7 @@ def load_kinds(path: str | Path | None = None) -> dict[str, Kind]:
 # -- rendering --------------------------------------------------------------------------------
 
 
-def _local(value: datetime, tz: ZoneInfo) -> datetime:
+def in_zone(value: datetime, tz: ZoneInfo) -> datetime:
     # Naive datetimes are UTC, as everywhere in this code base.
     if value.tzinfo is None:
         value = value.replace(tzinfo=UTC)
@@ -182,7 +182,7 @@ def _local(value: datetime, tz: ZoneInfo) -> datetime:
 def text_value(value: Any, tz: ZoneInfo) -> str:
     """A value as people read it in the inbox."""
     if isinstance(value, datetime):
-        local = _local(value, tz)
+        local = in_zone(value, tz)
         return f"{local.month}月{local.day}日 {local:%H:%M}"
     if isinstance(value, date):
         return f"{value.year}年{value.month}月{value.day}日"
@@ -195,13 +195,13 @@ def fit(keyword: str, value: Any, tz: ZoneInfo) -> str:
     kind = match.group("type") if match else keyword
     if kind == "time":
         if isinstance(value, datetime):
-            local = _local(value, tz)
+            local = in_zone(value, tz)
             return f"{local.year}年{local.month}月{local.day}日 {local:%H:%M}"
         if isinstance(value, date):
             return f"{value.year}年{value.month}月{value.day}日"
     if kind == "date":
         if isinstance(value, datetime):
-            value = _local(value, tz).date()
+            value = in_zone(value, tz).date()
         if isinstance(value, date):
             return f"{value.year}年{value.month}月{value.day}日"
     text = text_value(value, tz)

@@ -152,3 +152,43 @@ def test_secretary_records_a_leave_after_the_fact_and_the_minutes_show_its_reaso
     ).json
     assert minutes["attendance"]["lists"]["on_leave"] == [{"name": absent.name, "reason": "住院"}]
     assert "meeting.leave.record" in {a.action for a in db.session.scalars(select(AuditLog))}
+
+
+def test_the_projector_totals_and_the_live_list_totals_agree(app, branch, f):
+    """Two counters of the same rules: aggregate queries (projector, detail) and loaded rows
+    (live list, minutes, exports)."""
+    extra = [f.person(branch.org) for _ in range(3)]
+    observer = f.person(branch.org, member_type="activist")
+    meeting = branch.meeting(starts_in=timedelta(minutes=-20), observer_ids=[observer.id])
+    mid = meeting["id"]
+    late, revoked, on_leave = branch.members
+    pending = extra[0]
+    branch.check_in(late, branch.code(mid))
+    gone = branch.check_in(revoked, branch.code(mid)).json
+    branch.client.post(
+        f"/api/v1/meetings/{mid}/checkins/{gone['id']}/revoke",
+        json={"reason": "代签"},
+        headers=branch.as_secretary(),
+    )
+    branch.client.post(
+        f"/api/v1/meetings/{mid}/leave/record",
+        json={"person_id": on_leave.id, "reason": "出差"},
+        headers=branch.as_secretary(),
+    )
+    from server.meetings.models import LeaveRequest
+
+    db.session.add(LeaveRequest(meeting_id=mid, person_id=pending.id, reason="家中有事"))
+    db.session.commit()
+    detail = branch.client.get(f"/api/v1/meetings/{mid}", headers=branch.as_secretary()).json
+    live = branch.client.get(f"/api/v1/meetings/{mid}/attendance", headers=branch.as_secretary())
+    assert live.json["counts"] == detail["counts"]
+    assert detail["counts"] == {
+        "expected": 7,
+        "present": 1,
+        "late": 1,
+        "on_leave": 1,
+        "absent": 0,
+        "not_checked_in": 5,
+        "observers": 1,
+        "pending_leave": 1,
+    }

@@ -5,8 +5,9 @@ Served by gunicorn with exactly the same settings as the real app
 (``gunicorn ... --pythonpath bench insert_app:app``) against the same MariaDB, with the same
 engine options as the server (pool size, ``pool_pre_ping``, ``charset=utf8mb4``), so the gap
 between the two is what the check-in path costs beyond "parse a JSON body, insert a row,
-commit": token lookup and roles, the token's MAC and the meeting, the participant and
-existing-check-in queries, the savepoint, the marshmallow schemas.
+commit": the session and participant checks inside its insert, the code's MAC, the window
+and the meeting (cached), the marshmallow schemas, and for a second scan the refused insert
+and the read of the first check-in.
 
 Configured by ``BENCH_INSERT_DB_URL`` (a ``mysql+pymysql://`` URL); its table ``bench_inserts``
 is created by ``create_table()`` (bench/checkin.py calls it before gunicorn starts).

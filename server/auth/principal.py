@@ -127,6 +127,24 @@ _LEAN_QUERY = (
 )
 
 
+# The person id of a live mini-program session whose person is a member in normal status, NULL
+# for any other token: the sessions ``authenticate(lean=True)`` answers without loading anything
+# and ``has("member")`` admits (a console session, which may also be a member's, is not one of
+# them). Placed inside an endpoint's own statement by ``PendingCaller``.
+MEMBER_OF_SESSION = (
+    db.select(_sessions.c.person_id)
+    .join(_people, _people.c.id == _sessions.c.person_id)
+    .where(
+        _sessions.c.token_digest == db.bindparam("session_digest"),
+        _sessions.c.revoked_at.is_(None),
+        _sessions.c.expires_at > db.bindparam("session_now"),
+        _sessions.c.account_id.is_(None),
+        _people.c.status == "normal",
+    )
+    .scalar_subquery()
+)
+
+
 def authenticate(token: str, *, lean: bool = False) -> Principal | None:
     """The session's caller, or None. ``lean``: a mini-program session is checked with one
     narrow query and its person loaded only if used (the check-in's hot path)."""
@@ -184,7 +202,77 @@ def bearer_token() -> str | None:
 
 
 def current() -> Principal:
+    principal = g.principal
+    if isinstance(principal, PendingCaller):
+        return principal.principal
+    return principal
+
+
+def pending_caller() -> PendingCaller:
+    """The caller of an ``allow(..., pending=True)`` endpoint, its session maybe not read yet."""
     return g.principal
+
+
+def admit(principal: Principal | None, roles: tuple[str, ...]) -> Principal:
+    """``principal`` if it may call an endpoint open to ``roles``; else 401 or 403."""
+    if principal is None:
+        raise ApiError(401, "unauthenticated", "请先登录或登录已过期")
+    if not principal.has(*roles):
+        raise ApiError(403, "forbidden", "当前角色无权执行此操作")
+    return principal
+
+
+class PendingCaller:
+    """The caller of an ``allow("member", pending=True)`` endpoint: a bearer token, checked
+    either by the endpoint's own statement or, failing that, as ``allow`` checks any token.
+
+    The statement puts ``MEMBER_OF_SESSION`` where the caller's person id goes and passes
+    ``session_params()``; when it finds or inserts a row through it, the session was a
+    member's: ``confirm()``. That saves the session query on the check-in's hot path. Whatever
+    reads ``principal`` or ``person_id`` (``current()`` too) authenticates the token the usual
+    way, and ``allow`` does so itself before it commits if nothing confirmed it, and before an
+    error answer leaves: a bad token is a 401 whatever the endpoint found.
+    """
+
+    __slots__ = ("_digest", "_principal", "_roles", "_token", "confirmed")
+
+    def __init__(self, token: str, roles: tuple[str, ...]):
+        self._token = token
+        self._digest = token_digest(token)
+        self._roles = roles
+        self._principal: Principal | None = None
+        self.confirmed = False
+
+    @property
+    def known(self) -> bool:
+        """Has the session been read (``person_id`` costs no query)?"""
+        return self._principal is not None
+
+    @property
+    def verified(self) -> bool:
+        return self.confirmed or self._principal is not None
+
+    @property
+    def principal(self) -> Principal:
+        if self._principal is None:
+            self._principal = admit(authenticate(self._token, lean=True), self._roles)
+        return self._principal
+
+    @property
+    def person_id(self) -> int | None:
+        return self.principal.person_id
+
+    def session_params(self) -> dict:
+        """The parameters of ``MEMBER_OF_SESSION``."""
+        return {"session_digest": self._digest, "session_now": utcnow()}
+
+    def confirm(self) -> None:
+        """The endpoint's statement matched a row through ``MEMBER_OF_SESSION``."""
+        self.confirmed = True
+
+    def check(self) -> None:
+        if not self.verified:
+            self.principal  # noqa: B018 - authenticates, or raises 401/403
 
 
 def finish_transaction() -> None:
@@ -199,14 +287,19 @@ def finish_transaction() -> None:
 PUBLIC = "public"
 
 
-def allow(*roles: str, lean: bool = False):
+def allow(*roles: str, lean: bool = False, pending: bool = False):
     """Declare who may call an endpoint. ``allow("public")`` needs no login; otherwise the
     caller must be logged in and hold one of ``roles`` (object scope is checked in services).
     ``lean``: load the caller's person only if the endpoint uses it (see ``authenticate``).
+    ``pending`` (members only): the endpoint may check the session inside its own statement
+    (see ``PendingCaller``); ``allow`` checks it otherwise, before committing and before any
+    error answer, so a caller without a member's session still only ever gets 401/403.
 
     Apply directly under ``@blp.route`` so the check runs before input parsing, and the roles
     appear in the OpenAPI document as ``x-roles``.
     """
+    if pending and roles != ("member",):
+        raise ValueError("pending=True checks a member's session: allow('member') only")
 
     def decorator(view):
         @wraps(view)
@@ -214,12 +307,9 @@ def allow(*roles: str, lean: bool = False):
             g.principal = None
             if roles != (PUBLIC,):
                 token = bearer_token()
-                principal = authenticate(token, lean=lean) if token else None
-                if principal is None:
-                    raise ApiError(401, "unauthenticated", "请先登录或登录已过期")
-                g.principal = principal
-                if not principal.has(*roles):
-                    raise ApiError(403, "forbidden", "当前角色无权执行此操作")
+                if pending and token:
+                    return _call_pending(PendingCaller(token, roles), view, args, kwargs)
+                g.principal = admit(authenticate(token, lean=lean) if token else None, roles)
             result = view(*args, **kwargs)
             finish_transaction()
             return result
@@ -235,3 +325,19 @@ def allow(*roles: str, lean: bool = False):
         return wrapper
 
     return decorator
+
+
+def _call_pending(caller: PendingCaller, view, args, kwargs):
+    g.principal = caller
+    try:
+        result = view(*args, **kwargs)
+    except Exception:
+        if not caller.verified:
+            # The request fails either way; a 401/403 takes precedence over what the endpoint
+            # found. The token is read on a fresh transaction (a failed flush spoils the old).
+            db.session.rollback()
+            caller.check()
+        raise
+    caller.check()
+    finish_transaction()
+    return result

@@ -15,10 +15,11 @@ from urllib.parse import urlencode
 import qrcode
 import qrcode.image.svg
 from flask import current_app, request
-from sqlalchemy import select, text
+from sqlalchemy import Insert, bindparam, insert, select
 from sqlalchemy.exc import IntegrityError
 
 from ..audit import services as audit
+from ..auth.principal import MEMBER_OF_SESSION, PendingCaller
 from ..db_types import utcnow
 from ..errors import ApiError
 from ..extensions import db
@@ -33,6 +34,7 @@ from .models import (
     QR,
     CheckIn,
     Meeting,
+    Participant,
 )
 from .services import (
     ATTENDANCE_LABELS,
@@ -193,27 +195,61 @@ def _check_fence(meeting: MeetingFacts, location: dict | None) -> float | None:
 
 # The participant check and the insert in one statement: a row is inserted only for someone on
 # the meeting's list (nothing inserted = not a participant), and the unique (meeting, person)
-# turns a second scan into an IntegrityError. Plain SQL, portable to MySQL and SQLite.
+# turns a second scan into an IntegrityError. The person is a bound id, or the caller's session
+# itself (``MEMBER_OF_SESSION``), so that the same statement checks who is calling.
 _COLUMNS = (
     "meeting_id", "person_id", "source", "checked_in_at", "received_at", "late", "sent_late",
     "idempotency_key", "slot", "ip", "network", "user_agent", "device_id", "device_model",
     "device_system", "network_type", "latitude", "longitude", "accuracy_m", "distance_m",
 )  # fmt: skip
-_INSERT = text(
-    f"INSERT INTO meeting_checkins ({', '.join(_COLUMNS)}) "  # noqa: S608 - only the constant column names above
-    f"SELECT {', '.join(':' + c for c in _COLUMNS)} FROM meeting_participants "
-    "WHERE meeting_participants.meeting_id = :meeting_id "
-    "AND meeting_participants.person_id = :person_id"
-)
+_checkins, _participants = CheckIn.__table__, Participant.__table__
 
 
-def check_in(data: dict, person_id: int) -> tuple[CheckIn, bool]:
-    """Check ``person_id`` in with a scanned token. Returns (check-in, created?); a second scan
+def _insert_for(person) -> Insert:
+    meeting_id = bindparam("meeting_id", type_=_checkins.c.meeting_id.type)
+    values = [
+        _participants.c.person_id
+        if name == "person_id"
+        else meeting_id
+        if name == "meeting_id"
+        else bindparam(name, type_=_checkins.c[name].type)
+        for name in _COLUMNS
+    ]
+    chosen = select(*values).where(
+        _participants.c.meeting_id == meeting_id, _participants.c.person_id == person
+    )
+    return insert(_checkins).from_select(list(_COLUMNS), chosen)
+
+
+_INSERT_FOR_PERSON = _insert_for(bindparam("person_id", type_=_participants.c.person_id.type))
+_INSERT_FOR_SESSION = _insert_for(MEMBER_OF_SESSION)
+
+
+def _person_id(caller: PendingCaller) -> int:
+    """The caller's person id, reading their session (401/403 for a bad one)."""
+    person_id = caller.person_id
+    if person_id is None:
+        raise ApiError(403, "no_member", "该账号未关联党员档案")
+    return person_id
+
+
+def _person(caller: PendingCaller):
+    """Where the caller goes in a statement, and its parameters: their session while it is
+    unread (the statement checks it), else their person id."""
+    if caller.known:
+        return _person_id(caller), {}
+    return MEMBER_OF_SESSION, caller.session_params()
+
+
+def check_in(data: dict, caller: PendingCaller) -> tuple[CheckIn, bool]:
+    """Check the caller in with a scanned token. Returns (check-in, created?); a second scan
     returns the first check-in.
 
     This is the hot path of a 1,500-person meeting (bench/checkin.py): the meeting comes from
-    the per-process cache (facts.py), and the participant check and the insert are one
-    statement. Only a losing (second) scan reads the existing row.
+    the per-process cache (facts.py), and the caller's session, the participant check and the
+    insert are one statement. Only a losing (second) scan reads the existing row; only a
+    caller the statement did not take (not on the list, a console session, a bad token)
+    costs a separate read of the session.
     """
     now = utcnow().replace(microsecond=0)  # what DATETIME keeps: answers match re-reads
     meeting, slot, when, sent_late = _resolve(data, now)
@@ -222,7 +258,7 @@ def check_in(data: dict, person_id: int) -> tuple[CheckIn, bool]:
         distance = _check_fence(meeting, data.get("location"))
     except ApiError:
         # Already checked in from inside the fence: the second scan is answered with that.
-        existing = _existing(meeting.id, person_id)
+        existing = _existing(meeting, caller)
         if existing is not None:
             return existing, False
         raise
@@ -231,7 +267,6 @@ def check_in(data: dict, person_id: int) -> tuple[CheckIn, bool]:
     ip = request.remote_addr
     values = {
         "meeting_id": meeting.id,
-        "person_id": person_id,
         "source": QR,
         "checked_in_at": when,
         "received_at": now,
@@ -254,31 +289,52 @@ def check_in(data: dict, person_id: int) -> tuple[CheckIn, bool]:
     try:
         # A failed statement leaves the transaction usable (MySQL and SQLite roll back only the
         # statement), so no savepoint is needed.
-        result = db.session.execute(_INSERT, values)
+        if not caller.known:
+            result = db.session.execute(_INSERT_FOR_SESSION, {**values, **caller.session_params()})
+            if result.rowcount:
+                caller.confirm()
+                return _answer(meeting, result.lastrowid, values), True
+        # Not taken by the session's statement: read the session (401/403 for a bad one) and
+        # try as that person (a console session may be a member's too).
+        values["person_id"] = _person_id(caller)
+        result = db.session.execute(_INSERT_FOR_PERSON, values)
     except IntegrityError:
         # The same member's other request won the unique (meeting, person): answer with it.
         # A locking read sees their committed row, which this transaction's snapshot may not.
-        existing = _existing(meeting.id, person_id, latest=True)
+        existing = _existing(meeting, caller, latest=True)
         if existing is None:
             raise
         return existing, False
     if result.rowcount == 0:
         raise ApiError(403, "not_participant", "你不在本次会议的参会名单中")
-    row = CheckIn(id=result.lastrowid, **values)
+    return _answer(meeting, result.lastrowid, values), True
+
+
+def _answer(meeting: MeetingFacts, checkin_id: int, values: dict) -> CheckIn:
+    """The new check-in as the answer shows it (not added to the session: it is stored)."""
+    row = CheckIn(id=checkin_id, **values)
     row.meeting_title = meeting.title
-    return row, True
+    return row
 
 
-def _existing(meeting_id: int, person_id: int, latest: bool = False) -> CheckIn | None:
-    query = select(CheckIn).where(CheckIn.meeting_id == meeting_id, CheckIn.person_id == person_id)
+def _existing(meeting: MeetingFacts, caller: PendingCaller, latest: bool = False) -> CheckIn | None:
+    person, params = _person(caller)
+    query = select(CheckIn).where(CheckIn.meeting_id == meeting.id, CheckIn.person_id == person)
     if latest:
         query = query.with_for_update(read=True)
-    # The meeting is in the session already: ``row.meeting`` costs no query.
-    row = db.session.execute(query).scalar_one_or_none()
+    row = db.session.execute(query, params).scalar_one_or_none()
+    if params:  # looked up through the session
+        if row is None:
+            # Not a member's session (401/403 now), or a console session that may be one.
+            _person_id(caller)
+            return _existing(meeting, caller, latest)
+        caller.confirm()
     if row is not None and row.revoked_at is not None:
         raise ApiError(
             409, "checkin_revoked", f"你的签到已被撤销（{row.revoke_reason}），如有异议请联系书记"
         )
+    if row is not None:
+        row.meeting_title = meeting.title  # (the meeting itself is not loaded)
     return row
 
 

@@ -148,6 +148,41 @@ CREATE TABLE accounts (
 	CONSTRAINT fk_accounts_person_id_people FOREIGN KEY(person_id) REFERENCES people (id)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
 
+CREATE TABLE development_records (
+	id INTEGER NOT NULL AUTO_INCREMENT, 
+	person_id INTEGER NOT NULL, 
+	rules_version VARCHAR(20) NOT NULL, 
+	status VARCHAR(10) NOT NULL, 
+	live INTEGER, 
+	stage VARCHAR(20) NOT NULL, 
+	current_step INTEGER NOT NULL, 
+	applied_on DATE NOT NULL, 
+	cohort VARCHAR(10) NOT NULL, 
+	extension_months INTEGER NOT NULL, 
+	extensions INTEGER NOT NULL, 
+	next_step INTEGER, 
+	next_deadline DATE, 
+	ended_reason VARCHAR(200), 
+	ended_by VARCHAR(100), 
+	ended_at DATETIME, 
+	version INTEGER NOT NULL, 
+	created_at DATETIME NOT NULL, 
+	updated_at DATETIME NOT NULL, 
+	CONSTRAINT pk_development_records PRIMARY KEY (id), 
+	CONSTRAINT uq_development_records_person_id_live UNIQUE (person_id, live), 
+	CONSTRAINT fk_development_records_person_id_people FOREIGN KEY(person_id) REFERENCES people (id)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
+
+CREATE INDEX ix_development_records_applied_on ON development_records (applied_on);
+
+CREATE INDEX ix_development_records_cohort ON development_records (cohort);
+
+CREATE INDEX ix_development_records_next_deadline ON development_records (next_deadline);
+
+CREATE INDEX ix_development_records_person_id ON development_records (person_id);
+
+CREATE INDEX ix_development_records_status_stage ON development_records (status, stage);
+
 CREATE TABLE notification_optouts (
 	id INTEGER NOT NULL AUTO_INCREMENT, 
 	person_id INTEGER NOT NULL, 
@@ -211,6 +246,53 @@ CREATE INDEX ix_auth_sessions_account_id ON auth_sessions (account_id);
 CREATE INDEX ix_auth_sessions_expires_at ON auth_sessions (expires_at);
 
 CREATE INDEX ix_auth_sessions_person_id ON auth_sessions (person_id);
+
+CREATE TABLE development_entries (
+	id INTEGER NOT NULL AUTO_INCREMENT, 
+	record_id INTEGER NOT NULL, 
+	step INTEGER NOT NULL, 
+	round INTEGER NOT NULL, 
+	state VARCHAR(12) NOT NULL, 
+	live INTEGER, 
+	done_on DATE NOT NULL, 
+	details JSON NOT NULL, 
+	warnings JSON, 
+	idempotency_key VARCHAR(64) NOT NULL, 
+	recorded_by_person_id INTEGER, 
+	recorded_by VARCHAR(100) NOT NULL, 
+	recorded_at DATETIME NOT NULL, 
+	decided_by_person_id INTEGER, 
+	decided_by VARCHAR(100), 
+	decided_at DATETIME, 
+	decision_comment VARCHAR(500), 
+	corrects_id INTEGER, 
+	correction_reason VARCHAR(500), 
+	CONSTRAINT pk_development_entries PRIMARY KEY (id), 
+	CONSTRAINT uq_development_entries_record_id_step_round_live UNIQUE (record_id, step, round, live), 
+	CONSTRAINT uq_development_entries_record_id_idempotency_key UNIQUE (record_id, idempotency_key), 
+	CONSTRAINT fk_development_entries_record_id_development_records FOREIGN KEY(record_id) REFERENCES development_records (id) ON DELETE CASCADE, 
+	CONSTRAINT fk_development_entries_recorded_by_person_id_people FOREIGN KEY(recorded_by_person_id) REFERENCES people (id), 
+	CONSTRAINT fk_development_entries_decided_by_person_id_people FOREIGN KEY(decided_by_person_id) REFERENCES people (id), 
+	CONSTRAINT fk_development_entries_corrects_id_development_entries FOREIGN KEY(corrects_id) REFERENCES development_entries (id)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
+
+CREATE INDEX ix_development_entries_state_step ON development_entries (state, step);
+
+CREATE TABLE development_openings (
+	id INTEGER NOT NULL AUTO_INCREMENT, 
+	record_id INTEGER NOT NULL, 
+	step INTEGER NOT NULL, 
+	earliest DATE NOT NULL, 
+	deadline DATE, 
+	deadline_kind VARCHAR(10), 
+	CONSTRAINT pk_development_openings PRIMARY KEY (id), 
+	CONSTRAINT uq_development_openings_record_id_step UNIQUE (record_id, step), 
+	CONSTRAINT fk_development_openings_record_id_development_records FOREIGN KEY(record_id) REFERENCES development_records (id) ON DELETE CASCADE
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
+
+CREATE INDEX ix_development_openings_deadline ON development_openings (deadline);
+
+CREATE INDEX ix_development_openings_earliest ON development_openings (earliest);
 
 CREATE TABLE invite_codes (
 	id INTEGER NOT NULL AUTO_INCREMENT, 
@@ -351,6 +433,28 @@ CREATE INDEX ix_deliveries_msgid ON deliveries (msgid);
 CREATE INDEX ix_deliveries_person_id_id ON deliveries (person_id, id);
 
 CREATE INDEX ix_deliveries_state_next_attempt_at ON deliveries (state, next_attempt_at);
+
+CREATE TABLE development_materials (
+	id INTEGER NOT NULL AUTO_INCREMENT, 
+	record_id INTEGER NOT NULL, 
+	entry_id INTEGER, 
+	kind VARCHAR(30) NOT NULL, 
+	title VARCHAR(100), 
+	storage_key VARCHAR(255) NOT NULL, 
+	filename VARCHAR(255) NOT NULL, 
+	content_type VARCHAR(100) NOT NULL, 
+	size INTEGER NOT NULL, 
+	note TEXT, 
+	uploaded_by_person_id INTEGER, 
+	uploaded_by VARCHAR(100) NOT NULL, 
+	uploaded_at DATETIME NOT NULL, 
+	CONSTRAINT pk_development_materials PRIMARY KEY (id), 
+	CONSTRAINT fk_development_materials_record_id_development_records FOREIGN KEY(record_id) REFERENCES development_records (id) ON DELETE CASCADE, 
+	CONSTRAINT fk_development_materials_entry_id_development_entries FOREIGN KEY(entry_id) REFERENCES development_entries (id), 
+	CONSTRAINT fk_development_materials_uploaded_by_person_id_people FOREIGN KEY(uploaded_by_person_id) REFERENCES people (id)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
+
+CREATE INDEX ix_development_materials_record_id_kind ON development_materials (record_id, kind);
 
 CREATE TABLE meeting_attachments (
 	id INTEGER NOT NULL AUTO_INCREMENT, 

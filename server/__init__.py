@@ -26,6 +26,7 @@ def create_app(config_overrides: dict | None = None, config_path: str | None = N
         JOBS=settings["jobs"],
         NOTIFICATIONS=settings["notifications"],
         MEETINGS=settings["meetings"],
+        DEVELOPMENT=settings["development"],
         STORAGE=settings["storage"],
         REDIS_URL=settings["redis"]["url"],
         SQLALCHEMY_DATABASE_URI=_database_url(app, settings["database"]["url"]),
@@ -173,6 +174,7 @@ def _sqlite_pragmas(app: Flask) -> None:
 def _register_blueprints(app: Flask) -> None:
     from .audit.views import blp as audit_blp
     from .auth.views import blp as auth_blp
+    from .development.views import blp as development_blp
     from .meetings.views import blp as meetings_blp
     from .notify.views import blp as notify_blp
     from .orgs.views import blp as orgs_blp
@@ -187,6 +189,7 @@ def _register_blueprints(app: Flask) -> None:
         audit_blp,
         notify_blp,
         meetings_blp,
+        development_blp,
     ):
         app.extensions["party_api"].register_blueprint(blueprint)
     from .screen.views import blp as screen_blp

@@ -34,6 +34,7 @@ def schema_ddl() -> str:
 def _import_models() -> None:
     from .audit import models as _audit  # noqa: F401
     from .auth import models as _auth  # noqa: F401
+    from .development import models as _development  # noqa: F401
     from .meetings import models as _meetings  # noqa: F401
     from .notify import models as _notify  # noqa: F401
     from .orgs import models as _orgs  # noqa: F401

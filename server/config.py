@@ -98,6 +98,12 @@ DEFAULTS: dict[str, dict[str, Any]] = {
         "compliance_warn_days": 7,
         "attachment_max_mb": 10,
     },
+    "development": {
+        "rules_version": "2014",
+        "remind_days_before": [7, 1],
+        "remind_hour": 9,
+        "material_max_mb": 10,
+    },
 }
 
 
@@ -215,6 +221,24 @@ class MeetingsSection(_Section):
     attachment_max_mb = fields.Integer(validate=validate.Range(min=1, max=200))
 
 
+class DevelopmentSection(_Section):
+    rules_version = fields.String(validate=validate.Regexp(r"^[0-9A-Za-z._-]{1,20}$"))
+    remind_days_before = fields.List(
+        fields.Integer(validate=validate.Range(min=1, max=90)), validate=validate.Length(max=5)
+    )
+    remind_hour = fields.Integer(validate=validate.Range(min=0, max=23))
+    material_max_mb = fields.Integer(validate=validate.Range(min=1, max=200))
+
+    @validates_schema
+    def _rules_exist(self, data: dict, **_: Any) -> None:
+        version = data.get("rules_version")
+        if version is not None:
+            from .development.rules import versions
+
+            if version not in versions():
+                raise ValidationError({"rules_version": [f"没有版本为 {version} 的发展党员规则"]})
+
+
 class ConfigSchema(Schema):
     app = fields.Nested(AppSection)
     database = fields.Nested(DatabaseSection)
@@ -225,6 +249,7 @@ class ConfigSchema(Schema):
     notifications = fields.Nested(NotificationsSection)
     storage = fields.Nested(StorageSection)
     meetings = fields.Nested(MeetingsSection)
+    development = fields.Nested(DevelopmentSection)
 
     @validates_schema
     def _production_is_safe(self, data: dict, **_: Any) -> None:

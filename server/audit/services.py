@@ -12,6 +12,7 @@ import logging
 
 from flask import g, has_request_context, request
 
+from ..auth.principal import PendingCaller
 from ..db_types import utcnow
 from ..extensions import db
 from .models import AuditLog
@@ -33,6 +34,8 @@ def record(
     detail: dict | None = None,
 ) -> AuditLog:
     principal = getattr(g, "principal", None)
+    if isinstance(principal, PendingCaller):  # the entry names who it was: read the session
+        principal = principal.principal
     entry = AuditLog(
         at=utcnow(),
         action=action,

@@ -1,0 +1,98 @@
+"""Simultaneous decisions and submissions on MariaDB: one approval, one entry, one record."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import func, select
+
+from server.audit.models import AuditLog
+from server.development.models import DevelopmentEntry, DevelopmentRecord
+from server.extensions import db
+from server.notify.models import Notification
+from tests.development.conftest import DATES
+from tests.factories import auth
+from tests.notify.test_parallel_mariadb import race
+
+pytestmark = pytest.mark.mariadb
+
+
+def test_two_secretaries_approving_at_once_make_one_approval(app, dev):
+    deputy = dev.f.person(dev.branch)
+    dev.f.post(deputy, dev.branch, "deputy_secretary")
+    tokens = [dev.secretary_token, dev.f.token_for(deputy)]
+    record_id = dev.start().json["id"]
+    dev.through(record_id, 2)
+    entry_id = dev.submit(record_id, 3).json["id"]
+    answers = []
+
+    def approve(i):
+        response = app.test_client().post(
+            f"/api/v1/development/entries/{entry_id}/approve",
+            json={"comment": f"同意（{i}）"},
+            headers=auth(tokens[i % 2]),
+        )
+        answers.append((response.status_code, response.json.get("code")))
+
+    assert race(app, 8, approve) == []
+    assert sorted(answers) == [(200, None)] + [(409, "already_decided")] * 7, answers
+    db.session.expire_all()
+    entry = db.session.get(DevelopmentEntry, entry_id)
+    assert entry.state == "done"
+    assert (
+        db.session.scalar(
+            select(func.count())
+            .select_from(AuditLog)
+            .where(AuditLog.action == "development.decide")
+        )
+        == 1
+    )
+    assert (
+        db.session.scalar(
+            select(func.count())
+            .select_from(Notification)
+            .where(Notification.kind == "approval_result")
+        )
+        == 1
+    )
+
+
+def test_simultaneous_submissions_of_one_step_make_one_entry(app, dev):
+    record_id = dev.start().json["id"]
+    headers = auth(dev.secretary_token)
+    body = {"step": 2, "done_on": DATES[2].isoformat(), **dev.facts(2)}
+    answers = []
+
+    def submit(i):
+        response = app.test_client().post(
+            f"/api/v1/development/records/{record_id}/entries",
+            json={**body, "key": f"race-key-{i:04d}"},
+            headers=headers,
+        )
+        answers.append((response.status_code, response.json.get("code")))
+
+    assert race(app, 8, submit) == []
+    assert sorted(answers)[0] == (201, None), answers
+    assert {code for _, code in sorted(answers)[1:]} <= {"step_done", "step_in_progress"}
+    assert (
+        db.session.scalar(
+            select(func.count()).select_from(DevelopmentEntry).where(DevelopmentEntry.step == 2)
+        )
+        == 1
+    )
+
+
+def test_simultaneous_registrations_of_one_applicant_make_one_record(app, dev):
+    person_id = dev.applicant.id
+    answers = []
+
+    def start(i):
+        response = app.test_client().post(
+            "/api/v1/development/records",
+            json={"person_id": person_id, "applied_on": "2023-03-01", "key": f"start-{i:05d}"},
+            headers=auth(dev.secretary_token),
+        )
+        answers.append((response.status_code, response.json.get("code")))
+
+    assert race(app, 6, start) == []
+    assert sorted(answers) == [(201, None)] + [(409, "record_exists")] * 5, answers
+    assert db.session.scalar(select(func.count()).select_from(DevelopmentRecord)) == 1

@@ -294,6 +294,18 @@ CREATE INDEX ix_development_openings_deadline ON development_openings (deadline)
 
 CREATE INDEX ix_development_openings_earliest ON development_openings (earliest);
 
+CREATE TABLE development_reminders (
+	id INTEGER NOT NULL AUTO_INCREMENT, 
+	record_id INTEGER NOT NULL, 
+	step INTEGER NOT NULL, 
+	kind VARCHAR(10) NOT NULL, 
+	remind_on DATE NOT NULL, 
+	notification_id INTEGER, 
+	CONSTRAINT pk_development_reminders PRIMARY KEY (id), 
+	CONSTRAINT uq_development_reminders_record_id_step_kind_remind_on UNIQUE (record_id, step, kind, remind_on), 
+	CONSTRAINT fk_development_reminders_record_id_development_records FOREIGN KEY(record_id) REFERENCES development_records (id) ON DELETE CASCADE
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
+
 CREATE TABLE invite_codes (
 	id INTEGER NOT NULL AUTO_INCREMENT, 
 	person_id INTEGER NOT NULL, 

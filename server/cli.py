@@ -112,6 +112,19 @@ def register(app: Flask) -> None:
             sys.exit(2)
         job_queue.work_forever()
 
+    @app.cli.group("development")
+    def development():
+        """Developing new members."""
+
+    @development.command("scan")
+    @click.option("--on", "on", type=click.DateTime(["%Y-%m-%d"]), help="the day (default today)")
+    def development_scan(on):
+        """Send the reminders due today (what the daily job does)."""
+        from .development.due import scan_due
+
+        result = scan_due(on.date() if on else None)
+        click.echo(f"{result['on']}: {result['sent']} reminder(s) of {result['candidates']} due")
+
     @jobs.command("run-pending")
     def run_pending():
         """Run every queued job once, in this process, and exit."""

@@ -103,6 +103,9 @@ PERIODIC: list[Periodic] = [
     Periodic("server.notify.delivery.sweep", timedelta(minutes=1)),
     # Once per requirement and period (a unique row), so hourly only bounds the delay.
     Periodic("server.meetings.compliance.remind_compliance", timedelta(hours=1)),
+    # Daily (the slot starts at 00:00 UTC, 08:00 Beijing); a unique row per reminder and day,
+    # and a two-day catch-up window, so a late or repeated run sends each reminder once.
+    Periodic("server.development.due.scan_due", timedelta(days=1)),
 ]
 
 

@@ -194,3 +194,21 @@ class DevelopmentMaterial(db.Model):
     uploaded_by_person_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
     uploaded_by: Mapped[str] = mapped_column(String(100), nullable=False)
     uploaded_at: Mapped[datetime] = mapped_column(DateTime, nullable=False, default=utcnow)
+
+
+class DevelopmentReminder(db.Model):
+    """A reminder the daily scan sent: one per (record, step, kind, day), so a re-run or a
+    second worker sends nothing twice. ``kind``: ``open`` (the step becomes possible today) or
+    ``due-<n>`` (its deadline is in n days)."""
+
+    __tablename__ = "development_reminders"
+    __table_args__ = (UniqueConstraint("record_id", "step", "kind", "remind_on"), MYSQL_TABLE)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    record_id: Mapped[int] = mapped_column(
+        ForeignKey("development_records.id", ondelete="CASCADE"), nullable=False
+    )
+    step: Mapped[int] = mapped_column(Integer, nullable=False)
+    kind: Mapped[str] = mapped_column(String(10), nullable=False)
+    remind_on: Mapped[date] = mapped_column(Date, nullable=False)
+    notification_id: Mapped[int | None] = mapped_column(Integer)

@@ -191,3 +191,58 @@ class RulesSchema(Schema):
     stages = fields.List(fields.Dict())
     steps = fields.List(fields.Dict())
     extension = fields.Dict()
+
+
+class TodoArgs(Schema):
+    org_id = fields.Integer(**ID)
+
+
+class TodoItemSchema(Schema):
+    record_id = fields.Integer()
+    person_id = fields.Integer()
+    name = fields.String()
+    org_id = fields.Integer()
+    org_name = fields.String()
+    step = fields.Integer()
+    step_name = fields.String()
+    actor = fields.String()
+    approver = fields.String(allow_none=True)
+    recurring = fields.Boolean()
+    earliest = fields.Date()
+    deadline = fields.Date(allow_none=True)
+    deadline_kind = fields.String(allow_none=True)
+    bucket = fields.String(metadata={"description": "overdue | due_soon | open"})
+
+
+class ApprovalItemSchema(Schema):
+    entry_id = fields.Integer()
+    record_id = fields.Integer()
+    person_id = fields.Integer()
+    name = fields.String()
+    org_id = fields.Integer()
+    org_name = fields.String()
+    step = fields.Integer()
+    step_name = fields.String()
+    approver = fields.String()
+    approver_label = fields.String()
+    done_on = fields.Date()
+    details = fields.Dict()
+    warnings = fields.List(fields.String())
+    recorded_by = fields.String()
+    recorded_at = UtcDateTime()
+
+
+class TodoSchema(Schema):
+    on = fields.Date()
+    counts = fields.Dict(keys=fields.String(), values=fields.Integer())
+    items = fields.List(fields.Nested(TodoItemSchema))
+    approvals = fields.List(fields.Nested(ApprovalItemSchema))
+
+
+class PipelineSchema(Schema):
+    on = fields.Date()
+    stages = fields.List(fields.Dict())
+    branches = fields.List(fields.Dict())
+    totals = fields.Dict(keys=fields.String(), values=fields.Integer())
+    overdue = fields.List(fields.Dict())
+    cohorts = fields.List(fields.Dict())

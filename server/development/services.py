@@ -241,21 +241,28 @@ def _managing_posts(principal) -> list[PartyPost]:
     return [p for p in person.posts if p.post in MANAGING_POSTS]
 
 
+def decider_may(branch: Org, body: str, principal) -> bool:
+    """Does the caller represent ``body`` for an applicant of ``branch``?"""
+    org = branch if body in BRANCH_BODIES else base_committee(branch)
+    if org is None:
+        return False
+    if any(p.org_id == org.id for p in _managing_posts(principal)):
+        return True
+    return body not in BRANCH_BODIES and principal.covers(org.path, "committee_admin")
+
+
 def check_decider(record: DevelopmentRecord, step: R.Step, principal) -> None:
     """403 unless the caller represents the body the rules give ``step`` to."""
     body = step.approver
-    body_name = R.APPROVERS[body]
+    branch = record.person.org
+    if decider_may(branch, body, principal):
+        return
     org = approving_org(record, body)
     if org is None:
         raise ApiError(409, "no_committee", "该支部上级没有基层党委，无法审批")
-    posts = _managing_posts(principal)
-    if any(p.org_id == org.id for p in posts):
-        return
-    if body not in BRANCH_BODIES and principal.covers(org.path, "committee_admin"):
-        return
     if body not in BRANCH_BODIES and any(
-        p.org.type == "general_branch" and record.person.org.path.startswith(p.org.path)
-        for p in posts
+        p.org.type == "general_branch" and branch.path.startswith(p.org.path)
+        for p in _managing_posts(principal)
     ):
         raise ApiError(
             403,
@@ -263,7 +270,9 @@ def check_decider(record: DevelopmentRecord, step: R.Step, principal) -> None:
             f"党总支无权审批「{step.name}」，须由基层党委（{org.name}）审批",
         )
     raise ApiError(
-        403, "not_approver", f"「{step.name}」须由{org.name}的{body_name}审批，你不是其成员"
+        403,
+        "not_approver",
+        f"「{step.name}」须由{org.name}的{R.APPROVERS[body]}审批，你不是其成员",
     )
 
 

@@ -5,12 +5,13 @@ from __future__ import annotations
 from ..auth.principal import allow, current
 from ..files import MultipartBlueprint
 from ..schemas import page_result
+from . import due, services
 from . import rules as R
-from . import services
 from .schemas import (
     CorrectionSchema,
     DecisionSchema,
     EntrySchema,
+    PipelineSchema,
     RecordArgs,
     RecordPageSchema,
     RecordSchema,
@@ -18,6 +19,8 @@ from .schemas import (
     StartSchema,
     StopSchema,
     SubmitSchema,
+    TodoArgs,
+    TodoSchema,
 )
 
 blp = MultipartBlueprint(
@@ -123,3 +126,21 @@ def stop(data, record_id):
     principal = current()
     record = services.get_visible(record_id, principal, lock=True)
     return services.detail(services.stop(record, data["reason"], principal), principal)
+
+
+@blp.route("/todo", methods=["GET"])
+@allow("member", *MANAGE)
+@blp.arguments(TodoArgs, location="query")
+@blp.response(200, TodoSchema)
+def todo(args):
+    """The secretary's to-do: steps open, near or past their deadline, approvals waiting."""
+    return due.todo(current(), args.get("org_id"))
+
+
+@blp.route("/pipeline", methods=["GET"])
+@allow(*READ)
+@blp.arguments(TodoArgs, location="query")
+@blp.response(200, PipelineSchema)
+def pipeline(args):
+    """The committee office's view: people per stage per branch, overdue, cohorts."""
+    return due.pipeline(current(), args.get("org_id"))

@@ -29,6 +29,7 @@ KINDS = (
     "meeting_cancelled",
     "compliance_due",
     "leave_result",
+    "development_step_open",
     "development_step_due",
     "approval_needed",
     "approval_result",

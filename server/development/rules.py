@@ -278,6 +278,15 @@ class Timeline:
     counts: dict[int, int] = field(default_factory=dict)
     extension_months: int = 0
     extensions: int = 0
+    first: dict[int, date] = field(default_factory=dict)  # recurring steps: the earliest entry
+
+    def add(self, step: int, day: date) -> None:
+        """Record a completed entry of ``step`` on ``day``."""
+        self.counts[step] = self.counts.get(step, 0) + 1
+        if step not in self.done or day > self.done[step]:
+            self.done[step] = day
+        if step not in self.first or day < self.first[step]:
+            self.first[step] = day
 
     def probation_end(self, admission_step: int = 15) -> date | None:
         start = self.done.get(admission_step)
@@ -514,7 +523,9 @@ def timeline_errors(
             timeline.extensions,
         )
         verdict = Verdict()
-        check_dates(rules, others, step, done_on, reasons.get(number), verdict)
+        # A recurring step's every entry must fit: its earliest one is the one at risk.
+        day = timeline.first.get(number, done_on) if step.recurring else done_on
+        check_dates(rules, others, step, day, reasons.get(number), verdict)
         out.extend(verdict.errors)
     return out
 

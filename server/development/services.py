@@ -163,19 +163,18 @@ def current_round(rules: R.RuleSet, record: DevelopmentRecord, step: int) -> int
     return record.extensions + 1 if step in rules.extension_repeats else 1
 
 
-def timeline(record: DevelopmentRecord, rules: R.RuleSet | None = None) -> R.Timeline:
+def timeline(record: DevelopmentRecord, rules: R.RuleSet | None = None, entries=None) -> R.Timeline:
+    """What the rules see of ``record``: its completed entries of the current round (or of
+    ``entries``, e.g. all but the one being corrected)."""
     rules = rules or rules_of(record)
     line = R.Timeline(
         birth_date=record.person.birth_date,
         extension_months=record.extension_months,
         extensions=record.extensions,
     )
-    for entry in record.entries:
-        if entry.state != DONE or entry.round != current_round(rules, record, entry.step):
-            continue
-        line.counts[entry.step] = line.counts.get(entry.step, 0) + 1
-        if entry.step not in line.done or entry.done_on > line.done[entry.step]:
-            line.done[entry.step] = entry.done_on
+    for entry in record.entries if entries is None else entries:
+        if entry.state == DONE and entry.round == current_round(rules, record, entry.step):
+            line.add(entry.step, entry.done_on)
     return line
 
 
@@ -633,11 +632,11 @@ def correct(entry_id: int, data: dict, principal) -> DevelopmentEntry:
     body = {**_body_of(entry, {}), **{k: v for k, v in data.items() if v is not None}}
     proposal = _proposal(entry.step, data["done_on"], body, record)
     others = [e for e in record.entries if e.id != entry.id]
-    line = _timeline_without(record, rules, others)
+    line = timeline(record, rules, others)
     verdict = R.check(rules, line, proposal, today())
     _refuse(verdict)
     # The corrected date must still fit the steps after it.
-    line.done[entry.step] = max(line.done.get(entry.step, data["done_on"]), data["done_on"])
+    line.add(entry.step, data["done_on"])
     _refuse(R.Verdict(errors=R.timeline_errors(rules, line, _reasons(others))))
     db.session.execute(
         update(DevelopmentEntry)
@@ -678,20 +677,6 @@ def correct(entry_id: int, data: dict, principal) -> DevelopmentEntry:
     )
     db.session.flush()
     return fixed
-
-
-def _timeline_without(record, rules, entries) -> R.Timeline:
-    line = R.Timeline(
-        birth_date=record.person.birth_date,
-        extension_months=record.extension_months,
-        extensions=record.extensions,
-    )
-    for e in entries:
-        if e.state == DONE and e.round == current_round(rules, record, e.step):
-            line.counts[e.step] = line.counts.get(e.step, 0) + 1
-            if e.step not in line.done or e.done_on > line.done[e.step]:
-                line.done[e.step] = e.done_on
-    return line
 
 
 def _reasons(entries) -> dict[int, str | None]:

@@ -17,7 +17,7 @@ from sqlalchemy.exc import IntegrityError
 from ..errors import ApiError
 from ..extensions import db
 from ..jobs import job
-from ..notify.services import notify, timezone
+from ..notify.services import notify_many, timezone
 from ..orgs.models import Org
 from ..people.models import MANAGING_POSTS, PartyPost, Person
 from . import rules as R
@@ -67,7 +67,10 @@ def todo(principal, org_id: int | None = None) -> dict:
     soon = on + timedelta(days=max(settings()["remind_days_before"], default=7))
     query = (
         select(
-            DevelopmentOpening,
+            DevelopmentOpening.step,
+            DevelopmentOpening.earliest,
+            DevelopmentOpening.deadline,
+            DevelopmentOpening.deadline_kind,
             DevelopmentRecord.id,
             DevelopmentRecord.rules_version,
             Person.id,
@@ -91,45 +94,39 @@ def todo(principal, org_id: int | None = None) -> dict:
     )
     query = _org_filter(_in_scope(query, principal, MANAGE_ROLES), org_id)
     items = []
-    for opening, record_id, version, person_id, name, branch_id, branch_name in db.session.execute(
-        query
-    ):
-        step = R.load(version).steps[opening.step]
-        overdue = opening.deadline is not None and opening.deadline < on
+    counts = {"overdue": 0, "due_soon": 0, "open": 0}
+    for row in db.session.execute(query):
+        number, earliest, deadline, kind, record_id, version, person_id, name, oid, oname = row
+        step = R.load(version).steps[number]
+        if deadline is not None and deadline < on:
+            bucket = "overdue"
+        elif deadline is not None and deadline <= soon:
+            bucket = "due_soon"
+        else:
+            bucket = "open"
+        counts[bucket] += 1
         items.append(
             {
                 "record_id": record_id,
                 "person_id": person_id,
                 "name": name,
-                "org_id": branch_id,
-                "org_name": branch_name,
-                "step": step.number,
+                "org_id": oid,
+                "org_name": oname,
+                "step": number,
                 "step_name": step.name,
                 "actor": step.actor,
                 "approver": step.approver,
                 "recurring": step.recurring,
-                "earliest": opening.earliest,
-                "deadline": opening.deadline,
-                "deadline_kind": opening.deadline_kind,
-                "bucket": "overdue"
-                if overdue
-                else "due_soon"
-                if opening.deadline is not None and opening.deadline <= soon
-                else "open",
+                "earliest": earliest,
+                "deadline": deadline,
+                "deadline_kind": kind,
+                "bucket": bucket,
             }
         )
     approvals = _approvals(principal, org_id)
-    counts = defaultdict(int)
-    for item in items:
-        counts[item["bucket"]] += 1
     return {
         "on": on,
-        "counts": {
-            "overdue": counts["overdue"],
-            "due_soon": counts["due_soon"],
-            "open": counts["open"],
-            "approvals": len(approvals),
-        },
+        "counts": {**counts, "approvals": len(approvals)},
         "items": items,
         "approvals": approvals,
     }
@@ -344,7 +341,26 @@ def scan_due(on=None) -> dict:
                     )
     if not due:
         return {"on": on.isoformat(), "candidates": 0, "sent": 0}
-    sent_before = set(
+    for _attempt in range(3):
+        fresh = [d for d in due if d[:4] not in _already_sent(due)]
+        items, reminders = _reminders(fresh, _send_time(on))
+        try:
+            with db.session.begin_nested():
+                db.session.add_all(reminders)  # one batched INSERT
+        except IntegrityError:
+            # A parallel scan sent some of them meanwhile. Nothing is written yet: look again
+            # in a new transaction, whose snapshot sees what the other scan committed.
+            db.session.rollback()
+            continue
+        for reminder, notification in zip(reminders, notify_many(items), strict=True):
+            reminder.notification_id = notification.id
+        db.session.commit()
+        return {"on": on.isoformat(), "candidates": len(due), "sent": len(items)}
+    raise RuntimeError("development reminders: the scan kept colliding with another")
+
+
+def _already_sent(due: list[tuple]) -> set[tuple]:
+    return set(
         db.session.execute(
             select(
                 DevelopmentReminder.record_id,
@@ -361,19 +377,13 @@ def scan_due(on=None) -> dict:
             )
         ).all()
     )
-    fresh = [d for d in due if d[:4] not in sent_before]
+
+
+def _reminders(fresh: list[tuple], at: datetime) -> tuple[list[dict], list[DevelopmentReminder]]:
+    """The notifications and reminder rows for the reminders not sent yet."""
     managers = _managers({d[7] for d in fresh})
-    at = _send_time(on)
-    sent = 0
+    items, reminders = [], []
     for record_id, step, kind, remind_on, rule, person_id, name, org_id, deadline in fresh:
-        try:
-            with db.session.begin_nested():
-                reminder = DevelopmentReminder(
-                    record_id=record_id, step=step, kind=kind, remind_on=remind_on
-                )
-                db.session.add(reminder)
-        except IntegrityError:
-            continue  # a parallel scan took it
         people = set(managers.get(org_id, ()))
         if rule.actor == "applicant":
             people.add(person_id)
@@ -381,27 +391,14 @@ def scan_due(on=None) -> dict:
             continue
         data = {"name": name, "step": rule.name, "case_id": record_id}
         if kind == "open":
-            notification = notify(
-                "development_step_open",
-                people,
-                {**data, "earliest": remind_on},
-                at=at,
-                key=f"development:r{record_id}:s{step}:open",
-                org_id=org_id,
-            )
+            item = {"kind": "development_step_open", "data": {**data, "earliest": remind_on}}
         else:
-            notification = notify(
-                "development_step_due",
-                people,
-                {**data, "due_on": deadline},
-                at=at,
-                key=f"development:r{record_id}:s{step}:{kind}",
-                org_id=org_id,
-            )
-        reminder.notification_id = notification.id
-        sent += 1
-    db.session.commit()
-    return {"on": on.isoformat(), "candidates": len(due), "sent": sent}
+            item = {"kind": "development_step_due", "data": {**data, "due_on": deadline}}
+        items.append({**item, "person_ids": people, "at": at, "org_id": org_id})
+        reminders.append(
+            DevelopmentReminder(record_id=record_id, step=step, kind=kind, remind_on=remind_on)
+        )
+    return items, reminders
 
 
 def _managers(org_ids: set[int]) -> dict[int, list[int]]:

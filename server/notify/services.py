@@ -111,35 +111,68 @@ def notify(
     for the system); the sender and the org's managers see its delivery report. Runs in the
     caller's transaction; nothing is queued unless that transaction commits.
     """
-    spec = kinds().get(kind)
-    if spec is None:
-        raise ValueError(f"unknown notification kind {kind!r}")
-    rendered = templates.render(spec, data, timezone())
-    recipients = sorted({int(pid) for pid in person_ids})
-    when = at or utcnow()
-    values = {
-        "kind": kind,
-        "title": rendered.title,
-        "body": rendered.body,
-        "page": rendered.page,
-        "payload": rendered.payload,
-        "recipient_ids": recipients,
-        "urgent": spec.urgent if urgent is None else urgent,
-        "scheduled_at": when,
-        "org_id": org_id,
-        "sender_person_id": getattr(getattr(sender, "person", None), "id", None),
-        "sender_account_id": getattr(getattr(sender, "account", None), "id", None),
-        "sender_label": sender.label if sender is not None else None,
-    }
+    values = _values(kind, person_ids, data, at, org_id, sender, urgent)
     if key:
         notification = _upsert_waiting(key, values)
     else:
         notification = Notification(state=SCHEDULED, **values)
         db.session.add(notification)
     db.session.flush()
-    nid = notification.id
+    nid, when = notification.id, values["scheduled_at"]
     after_commit(lambda: _enqueue_dispatch(nid, when))
     return notification
+
+
+def notify_many(items: list[dict[str, Any]]) -> list[Notification]:
+    """Many unkeyed notifications at once (a daily scan's reminders): one batched INSERT, and
+    their dispatch jobs queued when the caller's transaction commits. Each item holds the
+    arguments of ``notify``: kind, person_ids, data and optionally at, org_id, urgent."""
+    rows = [
+        Notification(
+            state=SCHEDULED,
+            **_values(
+                item["kind"],
+                item["person_ids"],
+                item["data"],
+                item.get("at"),
+                item.get("org_id"),
+                None,
+                item.get("urgent"),
+            ),
+        )
+        for item in items
+    ]
+    db.session.add_all(rows)
+    db.session.flush()
+    jobs = [(row.id, row.scheduled_at) for row in rows]
+
+    def enqueue() -> None:
+        for nid, when in jobs:
+            _enqueue_dispatch(nid, when)
+
+    after_commit(enqueue)
+    return rows
+
+
+def _values(kind, person_ids, data, at, org_id, sender, urgent) -> dict[str, Any]:
+    spec = kinds().get(kind)
+    if spec is None:
+        raise ValueError(f"unknown notification kind {kind!r}")
+    rendered = templates.render(spec, data, timezone())
+    return {
+        "kind": kind,
+        "title": rendered.title,
+        "body": rendered.body,
+        "page": rendered.page,
+        "payload": rendered.payload,
+        "recipient_ids": sorted({int(pid) for pid in person_ids}),
+        "urgent": spec.urgent if urgent is None else urgent,
+        "scheduled_at": at or utcnow(),
+        "org_id": org_id,
+        "sender_person_id": getattr(getattr(sender, "person", None), "id", None),
+        "sender_account_id": getattr(getattr(sender, "account", None), "id", None),
+        "sender_label": sender.label if sender is not None else None,
+    }
 
 
 def cancel(key: str) -> bool:

@@ -96,3 +96,30 @@ def test_simultaneous_registrations_of_one_applicant_make_one_record(app, dev):
     assert race(app, 6, start) == []
     assert sorted(answers) == [(201, None)] + [(409, "record_exists")] * 5, answers
     assert db.session.scalar(select(func.count()).select_from(DevelopmentRecord)) == 1
+
+
+def test_simultaneous_scans_send_each_reminder_once(app, dev):
+    from datetime import date
+
+    from server.development import due
+    from server.development.models import DevelopmentReminder
+
+    people = [
+        dev.f.person(dev.branch, member_type="applicant", birth_date=date(2000, 1, 1))
+        for _ in range(5)
+    ]
+    for person in people:
+        assert dev.start(person=person, applied_on=date(2026, 3, 1)).status_code == 201
+    results = []
+
+    def scan(_i):
+        results.append(due.scan_due(date(2026, 3, 25)))
+
+    assert race(app, 4, scan) == []
+    assert sum(r["sent"] for r in results) == 5, results
+    assert db.session.scalar(select(func.count()).select_from(DevelopmentReminder)) == 5
+    assert db.session.scalar(
+        select(func.count())
+        .select_from(Notification)
+        .where(Notification.kind == "development_step_due")
+    ) == 5

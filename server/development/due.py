@@ -11,7 +11,7 @@ from collections import defaultdict
 from datetime import UTC, datetime, time, timedelta
 
 from flask import current_app
-from sqlalchemy import and_, case, func, or_, select, tuple_
+from sqlalchemy import and_, case, func, insert, or_, select, tuple_, update
 from sqlalchemy.exc import IntegrityError
 
 from ..errors import ApiError
@@ -342,18 +342,26 @@ def scan_due(on=None) -> dict:
     if not due:
         return {"on": on.isoformat(), "candidates": 0, "sent": 0}
     for _attempt in range(3):
-        fresh = [d for d in due if d[:4] not in _already_sent(due)]
+        sent = _already_sent(due)
+        fresh = [d for d in due if d[:4] not in sent]
         items, reminders = _reminders(fresh, _send_time(on))
         try:
-            with db.session.begin_nested():
-                db.session.add_all(reminders)  # one batched INSERT
+            with db.session.begin_nested():  # the reminder rows first: they are the claim
+                ids = _insert_returning(DevelopmentReminder, reminders)
         except IntegrityError:
             # A parallel scan sent some of them meanwhile. Nothing is written yet: look again
             # in a new transaction, whose snapshot sees what the other scan committed.
             db.session.rollback()
             continue
-        for reminder, notification in zip(reminders, notify_many(items), strict=True):
-            reminder.notification_id = notification.id
+        notifications = notify_many(items)
+        if ids:
+            db.session.execute(
+                update(DevelopmentReminder),
+                [
+                    {"id": rid, "notification_id": nid}
+                    for rid, nid in zip(ids, notifications, strict=True)
+                ],
+            )
         db.session.commit()
         return {"on": on.isoformat(), "candidates": len(due), "sent": len(items)}
     raise RuntimeError("development reminders: the scan kept colliding with another")
@@ -379,7 +387,7 @@ def _already_sent(due: list[tuple]) -> set[tuple]:
     )
 
 
-def _reminders(fresh: list[tuple], at: datetime) -> tuple[list[dict], list[DevelopmentReminder]]:
+def _reminders(fresh: list[tuple], at: datetime) -> tuple[list[dict], list[dict]]:
     """The notifications and reminder rows for the reminders not sent yet."""
     managers = _managers({d[7] for d in fresh})
     items, reminders = [], []
@@ -396,9 +404,18 @@ def _reminders(fresh: list[tuple], at: datetime) -> tuple[list[dict], list[Devel
             item = {"kind": "development_step_due", "data": {**data, "due_on": deadline}}
         items.append({**item, "person_ids": people, "at": at, "org_id": org_id})
         reminders.append(
-            DevelopmentReminder(record_id=record_id, step=step, kind=kind, remind_on=remind_on)
+            {"record_id": record_id, "step": step, "kind": kind, "remind_on": remind_on}
         )
     return items, reminders
+
+
+def _insert_returning(model, rows: list[dict]) -> list[int]:
+    """Batched INSERT of ``rows``; their new ids in order."""
+    if not rows:
+        return []
+    return list(
+        db.session.scalars(insert(model).returning(model.id, sort_by_parameter_order=True), rows)
+    )
 
 
 def _managers(org_ids: set[int]) -> dict[int, list[int]]:

@@ -18,7 +18,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from flask import current_app
-from sqlalchemy import func, select
+from sqlalchemy import func, insert, select
 from sqlalchemy.dialects.mysql import insert as mysql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
@@ -123,13 +123,16 @@ def notify(
     return notification
 
 
-def notify_many(items: list[dict[str, Any]]) -> list[Notification]:
-    """Many unkeyed notifications at once (a daily scan's reminders): one batched INSERT, and
+def notify_many(items: list[dict[str, Any]]) -> list[int]:
+    """Many unkeyed notifications at once (a daily scan's reminders): batched INSERTs, and
     their dispatch jobs queued when the caller's transaction commits. Each item holds the
-    arguments of ``notify``: kind, person_ids, data and optionally at, org_id, urgent."""
+    arguments of ``notify``: kind, person_ids, data and optionally at, org_id, urgent.
+    Returns the new ids, in the order of ``items``."""
+    if not items:
+        return []
     rows = [
-        Notification(
-            state=SCHEDULED,
+        {
+            "state": SCHEDULED,
             **_values(
                 item["kind"],
                 item["person_ids"],
@@ -139,19 +142,22 @@ def notify_many(items: list[dict[str, Any]]) -> list[Notification]:
                 None,
                 item.get("urgent"),
             ),
-        )
+        }
         for item in items
     ]
-    db.session.add_all(rows)
-    db.session.flush()
-    jobs = [(row.id, row.scheduled_at) for row in rows]
+    ids = list(
+        db.session.scalars(
+            insert(Notification).returning(Notification.id, sort_by_parameter_order=True), rows
+        )
+    )
+    jobs = [(nid, row["scheduled_at"]) for nid, row in zip(ids, rows, strict=True)]
 
     def enqueue() -> None:
         for nid, when in jobs:
             _enqueue_dispatch(nid, when)
 
     after_commit(enqueue)
-    return rows
+    return ids
 
 
 def _values(kind, person_ids, data, at, org_id, sender, urgent) -> dict[str, Any]:

@@ -1,5 +1,6 @@
 // 我的: the bound member's profile, the way to 消息 and 提醒设置 (and, for branch secretaries, to
-// 通知发送), to 组织生活, 我的出勤 and the 支部动态 of the member's own branch, and logout.
+// 通知发送), to 组织生活, 我的出勤 and the 支部动态 of the member's own branch, to 发展党员 (the
+// member's own record; for those who manage, also 发展党员待办), and logout.
 
 var auth = require('../../services/auth')
 var me = require('../../services/me')
@@ -14,6 +15,12 @@ var NOTICES_PAGE = '/pages/notices/index'
 var MEETINGS_PAGE = '/pages/meetings/index/index'
 var ATTENDANCE_PAGE = '/pages/meetings/attendance/index'
 var FEED_PAGE = '/pages/meetings/feed/index'
+var DEVELOPMENT_PAGE = '/pages/development/me/index'
+var DEVELOPMENT_TODO_PAGE = '/pages/development/todo/index'
+
+// The roles that record the steps of developing new members (docs/development.md: the branch's
+// managers and the committee's); the to-do answers 403 to anyone else.
+var DEVELOPMENT_MANAGE_ROLES = ['secretary', 'committee_admin']
 
 // Badge text: the count, capped so that it fits the badge.
 function unreadText(count) {
@@ -32,6 +39,14 @@ function canSendNotices(member) {
   return roles.indexOf('secretary') !== -1
 }
 
+// /me roles, as for 通知发送: a managing role gets 发展党员待办.
+function canManageDevelopment(member) {
+  var roles = (member && member.roles) || []
+  return DEVELOPMENT_MANAGE_ROLES.some(function (role) {
+    return roles.indexOf(role) !== -1
+  })
+}
+
 // The member's own branch (/me `org`), whose 支部动态 they may read; 0 when unknown.
 function feedOrgId(member) {
   var org = member && member.org
@@ -44,6 +59,7 @@ function memberData(member) {
     member: member,
     postsText: postsText(member),
     canSendNotices: canSendNotices(member),
+    canManageDevelopment: canManageDevelopment(member),
     feedOrgId: feedOrgId(member),
   }
 }
@@ -58,6 +74,7 @@ Page({
     unread: 0,
     unreadText: '',
     canSendNotices: false,
+    canManageDevelopment: false,
     feedOrgId: 0,
   },
 
@@ -118,6 +135,15 @@ Page({
     wx.navigateTo({ url: FEED_PAGE + '?org_id=' + encodeURIComponent(String(this.data.feedOrgId)) })
   },
 
+  openDevelopment: function () {
+    wx.navigateTo({ url: DEVELOPMENT_PAGE })
+  },
+
+  openDevelopmentTodo: function () {
+    if (!this.data.canManageDevelopment) return
+    wx.navigateTo({ url: DEVELOPMENT_TODO_PAGE })
+  },
+
   load: function () {
     var page = this
     page.setData({ loading: true, errorMessage: '' })
@@ -143,7 +169,7 @@ Page({
     if (page.data.loggingOut) return Promise.resolve()
     page.setData({ loggingOut: true })
     return auth.logout().then(function () {
-      page.setData({ loggingOut: false, member: null, canSendNotices: false, feedOrgId: 0 })
+      page.setData({ loggingOut: false, member: null, canSendNotices: false, canManageDevelopment: false, feedOrgId: 0 })
       wx.reLaunch({ url: LOGIN_PAGE + '?from=logout' })
     })
   },

@@ -1,0 +1,79 @@
+// 我的入党进程: the caller's own development record (GET /development/me: the active one, else
+// the latest) — the stage and the step reached, what was done when and by whom (the timeline,
+// with each entry's state), and what comes next with its earliest date and deadline, overdue ones
+// highlighted. The applicant's own steps (递交入党志愿书, 提出转正申请: actor = applicant) can be
+// recorded from here once open. Without a record (404 no_record) the page says so.
+
+var development = require('../../../services/development')
+var errors = require('../../../api/errors')
+var feedback = require('../../../utils/feedback')
+
+var STEP_PAGE = '/pages/development/step/index'
+
+// The record's view with the applicant's own open steps recordable (none waiting for a decision).
+function viewForApplicant(body, now) {
+  var record = development.viewRecord(body, now)
+  record.next.forEach(function (opening) {
+    opening.canRecord = record.active && opening.open && opening.applicantStep && !opening.pendingEntryId
+  })
+  return record
+}
+
+Page({
+  data: {
+    loading: true,
+    errorMessage: '',
+    empty: false,
+    emptyHint: '',
+    record: null,
+  },
+
+  onLoad: function () {
+    return this.load()
+  },
+
+  // Back from recording a step of their own.
+  onShow: function () {
+    if (this.seenChanges !== undefined && development.changeCount() !== this.seenChanges) return this.load()
+    return Promise.resolve()
+  },
+
+  onPullDownRefresh: function () {
+    return this.load().then(function () {
+      wx.stopPullDownRefresh()
+    })
+  },
+
+  // Never rejects.
+  load: function () {
+    var page = this
+    page.setData({ loading: true, errorMessage: '' })
+    page.seenChanges = development.changeCount()
+    return development.mine().then(
+      function (body) {
+        page.setData({ loading: false, empty: false, record: viewForApplicant(body, Date.now()) })
+      },
+      function (error) {
+        if (error instanceof errors.ApiError && error.code === 'no_record') {
+          page.setData({ loading: false, empty: true, emptyHint: '递交入党申请书后，由党支部登记', record: null })
+          return
+        }
+        page.setData({ loading: false, errorMessage: errors.userMessage(error) })
+        feedback.leaveIfSignedOut(error)
+      }
+    )
+  },
+
+  recordStep: function (event) {
+    var step = Number(event.currentTarget.dataset.step)
+    var record = this.data.record
+    if (!record || !step) return
+    var opening = record.next.filter(function (item) {
+      return item.step === step
+    })[0]
+    if (!opening || !opening.canRecord) return
+    wx.navigateTo({
+      url: STEP_PAGE + '?record=' + encodeURIComponent(String(record.id)) + '&step=' + encodeURIComponent(String(step)),
+    })
+  },
+})

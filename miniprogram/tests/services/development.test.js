@@ -1,0 +1,211 @@
+const { installWx } = require('../helpers/wx')
+const fixtures = require('../helpers/fixtures')
+
+let fake
+let development
+
+beforeEach(() => {
+  jest.resetModules()
+  fake = installWx()
+  fake.storeSession({ token: 'tok-1', expires_at: 'x', member: null })
+  development = require('../../services/development')
+})
+
+afterEach(() => {
+  jest.restoreAllMocks()
+})
+
+const OK = { status: 200, body: { ok: true } }
+
+// Each call: the request it makes (key and body) as docs/development.md names them.
+test.each([
+  ['mine', (d) => d.mine(), 'GET /development/me', undefined],
+  ['record', (d) => d.record(12), 'GET /development/records/12', undefined],
+  ['todo', (d) => d.todo(), 'GET /development/todo', {}],
+  ['todo of one org', (d) => d.todo(3), 'GET /development/todo', { org_id: 3 }],
+  [
+    'submitStep',
+    (d) => d.submitStep(12, { step: 2, done_on: '2026-11-20', key: 'k-12345678' }),
+    'POST /development/records/12/entries',
+    { step: 2, done_on: '2026-11-20', key: 'k-12345678' },
+  ],
+  ['approve with a comment only', (d) => d.approve(55, { comment: '同意' }), 'POST /development/entries/55/approve', { comment: '同意' }],
+  [
+    'approve with a date and a special reason',
+    (d) => d.approve(55, { comment: '同意', doneOn: '2026-11-21', specialReason: '党委会推迟' }),
+    'POST /development/entries/55/approve',
+    { comment: '同意', done_on: '2026-11-21', special_reason: '党委会推迟' },
+  ],
+  [
+    'approve leaves out empty texts',
+    (d) => d.approve(55, { comment: '同意', doneOn: '', specialReason: '' }),
+    'POST /development/entries/55/approve',
+    { comment: '同意' },
+  ],
+  ['reject', (d) => d.reject(55, '材料不全'), 'POST /development/entries/55/reject', { comment: '材料不全' }],
+])('%s', async (_name, call, key, data) => {
+  fake.route(key, [OK])
+
+  const body = await call(development)
+
+  expect(fake.requests.map((r) => r.key)).toEqual([key])
+  expect(fake.requests[0].data).toEqual(data)
+  expect(fake.requests[0].header.Authorization).toBe('Bearer tok-1')
+  expect(body).toEqual({ ok: true })
+})
+
+test('ids are escaped in the path', async () => {
+  fake.route('GET /development/records/7%2F1', [OK])
+
+  await development.record('7/1')
+
+  expect(fake.requests[0].key).toBe('GET /development/records/7%2F1')
+})
+
+test('errors are the server’s', async () => {
+  fake.route('GET /development/me', [fixtures.apiError(404, 'no_record', '你还没有入党申请记录；递交入党申请书后由党支部登记')])
+
+  const error = await development.mine().catch((e) => e)
+
+  expect(error).toMatchObject({ status: 404, code: 'no_record', message: '你还没有入党申请记录；递交入党申请书后由党支部登记' })
+})
+
+describe('rules', () => {
+  const RULES = { version: '2014', steps: [{ number: 2, name: '党组织派人谈话' }, { number: 11, name: '开展集中培训' }] }
+
+  test('asked once, then kept for the app’s life', async () => {
+    fake.route('GET /development/rules', [{ status: 200, body: RULES }])
+
+    await development.rules()
+    const again = await development.rules()
+
+    expect(fake.requestsTo('GET /development/rules')).toHaveLength(1)
+    expect(again.version).toBe('2014')
+  })
+
+  test('a failure is not kept', async () => {
+    fake.route('GET /development/rules', [{ networkFailure: true }, { status: 200, body: RULES }])
+
+    await expect(development.rules()).rejects.toThrow('网络连接失败，请稍后重试')
+    await expect(development.rules()).resolves.toEqual(RULES)
+  })
+
+  test('stepRule finds a step by number', () => {
+    expect(development.stepRule(RULES, 11).name).toBe('开展集中培训')
+    expect(development.stepRule(RULES, '2').name).toBe('党组织派人谈话')
+    expect(development.stepRule(RULES, 3)).toBeNull()
+    expect(development.stepRule(null, 3)).toBeNull()
+  })
+})
+
+test('searchPeople asks for full members in normal status by name or staff number', async () => {
+  fake.route('GET /people', [
+    {
+      status: 200,
+      body: {
+        items: [{ id: 21, name: '王五', staff_no: 'T001', org_name: '本科生第一党支部', member_type_label: '正式党员', phone: '138****' }],
+        meta: { page: 1, per_page: 20, total: 1, pages: 1 },
+      },
+    },
+  ])
+
+  const people = await development.searchPeople('王')
+
+  expect(fake.requests[0].data).toEqual({ q: '王', member_type: 'full', status: 'normal', page: 1, per_page: 20 })
+  expect(people).toEqual([{ id: 21, name: '王五', staff_no: 'T001', org_name: '本科生第一党支部', member_type_label: '正式党员' }])
+})
+
+// The record, the applicant's page and the to-do reload when shown again after these; a refusal
+// changes nothing.
+describe('changes are counted', () => {
+  test.each([
+    ['submitStep', 'POST /development/records/12/entries', (d) => d.submitStep(12, { step: 2 })],
+    ['approve', 'POST /development/entries/55/approve', (d) => d.approve(55, { comment: '同意' })],
+    ['reject', 'POST /development/entries/55/reject', (d) => d.reject(55, '不同意')],
+  ])('%s', async (_name, key, call) => {
+    fake.route(key, [fixtures.apiError(422, 'too_early', '太早'), OK])
+
+    await call(development).catch(() => null)
+    expect(development.changeCount()).toBe(0)
+
+    await call(development)
+    expect(development.changeCount()).toBe(1)
+  })
+
+  test('reading changes nothing', async () => {
+    fake.route('GET /development/records/12', [OK])
+    fake.route('GET /development/todo', [OK])
+
+    await development.record(12)
+    await development.todo()
+
+    expect(development.changeCount()).toBe(0)
+  })
+})
+
+test.each([
+  ['abcd1234', true],
+  ['kx3f9a-AbC_9', true],
+  ['a'.repeat(64), true],
+  ['short', false],
+  ['a'.repeat(65), false],
+  ['has space', false],
+  ['键值键值键值键值', false],
+  [undefined, false],
+])('isValidKey(%p) is %p', (key, valid) => {
+  expect(development.isValidKey(key)).toBe(valid)
+})
+
+describe('how the pages put it', () => {
+  test('dates with the year, from the server’s calendar dates', () => {
+    expect(development.dateText('2026-03-01')).toBe('2026年3月1日')
+    expect(development.dateText('2025-12-31')).toBe('2025年12月31日')
+    expect(development.dateText(null)).toBe('')
+    expect(development.dateText('2026-03-01T00:00:00Z')).toBe('')
+  })
+
+  test('today is the Beijing date', () => {
+    // 2026-11-24 17:00 UTC is already the 25th in Beijing.
+    expect(development.today(Date.UTC(2026, 10, 24, 17, 0))).toBe('2026-11-25')
+  })
+
+  test('the facts of an entry, one line each', () => {
+    expect(
+      development.detailLines({
+        people: { introducers: [{ id: 1, name: '李四' }, { id: 2, name: '王五' }], talkers: [{ id: 3, name: '赵六' }] },
+        training: { days: 3, hours: 24 },
+        review_passed: true,
+        votes: { should_attend: 30, present: 28, yes: 26, no: 1, abstain: 1 },
+        outcome: 'extend',
+        extension_months: 6,
+        special_reason: '党委会延期',
+        note: '材料齐全',
+      })
+    ).toEqual([
+      '谈话人：赵六',
+      '入党介绍人：李四、王五',
+      '培训：3 天、24 学时',
+      '政治审查：合格',
+      '表决：应到 30，实到 28，赞成 26，反对 1，弃权 1',
+      '讨论结果：延长预备期（6个月）',
+      '特殊原因：党委会延期',
+      '备注：材料齐全',
+    ])
+    expect(development.detailLines({ outcome: 'full', review_passed: false, training: { hours: 30 } })).toEqual([
+      '培训：30 学时',
+      '政治审查：不合格',
+      '讨论结果：按期转正',
+    ])
+    expect(development.detailLines(null)).toEqual([])
+  })
+
+  test.each([
+    [{ step: 4, name: '报上级党委备案', earliest: '2026-01-10', deadline: '2026-02-10', deadline_kind: 'due', open: true, overdue: false }, { whenText: '可以办理', deadlineNote: '期限 2026年2月10日', overdueText: '' }],
+    [{ step: 7, name: '确定发展对象', earliest: '2027-01-10', deadline: null, deadline_kind: null, open: false, overdue: false }, { whenText: '2027年1月10日 起可以办理', deadlineNote: '', overdueText: '' }],
+    [{ step: 17, name: '上级党委审批', earliest: '2026-05-01', deadline: '2026-08-01', deadline_kind: 'warn', open: true, overdue: true }, { deadlineNote: '2026年8月1日 之后办理须说明特殊原因', overdueText: '已超期，须说明特殊原因' }],
+    [{ step: 17, name: '上级党委审批', earliest: '2026-05-01', deadline: '2026-11-01', deadline_kind: 'hard', open: true, overdue: false }, { deadlineNote: '最迟 2026年11月1日' }],
+    [{ step: 2, name: '党组织派人谈话', earliest: '2026-01-01', deadline: '2026-02-01', deadline_kind: 'due', open: true, overdue: true }, { overdue: true, overdueText: '已超期' }],
+  ])('an opening: %j', (opening, expected) => {
+    expect(development.viewOpening(opening)).toMatchObject(expected)
+  })
+})

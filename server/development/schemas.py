@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
+from ..files import FileUpload
 from ..schemas import Choice, PageArgs, Text, UtcDateTime, paged
-from .models import ENTRY_STATES, RECORD_STATUSES
+from .models import ENTRY_STATES, MATERIAL_KINDS, RECORD_STATUSES
 from .rules import OUTCOMES
 
 ID = {"validate": validate.Range(min=1, max=2**31 - 1)}
@@ -246,3 +247,43 @@ class PipelineSchema(Schema):
     totals = fields.Dict(keys=fields.String(), values=fields.Integer())
     overdue = fields.List(fields.Dict())
     cohorts = fields.List(fields.Dict())
+
+
+# -- materials and exports -------------------------------------------------------------------
+
+
+class MaterialUploadSchema(Schema):
+    """A multipart body: the file and plain fields."""
+
+    file = FileUpload(required=True, metadata={"description": "PDF、JPG、PNG 或 Word（.docx）"})
+    kind = Choice(MATERIAL_KINDS, required=True)
+    title = Text(100, min_length=0)
+    note = Text(1000, min_length=0)
+    entry_id = fields.Integer(metadata={"description": "关联的步骤记录（须属于该档案）"}, **ID)
+
+
+class MaterialSchema(Schema):
+    id = fields.Integer()
+    record_id = fields.Integer()
+    entry_id = fields.Integer(allow_none=True)
+    kind = fields.String()
+    kind_label = fields.String()
+    title = fields.String(allow_none=True)
+    filename = fields.String()
+    content_type = fields.String()
+    size = fields.Integer()
+    note = fields.String(allow_none=True)
+    url = fields.String()
+    uploaded_by = fields.String()
+    uploaded_at = UtcDateTime()
+    can_delete = fields.Boolean()
+
+
+class MaterialListSchema(Schema):
+    items = fields.List(fields.Nested(MaterialSchema))
+
+
+class RegisterArgs(Schema):
+    org_id = fields.Integer(**ID)
+    status = Choice(RECORD_STATUSES)
+    stage = Choice(STAGES)

@@ -560,7 +560,7 @@ def decide(entry_id: int, approve: bool, data: dict, principal) -> DevelopmentEn
     rules = rules_of(record)
     step = rules.steps[entry.step]
     if entry.state != PENDING:
-        raise ApiError(409, "already_decided", f"这一步已{entry.state_label}，不能重复审批")
+        raise ApiError(409, "already_decided", f"这一步已处理（{entry.state_label}），不能重复审批")
     if record.status != ACTIVE:
         raise ApiError(409, "record_closed", f"该发展档案{record.status_label}")
     check_decider(record, step, principal)
@@ -714,6 +714,7 @@ def _end(record: DevelopmentRecord, status: str, reason: str | None, principal=N
     for pending in [e for e in record.entries if e.state == PENDING]:
         pending.state, pending.live = REJECTED, None
         pending.decision_comment = "档案已结束"
+    refresh(record)  # nothing is open any more: no next step, no deadline
 
 
 # --------------------------------------------------------------------------------------------

@@ -2,19 +2,25 @@
 
 from __future__ import annotations
 
+from flask import Response
+
 from ..auth.principal import allow, current
-from ..files import MultipartBlueprint
+from ..files import XLSX_MIMETYPE, MultipartBlueprint, content_disposition
 from ..schemas import page_result
-from . import due, services
+from . import due, exports, materials, services
 from . import rules as R
 from .schemas import (
     CorrectionSchema,
     DecisionSchema,
     EntrySchema,
+    MaterialListSchema,
+    MaterialSchema,
+    MaterialUploadSchema,
     PipelineSchema,
     RecordArgs,
     RecordPageSchema,
     RecordSchema,
+    RegisterArgs,
     RulesSchema,
     StartSchema,
     StopSchema,
@@ -144,3 +150,86 @@ def todo(args):
 def pipeline(args):
     """The committee office's view: people per stage per branch, overdue, cohorts."""
     return due.pipeline(current(), args.get("org_id"))
+
+
+# -- materials and exports -------------------------------------------------------------------
+
+MATERIAL = "/materials/<int(max=2147483647):material_id>"
+BINARY = {"type": "string", "format": "binary"}
+
+
+@blp.route(f"{RECORD}/materials", methods=["POST"])
+@allow("member", *READ)
+@blp.arguments(MaterialUploadSchema, location="multipart")
+@blp.response(201, MaterialSchema)
+def upload_material(data, record_id):
+    """A material of the record (PDF, JPG, PNG or .docx, checked by content;
+    ``material_max_mb``). The applicant: their own 入党申请书, 思想汇报, 转正申请书 and other
+    materials; the branch's managers: any kind."""
+    principal = current()
+    record = services.get_visible(record_id, principal)
+    material = materials.upload(record, data, principal)
+    return materials.view(material, record, principal)
+
+
+@blp.route(f"{RECORD}/materials", methods=["GET"])
+@allow("member", *READ)
+@blp.response(200, MaterialListSchema)
+def list_materials(record_id):
+    principal = current()
+    record = services.get_visible(record_id, principal)
+    return {"items": [materials.view(m, record, principal) for m in materials.listing(record)]}
+
+
+@blp.route(f"{MATERIAL}/content", methods=["GET"])
+@allow("member", *READ)
+@blp.response(200, BINARY, content_type="application/octet-stream")
+def material_content(material_id):
+    """The file (audited): images inline, the others as a download."""
+    material, data = materials.content(material_id, current())
+    response = Response(data, mimetype=material.content_type)
+    ext = materials.ALLOWED.get(material.content_type, "bin")
+    response.headers["Content-Disposition"] = content_disposition(
+        material.filename,
+        f"material-{material.id}.{ext}",
+        inline=material.content_type in materials.IMAGES,
+    )
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+@blp.route(MATERIAL, methods=["DELETE"])
+@allow("member", *READ)
+@blp.response(204)
+def delete_material(material_id):
+    """The uploader while the record is active, or the branch's managers."""
+    materials.delete(material_id, current())
+
+
+def _xlsx(export: exports.Export, fallback: str) -> Response:
+    response = Response(export.content, mimetype=XLSX_MIMETYPE)
+    response.headers["Content-Disposition"] = content_disposition(export.filename, fallback)
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@blp.route(f"{RECORD}/export", methods=["GET"])
+@allow("member", *READ)
+@blp.response(200, BINARY, content_type=XLSX_MIMETYPE, description="发展党员档案 .xlsx")
+def export_record(record_id):
+    """One record for the archive: 基本信息, 发展过程 (every entry), 材料. Audited."""
+    return _xlsx(
+        exports.export_record(record_id, current()), f"development-record-{record_id}.xlsx"
+    )
+
+
+@blp.route("/register.xlsx", methods=["GET"])
+@allow(*READ)
+@blp.arguments(RegisterArgs, location="query")
+@blp.response(200, BINARY, content_type=XLSX_MIMETYPE, description="发展党员名册 .xlsx")
+def export_register(args):
+    """Everyone in the pipeline over the caller's scope, one row per record (at most
+    10,000: filter by org beyond). Audited."""
+    return _xlsx(exports.export_register(current(), args), "development-register.xlsx")

@@ -302,6 +302,11 @@ def test_stop_before_admission_only(app, dev):
         url, json={"reason": "本人撤回申请"}, headers=auth(dev.secretary_token)
     )
     assert response.status_code == 200 and response.json["status"] == "stopped"
+    assert response.json["next"] == []
+    listing = dev.client.get("/api/v1/development/records", headers=auth(dev.secretary_token)).json[
+        "items"
+    ]
+    assert listing[0]["next_step"] is None and listing[0]["overdue"] is False
     assert dev.submit(record_id, 2).json["code"] == "record_closed"
     assert dev.start().status_code == 201  # a new application opens a new record
 
@@ -336,3 +341,13 @@ def test_committee_steps_are_the_ones_the_rules_name(app):
 
     steps = rules.load().steps
     assert {n for n, s in steps.items() if s.approver == "base_committee"} == COMMITTEE_STEPS
+
+
+def test_a_decided_step_cannot_be_decided_again(app, dev):
+    record_id = _started(dev)
+    dev.through(record_id, 2)
+    entry = dev.submit(record_id, 3).json
+    assert dev.decide(entry["id"]).status_code == 200
+    again = dev.decide(entry["id"], approve=False)
+    assert again.status_code == 409 and again.json["code"] == "already_decided"
+    assert again.json["message"] == "这一步已处理（已完成），不能重复审批"

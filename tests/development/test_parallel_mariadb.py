@@ -118,8 +118,11 @@ def test_simultaneous_scans_send_each_reminder_once(app, dev):
     assert race(app, 4, scan) == []
     assert sum(r["sent"] for r in results) == 5, results
     assert db.session.scalar(select(func.count()).select_from(DevelopmentReminder)) == 5
-    assert db.session.scalar(
-        select(func.count())
-        .select_from(Notification)
-        .where(Notification.kind == "development_step_due")
-    ) == 5
+    assert (
+        db.session.scalar(
+            select(func.count())
+            .select_from(Notification)
+            .where(Notification.kind == "development_step_due")
+        )
+        == 5
+    )

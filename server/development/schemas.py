@@ -130,6 +130,13 @@ class EntrySchema(Schema):
     approver = fields.String(allow_none=True)
 
 
+class EntryDetailSchema(EntrySchema):
+    record_id = fields.Integer()
+    person = fields.Nested(PersonBriefSchema)
+    approver_label = fields.String(allow_none=True)
+    can_decide = fields.Boolean(metadata={"description": "待审批且调用者代表审批机构"})
+
+
 class OpeningSchema(Schema):
     step = fields.Integer()
     name = fields.String()

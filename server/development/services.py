@@ -894,6 +894,31 @@ def _entry_view(rules: R.RuleSet, entry: DevelopmentEntry) -> dict:
     }
 
 
+def entry_detail(entry: DevelopmentEntry, principal) -> dict:
+    record = entry.record
+    rules = rules_of(record)
+    step = rules.steps[entry.step]
+    person = record.person
+    return {
+        **_entry_view(rules, entry),
+        "record_id": record.id,
+        "person": {
+            "id": person.id,
+            "name": person.name,
+            "staff_no": person.staff_no,
+            "org_id": person.org_id,
+            "org_name": person.org.name,
+            "member_type": person.member_type,
+            "member_type_label": person.member_type_label,
+        },
+        "approver_label": R.APPROVERS.get(step.approver) if step.approver else None,
+        "can_decide": entry.state == PENDING
+        and record.status == ACTIVE
+        and step.approver is not None
+        and decider_may(person.org, step.approver, principal),
+    }
+
+
 def entry_view(entry: DevelopmentEntry) -> dict:
     return _entry_view(rules_of(entry.record), entry)
 

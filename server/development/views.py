@@ -12,6 +12,7 @@ from . import rules as R
 from .schemas import (
     CorrectionSchema,
     DecisionSchema,
+    EntryDetailSchema,
     EntrySchema,
     MaterialListSchema,
     MaterialSchema,
@@ -97,6 +98,17 @@ def submit(data, record_id):
     record = services.get_visible(record_id, current(), lock=True)
     entry = services.submit(record, data, current())
     return services.entry_view(entry), 200 if getattr(entry, "replayed", False) else 201
+
+
+@blp.route(ENTRY, methods=["GET"])
+@allow("member", *READ)
+@blp.response(200, EntryDetailSchema)
+def entry(entry_id):
+    """One entry with its record and applicant, and whether the caller may decide it (what an
+    approval notification opens)."""
+    principal = current()
+    found = services.get_entry(entry_id, principal)
+    return services.entry_detail(found, principal)
 
 
 @blp.route(f"{ENTRY}/approve", methods=["POST"])

@@ -351,3 +351,21 @@ def test_a_decided_step_cannot_be_decided_again(app, dev):
     again = dev.decide(entry["id"], approve=False)
     assert again.status_code == 409 and again.json["code"] == "already_decided"
     assert again.json["message"] == "这一步已处理（已完成），不能重复审批"
+
+
+def test_an_entry_says_who_may_decide_it(app, dev):
+    record_id = _started(dev)
+    dev.through(record_id, 16)
+    entry = dev.submit(record_id, 17).json
+    url = f"/api/v1/development/entries/{entry['id']}"
+    mine = dev.client.get(url, headers=auth(dev.committee_token)).json
+    assert mine["record_id"] == record_id and mine["can_decide"] is True
+    assert mine["person"]["name"] == dev.applicant.name and mine["approver_label"] == "基层党委"
+    assert dev.client.get(url, headers=auth(dev.general_token)).json["can_decide"] is False
+    assert dev.client.get(url, headers=auth(dev.secretary_token)).json["can_decide"] is False
+    applicant = dev.client.get(url, headers=auth(dev.applicant_token)).json
+    assert applicant["can_decide"] is False
+    _, other = dev.f.secretary(dev.orgs["b"])
+    assert dev.client.get(url, headers=auth(other)).status_code == 404
+    dev.decide(entry["id"], token=dev.committee_token)
+    assert dev.client.get(url, headers=auth(dev.committee_token)).json["can_decide"] is False

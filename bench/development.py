@@ -133,7 +133,7 @@ def make_data(env, n_records: int, branch_size: int, seed: int) -> dict:
             nexts = [o for o in outlook if not o.recurring] or outlook
             deadlines = [o.deadline for o in outlook if o.deadline]
             current = max((s for s in done if not rules.steps[s].recurring), default=1)
-            stage = rules.stage_of(min(o.step for o in nexts) if nexts else current)
+            stage = rules.stage_reached(done)
             records.append(
                 {"id": n + 1, "person_id": pid, "rules_version": rules.version, "status": "active",
                  "live": 1, "stage": stage,

@@ -625,6 +625,7 @@ class _Builder:
         db.session.commit()
         self._welcome_notice(cs_undergrad.org, secretary)
         self._meetings(cs_undergrad.org, secretary, member)
+        self._development(cs_undergrad, secretary)
 
     def _meetings(self, branch: Org, secretary: Person, member: Person) -> None:
         """Meetings of the demo branch, made through the meeting services: one whose check-in
@@ -667,6 +668,65 @@ class _Builder:
         flush_pending()
         db.session.commit()
 
+    def _development(self, branch, secretary: Person) -> None:
+        """Development records of three people of the demo branch, made through the services:
+        an applicant whose 确定入党积极分子 waits for the branch committee (the secretary's
+        to-do), an activist under assessment, and a development target whose 支部委员会审查
+        waits. The dates follow the rules, ending about ten days ago."""
+        from .audit.services import flush_pending
+        from .development import services as development
+        from .errors import ApiError
+
+        sender = _Sender(secretary)
+        full = [p for p in branch.people if p.member_type == "full" and p is not secretary]
+        facts = {
+            2: {"people": {"talkers": [secretary.id]}},
+            5: {"people": {"contacts": [full[0].id]}},
+            9: {"people": {"introducers": [full[0].id, full[1].id]}},
+            10: {"review_passed": True},
+            11: {"training": {"days": 3, "hours": 24}},
+        }
+        # (last step done, step waiting for a decision): an applicant, an activist, a target.
+        plans = [(2, 3), (6, None), (11, 12)]
+        end = self.today - timedelta(days=10)
+        pool = [p for p in branch.people if p.member_type in ("applicant", "activist", "candidate")]
+        for last, waiting in plans:
+            while pool:
+                person = pool.pop(0)
+                shift = end - timedelta(days=DEMO_STEP_DAYS[last])
+                on = {n: shift + timedelta(days=d) for n, d in DEMO_STEP_DAYS.items()}
+                try:
+                    with db.session.begin_nested():
+                        record = development.start(
+                            {
+                                "person_id": person.id,
+                                "applied_on": on[1],
+                                "key": f"demo-{person.id}-1",
+                            },
+                            sender,
+                        )
+                        for step in range(2, last + 1):
+                            self._demo_step(development, record, step, on[step], facts, sender)
+                        if waiting:
+                            development.submit(
+                                record,
+                                {"step": waiting, "done_on": end + timedelta(days=5),
+                                 "key": f"demo-{person.id}-{waiting}"},
+                                sender,
+                            )  # fmt: skip
+                except ApiError:
+                    continue  # too young for this timeline: the next person
+                break
+        flush_pending()
+        db.session.commit()
+
+    @staticmethod
+    def _demo_step(development, record, step, day, facts, sender) -> None:
+        body = {"step": step, "done_on": day, "key": f"demo-{record.person_id}-{step}"}
+        entry = development.submit(record, {**body, **facts.get(step, {})}, sender)
+        if entry.state == "pending":
+            development.decide(entry.id, True, {"comment": "同意"}, sender)
+
     def _welcome_notice(self, branch: Org, secretary: Person) -> None:
         """One branch notice, so the inbox, the delivery report and the sandbox outbox have
         something to show (the worker or its sweeper sends it)."""
@@ -687,11 +747,17 @@ class _Builder:
         db.session.commit()
 
 
+# Days from the application to each step of a demo record (a timeline within the rules).
+DEMO_STEP_DAYS = {1: 0, 2: 14, 3: 184, 4: 193, 5: 193, 6: 366, 7: 551, 8: 559, 9: 559, 10: 580,
+                  11: 589, 12: 599}  # fmt: skip
+
+
 class _Sender:
     """The demo's acting secretary, shaped like a Principal for the services it calls."""
 
     def __init__(self, person: Person):
         self.person = person
+        self.person_id = person.id
         self.account = None
         self.label = f"{person.name}({person.staff_no})"
 

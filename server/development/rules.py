@@ -94,6 +94,7 @@ class RuleSet:
     version: str
     title: str
     stages: dict[str, str]  # key → name, in order
+    stage_starts: dict[str, int]  # key → the step that puts a person in the stage
     steps: dict[int, Step]
     extension_min: int
     extension_max: int
@@ -105,6 +106,14 @@ class RuleSet:
 
     def stage_of(self, number: int) -> str:
         return self.steps[number].stage
+
+    def stage_reached(self, done) -> str:
+        """The stage a person is in: the last whose starting step is done."""
+        reached = next(iter(self.stages))
+        for key, start in self.stage_starts.items():
+            if start in done:
+                reached = key
+        return reached
 
     def outcome_confirmed_by(self, number: int) -> int | None:
         """The outcome step (转正 or extend or cancel) that step ``number`` approves, if any."""
@@ -179,15 +188,22 @@ def parse(text: str, source: str = "<rules>") -> RuleSet:
         raw = _RuleSetSchema().load(tomllib.loads(text))
     except (tomllib.TOMLDecodeError, ValidationError) as exc:
         raise ValueError(f"{source}: {exc}") from exc
-    stages = {}
+    stages, starts = {}, {}
     for stage in raw["stages"]:
-        if not isinstance(stage.get("key"), str) or not isinstance(stage.get("name"), str):
-            raise ValueError(f"{source}: every stage needs a key and a name")
+        if (
+            not isinstance(stage.get("key"), str)
+            or not isinstance(stage.get("name"), str)
+            or not isinstance(stage.get("from_step"), int)
+        ):
+            raise ValueError(f"{source}: every stage needs a key, a name and from_step")
         stages[stage["key"]] = stage["name"]
+        starts[stage["key"]] = stage["from_step"]
     numbers = [s["number"] for s in raw["steps"]]
     if numbers != list(range(1, len(numbers) + 1)):
         raise ValueError(f"{source}: steps must be numbered 1, 2, 3 … in order")
     known = set(numbers)
+    if not set(starts.values()) <= known or list(starts.values()) != sorted(starts.values()):
+        raise ValueError(f"{source}: each stage's from_step must be a step, in order")
     steps: dict[int, Step] = {}
     for s in raw["steps"]:
         where = f"{source}: step {s['number']}"
@@ -242,7 +258,7 @@ def parse(text: str, source: str = "<rules>") -> RuleSet:
         ) from exc
     if not set(extension[3]) <= known:
         raise ValueError(f"{source}: [extension] repeats a step that does not exist")
-    return RuleSet(raw["version"], raw["title"], stages, steps, *extension)
+    return RuleSet(raw["version"], raw["title"], stages, starts, steps, *extension)
 
 
 @cache

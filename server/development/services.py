@@ -204,10 +204,7 @@ def refresh(record: DevelopmentRecord, rules: R.RuleSet | None = None) -> None:
     record.next_step = min((o.step for o in firsts), default=None)
     deadlines = [o.deadline for o in openings if o.deadline is not None]
     record.next_deadline = min(deadlines, default=None)
-    if record.next_step is not None:
-        record.stage = rules.stage_of(record.next_step)
-    elif record.current_step:
-        record.stage = rules.stage_of(record.current_step)
+    record.stage = rules.stage_reached(line.done)
 
 
 # --------------------------------------------------------------------------------------------

@@ -212,9 +212,17 @@ def test_demo_is_deterministic(app, ctx):
     load_demo()
     first = [(p.staff_no, p.name, p.member_type, p.birth_date) for p in _all(Person)]
     db.session.rollback()
+    from server.development.models import (
+        DevelopmentEntry,
+        DevelopmentOpening,
+        DevelopmentRecord,
+    )
     from server.meetings.models import LeaveRequest, Meeting, Participant
 
     for model in (
+        DevelopmentOpening,
+        DevelopmentEntry,
+        DevelopmentRecord,
         LeaveRequest,
         Participant,
         Meeting,
@@ -294,3 +302,15 @@ def test_sandbox_member_logs_in_from_the_mini_program(app, demo):
     r = client.post("/api/v1/auth/wx-login", json={"code": "dev:demo-member"})
     assert r.status_code == 200, r.json
     assert r.json["status"] == "bound" and r.json["token"]
+
+
+def test_the_demo_has_development_records_with_an_approval_waiting(app, demo):
+    from server.development.models import DevelopmentEntry, DevelopmentRecord
+
+    records = _all(DevelopmentRecord)
+    assert len(records) == 3
+    assert sorted(r.stage for r in records) == ["activist", "apply", "candidate"]
+    pending = db.session.scalars(
+        db.select(DevelopmentEntry).where(DevelopmentEntry.state == "pending")
+    ).all()
+    assert sorted(e.step for e in pending) == [3, 12]

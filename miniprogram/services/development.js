@@ -71,6 +71,13 @@ function record(id) {
   return api.request({ url: recordPath(id) })
 }
 
+// GET /development/entries/{id} → the entry with record_id, person { id, name, staff_no, org_id,
+// org_name, member_type, member_type_label }, approver_label and can_decide (pending, and the
+// caller represents the deciding body). 404 when the caller may not see its record.
+function entry(id) {
+  return api.request({ url: entryPath(id) })
+}
+
 // GET /development/todo → { on, counts, items, approvals } over the caller's scope; orgId
 // narrows it to one org's subtree.
 function todo(orgId) {
@@ -423,6 +430,47 @@ function viewApproval(approval, now) {
   }
 }
 
+// One entry (GET /development/entries/{id}) as the approval page shows it: the applicant, the
+// step and its facts, and — when the caller may not decide it (canDecide false) — why: decided
+// already (stateLabel, decidedText, decisionComment), or pending for a body the caller does not
+// represent (blockedText names it).
+function viewEntryDetail(body, now) {
+  var person = body.person || {}
+  var state = body.state || ''
+  var stateLabel = body.state_label || ENTRY_STATE_LABELS[state] || ''
+  var approverLabel = body.approver_label || APPROVER_LABELS[body.approver] || ''
+  var pending = state === 'pending'
+  var canDecide = !!body.can_decide
+  var blockedText = ''
+  if (!canDecide) {
+    blockedText = pending
+      ? '这一步须由' + (approverLabel || '审批机构') + '审批'
+      : '这一步已处理' + (stateLabel ? '（' + stateLabel + '）' : '')
+  }
+  return {
+    entryId: body.id,
+    recordId: body.record_id,
+    personName: person.name || '',
+    orgName: person.org_name || '',
+    step: body.step,
+    stepText: stepText(body.step),
+    name: body.name || '',
+    approverLabel: approverLabel,
+    doneOn: body.done_on || '',
+    doneText: dateText(body.done_on),
+    recordedText: byText(body.recorded_by, body.recorded_at, now),
+    lines: detailLines(body.details),
+    warnings: (body.warnings || []).filter(Boolean),
+    state: state,
+    stateLabel: stateLabel,
+    pending: pending,
+    canDecide: canDecide,
+    blockedText: blockedText,
+    decidedText: pending ? '' : byText(body.decided_by, body.decided_at, now),
+    decisionComment: pending ? '' : body.decision_comment || '',
+  }
+}
+
 module.exports = {
   PEOPLE_PER_PAGE: PEOPLE_PER_PAGE,
   ROLE_LABELS: ROLE_LABELS,
@@ -431,7 +479,6 @@ module.exports = {
   OUTCOME_LABELS: OUTCOME_LABELS,
   ACTOR_LABELS: ACTOR_LABELS,
   APPROVER_LABELS: APPROVER_LABELS,
-  ENTRY_STATE_LABELS: ENTRY_STATE_LABELS,
   VOTE_FIELDS: VOTE_FIELDS,
   markChanged: markChanged,
   changeCount: changeCount,
@@ -439,6 +486,7 @@ module.exports = {
   stepRule: stepRule,
   mine: mine,
   record: record,
+  entry: entry,
   todo: todo,
   submitStep: submitStep,
   approve: approve,
@@ -455,4 +503,5 @@ module.exports = {
   viewRecord: viewRecord,
   viewTodoItem: viewTodoItem,
   viewApproval: viewApproval,
+  viewEntryDetail: viewEntryDetail,
 }

@@ -1,5 +1,6 @@
-// 发展党员审批 (pages/development/approve): the submission found among the caller's approvals (or
-// in its record), a required comment, 通过 / 不通过, and the server's refusals.
+// 发展党员审批 (pages/development/approve): the submission loaded with GET
+// /development/entries/{id}, why the caller may not decide it (can_decide false), a required
+// comment, 通过 / 不通过, and the server's refusals.
 
 const { signedInEachTest } = require('../helpers/wx')
 const { loadPage, inputEvent } = require('../helpers/page')
@@ -21,39 +22,43 @@ afterEach(() => {
   delete global.getCurrentPages
 })
 
-function approval(entryId, overrides = {}) {
+// GET /development/entries/{id}: the entry with its record, person, approver_label and can_decide.
+function entryBody(overrides = {}) {
   return Object.assign(
     {
-      entry_id: entryId,
-      record_id: 17,
-      person_id: 117,
-      name: '孙悦',
-      org_id: 3,
-      org_name: '本科生第一党支部',
+      id: 55,
       step: 15,
-      step_name: '支部大会讨论',
-      approver: 'branch_assembly',
-      approver_label: '支部党员大会',
+      name: '支部大会讨论',
+      stage: 'candidate',
+      round: 1,
+      state: 'pending',
+      state_label: '待审批',
       done_on: '2026-11-20',
       details: { votes: { should_attend: 30, present: 28, yes: 26, no: 1, abstain: 1 }, note: '会议记录已上传' },
       warnings: [],
       recorded_by: '李书记',
       recorded_at: '2026-11-20T08:00:00Z',
+      decided_by: null,
+      decided_at: null,
+      decision_comment: null,
+      corrects_id: null,
+      correction_reason: null,
+      approver: 'branch_assembly',
+      record_id: 17,
+      person: { id: 117, name: '孙悦', staff_no: '2023010203', org_id: 3, org_name: '本科生第一党支部', member_type: 'candidate', member_type_label: '发展对象' },
+      approver_label: '支部党员大会',
+      can_decide: true,
     },
     overrides
   )
-}
-
-function todoBody(approvals) {
-  return { on: '2026-11-24', counts: { overdue: 0, due_soon: 0, open: 0, approvals: approvals.length }, items: [], approvals }
 }
 
 function decidedEntry(state) {
   return { id: 55, step: 15, state, state_label: state === 'done' ? '已完成' : '未通过' }
 }
 
-async function openedPage(query = { id: '55' }, approvals = [approval(54), approval(55)]) {
-  fake.route('GET /development/todo', [{ status: 200, body: todoBody(approvals) }])
+async function openedPage(query = { id: '55' }, body = entryBody()) {
+  fake.route('GET /development/entries/55', [{ status: 200, body }])
   const page = loadPage('pages/development/approve/index')
   await page.onLoad(query)
   return page
@@ -64,91 +69,112 @@ function calls(path) {
 }
 
 describe('the submission', () => {
-  test('found among the caller’s approvals in the to-do: who, which step, its facts', async () => {
-    const page = await openedPage()
+  test('loaded with GET /development/entries/{id}: who, which step, its facts', async () => {
+    const page = await openedPage({ id: '55', record: '17' })
 
-    expect(page.data.approval).toMatchObject({
+    expect(fake.requests.map((request) => request.key)).toEqual(['GET /development/entries/55'])
+    expect(page.data.entry).toMatchObject({
       entryId: 55,
       recordId: 17,
       personName: '孙悦',
+      orgName: '本科生第一党支部',
       stepText: '第15步',
       name: '支部大会讨论',
       approverLabel: '支部党员大会',
       doneText: '2026年11月20日',
       recordedText: '李书记 · 11月20日 16:00',
       lines: ['表决：应到 30，实到 28，赞成 26，反对 1，弃权 1', '备注：会议记录已上传'],
+      canDecide: true,
+      blockedText: '',
     })
     expect(page.data).toMatchObject({ recordId: '17', doneOn: '2026-11-20', today: '2026-11-24', notFound: false })
   })
 
-  test('not among them and no record known: decided already, or not the caller’s', async () => {
-    const page = await openedPage({ id: '55' }, [approval(54)])
+  test('decided already: says how, by whom and with what comment; nothing can be sent', async () => {
+    const page = await openedPage(
+      { id: '55' },
+      entryBody({
+        state: 'done',
+        state_label: '已完成',
+        decided_by: '张委员',
+        decided_at: '2026-11-22T02:00:00Z',
+        decision_comment: '同意',
+        can_decide: false,
+      })
+    )
 
-    expect(page.data).toMatchObject({ notFound: true, approval: null, goneText: '这项审批已处理，或不需要你审批' })
-    expect(fake.requestsTo('GET /development/records/17')).toHaveLength(0)
-  })
-
-  test('not among them, record known and the entry decided: says what became of it', async () => {
-    fake.route('GET /development/records/17', [
-      { status: 200, body: { id: 17, person: { id: 117, name: '孙悦' }, entries: [{ id: 55, step: 15, state: 'done', state_label: '已完成' }] } },
-    ])
-
-    const page = await openedPage({ id: '55', record: '17' }, [])
-
-    expect(page.data).toMatchObject({ notFound: true, goneText: '这一步已处理：已完成' })
-  })
-
-  test('not among them, record known and still pending: shown, so that deciding brings the server’s reason', async () => {
-    fake.route('GET /development/records/17', [
-      {
-        status: 200,
-        body: {
-          id: 17,
-          person: { id: 117, name: '孙悦', org_id: 3, org_name: '本科生第一党支部' },
-          entries: [
-            {
-              id: 55,
-              step: 17,
-              name: '上级党委审批',
-              state: 'pending',
-              state_label: '待审批',
-              approver: 'base_committee',
-              done_on: '2026-11-20',
-              details: {},
-              warnings: ['超过3个月'],
-              recorded_by: '李书记',
-              recorded_at: '2026-11-20T08:00:00Z',
-            },
-          ],
-        },
-      },
-    ])
-    fake.route('POST /development/entries/55/approve', [
-      fixtures.apiError(403, 'body_may_not_approve', '党总支无权审批「上级党委审批」，须由基层党委（某某大学党委）审批'),
-    ])
-    const page = await openedPage({ id: '55', record: '17' }, [])
-
-    expect(page.data.approval).toMatchObject({ stepText: '第17步', name: '上级党委审批', approverLabel: '基层党委', warnings: ['超过3个月'] })
+    expect(page.data.entry).toMatchObject({
+      canDecide: false,
+      blockedText: '这一步已处理（已完成）',
+      decidedText: '张委员 · 11月22日 10:00',
+      decisionComment: '同意',
+    })
 
     page.onCommentInput(inputEvent('同意'))
     await page.approve()
+    await page.reject()
+    expect(calls('approve')).toEqual([])
+    expect(calls('reject')).toEqual([])
+    expect(fake.wx.showModal).not.toHaveBeenCalled()
+  })
 
-    expect(fake.wx.showModal).toHaveBeenLastCalledWith(
-      expect.objectContaining({ title: '无权审批', content: '党总支无权审批「上级党委审批」，须由基层党委（某某大学党委）审批' })
+  test('pending for a body the caller does not represent: names the body; nothing can be sent', async () => {
+    const page = await openedPage(
+      { id: '55' },
+      entryBody({ step: 17, name: '上级党委审批', approver: 'base_committee', approver_label: '基层党委', warnings: ['超过3个月'], can_decide: false })
     )
-    expect(page.data).toMatchObject({ decided: null, busy: '' })
-    expect(fake.wx.navigateBack).not.toHaveBeenCalled()
+
+    expect(page.data.entry).toMatchObject({
+      stepText: '第17步',
+      name: '上级党委审批',
+      warnings: ['超过3个月'],
+      canDecide: false,
+      blockedText: '这一步须由基层党委审批',
+      decidedText: '',
+      decisionComment: '',
+    })
+
+    page.onCommentInput(inputEvent('同意'))
+    await page.approve()
+    expect(calls('approve')).toEqual([])
+  })
+
+  test('404: the record does not exist or is not the caller’s to see', async () => {
+    fake.route('GET /development/entries/55', [fixtures.apiError(404, 'not_found', '记录不存在')])
+    const page = loadPage('pages/development/approve/index')
+
+    await page.onLoad({ id: '55', record: '17' })
+
+    expect(page.data).toMatchObject({ notFound: true, entry: null, loadError: '', notFoundText: '记录不存在或无权查看', recordId: '' })
+  })
+
+  test('no id: nothing asked', async () => {
+    const page = loadPage('pages/development/approve/index')
+
+    await page.onLoad({})
+
+    expect(page.data.loadError).toBe('缺少审批事项')
+    expect(fake.requests).toHaveLength(0)
   })
 
   test('a failed load is shown with a retry', async () => {
-    fake.route('GET /development/todo', [{ networkFailure: true }, { status: 200, body: todoBody([approval(55)]) }])
+    fake.route('GET /development/entries/55', [{ networkFailure: true }, { status: 200, body: entryBody() }])
     const page = loadPage('pages/development/approve/index')
 
     await page.onLoad({ id: '55' })
     expect(page.data.loadError).toBe('网络连接失败，请稍后重试')
 
     await page.load()
-    expect(page.data.approval.entryId).toBe(55)
+    expect(page.data.entry.entryId).toBe(55)
+    expect(page.data.loadError).toBe('')
+  })
+
+  test('the record opens from the entry’s record_id', async () => {
+    const page = await openedPage()
+
+    page.openRecord()
+
+    expect(fake.wx.navigateTo).toHaveBeenCalledWith({ url: '/pages/development/detail/index?id=17' })
   })
 })
 

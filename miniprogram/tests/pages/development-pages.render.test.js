@@ -284,43 +284,48 @@ describe('记录发展步骤', () => {
 })
 
 describe('发展党员审批', () => {
-  const APPROVAL = {
-    entry_id: 55,
-    record_id: 17,
-    person_id: 117,
-    name: '孙悦',
-    org_id: 3,
-    org_name: '本科生第一党支部',
-    step: 15,
-    step_name: '支部大会讨论',
-    approver: 'branch_assembly',
-    approver_label: '支部党员大会',
-    done_on: '2026-11-20',
-    details: { votes: { should_attend: 30, present: 28, yes: 26, no: 1, abstain: 1 } },
-    warnings: ['超过3个月'],
-    recorded_by: '李书记',
-    recorded_at: '2026-11-20T08:00:00Z',
+  function entryBody(overrides = {}) {
+    return Object.assign(
+      entry(55, 15, '支部大会讨论', '2026-11-20', {
+        state: 'pending',
+        state_label: '待审批',
+        approver: 'branch_assembly',
+        details: { votes: { should_attend: 30, present: 28, yes: 26, no: 1, abstain: 1 } },
+        warnings: ['超过3个月'],
+        recorded_at: '2026-11-20T08:00:00Z',
+      }),
+      {
+        record_id: 17,
+        person: { id: 117, name: '孙悦', staff_no: '2023010203', org_id: 3, org_name: '本科生第一党支部', member_type: 'candidate', member_type_label: '发展对象' },
+        approver_label: '支部党员大会',
+        can_decide: true,
+      },
+      overrides
+    )
   }
 
-  function routeTodo(approvals) {
-    fake.route('GET /development/todo', [{ status: 200, body: { on: '2026-11-24', counts: {}, items: [], approvals } }])
+  function routeEntry(response) {
+    fake.route('GET /development/entries/55', [response])
   }
 
   test('the submission, the comment required, then the outcome', async () => {
-    routeTodo([APPROVAL])
+    routeEntry({ status: 200, body: entryBody() })
     fake.route('POST /development/entries/55/approve', [{ status: 200, body: { id: 55, state: 'done', state_label: '已完成' } }])
     const comp = render('approve')
 
     await comp.instance.onLoad({ id: '55' })
 
     expect(comp.querySelector('.approve-name').dom.textContent).toBe('孙悦')
+    expect(comp.querySelector('.approve-org').dom.textContent).toBe('本科生第一党支部')
     expect(comp.querySelector('.approve-step').dom.textContent).toBe('第15步支部大会讨论')
+    expect(texts(comp, '.approve-value').slice(0, 3)).toEqual(['支部党员大会', '2026年11月20日', '李书记 · 11月20日 16:00'])
     expect(texts(comp, '.approve-line')).toEqual(['表决：应到 30，实到 28，赞成 26，反对 1，弃权 1'])
     expect(texts(comp, '.approve-warning')).toEqual(['超过3个月'])
     expect(comp.querySelector('.approve-date').dom.textContent).toBe('2026-11-20')
     expect(comp.querySelector('.approve-approve').dom.textContent).toContain('通过')
     expect(comp.querySelector('.approve-reject').dom.textContent).toContain('不通过')
     expect(comp.querySelector('.approve-special-reason')).toBeFalsy()
+    expect(comp.querySelector('.approve-blocked')).toBeFalsy()
 
     await comp.instance.approve()
     expect(comp.querySelector('.approve-error').dom.textContent).toBe('请填写审批意见')
@@ -331,15 +336,54 @@ describe('发展党员审批', () => {
     expect(comp.querySelector('.approve-approve')).toBeFalsy()
   })
 
-  test('one the caller may not decide, or decided already', async () => {
-    routeTodo([])
+  test('decided already: what became of it, by whom, the comment; no buttons', async () => {
+    routeEntry({
+      status: 200,
+      body: entryBody({
+        state: 'rejected',
+        state_label: '未通过',
+        decided_by: '张委员',
+        decided_at: '2026-11-22T02:00:00Z',
+        decision_comment: '票数统计有误',
+        can_decide: false,
+      }),
+    })
     const comp = render('approve')
 
     await comp.instance.onLoad({ id: '55' })
 
-    expect(comp.querySelector('.approve-gone-title').dom.textContent).toBe('这项审批已处理，或不需要你审批')
-    expect(comp.querySelector('.approve-open-record')).toBeFalsy()
+    expect(comp.querySelector('.approve-name').dom.textContent).toBe('孙悦')
+    expect(comp.querySelector('.approve-blocked-text').dom.textContent).toBe('这一步已处理（未通过）')
+    expect(comp.querySelector('.approve-blocked-by').dom.textContent).toBe('审批人：张委员 · 11月22日 10:00')
+    expect(comp.querySelector('.approve-blocked-comment').dom.textContent).toBe('审批意见：票数统计有误')
     expect(comp.querySelector('.approve-approve')).toBeFalsy()
+    expect(comp.querySelector('.approve-reject')).toBeFalsy()
+    expect(comp.querySelector('.approve-comment')).toBeFalsy()
+  })
+
+  test('pending for a body the caller does not represent: which body; no buttons', async () => {
+    routeEntry({ status: 200, body: entryBody({ step: 17, name: '上级党委审批', approver: 'base_committee', approver_label: '基层党委', can_decide: false }) })
+    const comp = render('approve')
+
+    await comp.instance.onLoad({ id: '55' })
+
+    expect(comp.querySelector('.approve-blocked-text').dom.textContent).toBe('这一步须由基层党委审批')
+    expect(comp.querySelector('.approve-blocked-by')).toBeFalsy()
+    expect(comp.querySelector('.approve-blocked-comment')).toBeFalsy()
+    expect(comp.querySelector('.approve-approve')).toBeFalsy()
+    expect(comp.querySelector('.approve-reject')).toBeFalsy()
+  })
+
+  test('404: 记录不存在或无权查看', async () => {
+    routeEntry(fixtures.apiError(404, 'not_found', '记录不存在'))
+    const comp = render('approve')
+
+    await comp.instance.onLoad({ id: '55', record: '17' })
+
+    expect(comp.querySelector('.approve-gone-title').dom.textContent).toBe('记录不存在或无权查看')
+    expect(comp.querySelector('.approve-name')).toBeFalsy()
+    expect(comp.querySelector('.approve-approve')).toBeFalsy()
+    expect(comp.dom.textContent).not.toContain('加载中')
   })
 })
 

@@ -21,6 +21,7 @@ const OK = { status: 200, body: { ok: true } }
 test.each([
   ['mine', (d) => d.mine(), 'GET /development/me', undefined],
   ['record', (d) => d.record(12), 'GET /development/records/12', undefined],
+  ['entry', (d) => d.entry(55), 'GET /development/entries/55', undefined],
   ['todo', (d) => d.todo(), 'GET /development/todo', {}],
   ['todo of one org', (d) => d.todo(3), 'GET /development/todo', { org_id: 3 }],
   [
@@ -135,9 +136,11 @@ describe('changes are counted', () => {
   test('reading changes nothing', async () => {
     fake.route('GET /development/records/12', [OK])
     fake.route('GET /development/todo', [OK])
+    fake.route('GET /development/entries/55', [OK])
 
     await development.record(12)
     await development.todo()
+    await development.entry(55)
 
     expect(development.changeCount()).toBe(0)
   })
@@ -207,5 +210,67 @@ describe('how the pages put it', () => {
     [{ step: 2, name: '党组织派人谈话', earliest: '2026-01-01', deadline: '2026-02-01', deadline_kind: 'due', open: true, overdue: true }, { overdue: true, overdueText: '已超期' }],
   ])('an opening: %j', (opening, expected) => {
     expect(development.viewOpening(opening)).toMatchObject(expected)
+  })
+
+  describe('an entry on the approval page', () => {
+    const NOW = Date.UTC(2026, 10, 24, 12, 30)
+    const BODY = {
+      id: 55,
+      step: 17,
+      name: '上级党委审批',
+      state: 'pending',
+      state_label: '待审批',
+      done_on: '2026-11-20',
+      details: { note: '材料齐全' },
+      warnings: ['超过3个月', ''],
+      recorded_by: '李书记',
+      recorded_at: '2026-11-20T08:00:00Z',
+      decided_by: null,
+      decided_at: null,
+      decision_comment: null,
+      approver: 'base_committee',
+      record_id: 17,
+      person: { id: 117, name: '孙悦', org_id: 3, org_name: '本科生第一党支部' },
+      approver_label: '基层党委（某某大学党委）',
+      can_decide: true,
+    }
+
+    test('one the caller decides: the applicant, the step, its facts', () => {
+      expect(development.viewEntryDetail(BODY, NOW)).toEqual({
+        entryId: 55,
+        recordId: 17,
+        personName: '孙悦',
+        orgName: '本科生第一党支部',
+        step: 17,
+        stepText: '第17步',
+        name: '上级党委审批',
+        approverLabel: '基层党委（某某大学党委）',
+        doneOn: '2026-11-20',
+        doneText: '2026年11月20日',
+        recordedText: '李书记 · 11月20日 16:00',
+        lines: ['备注：材料齐全'],
+        warnings: ['超过3个月'],
+        state: 'pending',
+        stateLabel: '待审批',
+        pending: true,
+        canDecide: true,
+        blockedText: '',
+        decidedText: '',
+        decisionComment: '',
+      })
+    })
+
+    test('pending for another body: names it (the rule set’s name when the server sends none)', () => {
+      expect(development.viewEntryDetail(Object.assign({}, BODY, { can_decide: false }), NOW).blockedText).toBe('这一步须由基层党委（某某大学党委）审批')
+      expect(development.viewEntryDetail(Object.assign({}, BODY, { can_decide: false, approver_label: null }), NOW).blockedText).toBe('这一步须由基层党委审批')
+    })
+
+    test('decided already: how, by whom, with what comment', () => {
+      const view = development.viewEntryDetail(
+        Object.assign({}, BODY, { state: 'done', state_label: '已完成', decided_by: '张委员', decided_at: '2026-11-22T02:00:00Z', decision_comment: '同意', can_decide: false }),
+        NOW
+      )
+      expect(view).toMatchObject({ pending: false, canDecide: false, blockedText: '这一步已处理（已完成）', decidedText: '张委员 · 11月22日 10:00', decisionComment: '同意' })
+    })
   })
 })

@@ -1,10 +1,9 @@
 // 发展党员审批: deciding a submitted step (?id=<entry id>; the approval_needed notification opens
-// it so, the to-do and the record add &record=<record id>). The server has no GET of one entry:
-// the submission is found among the approvals of GET /development/todo, which lists exactly what
-// the caller may decide. One missing there is looked up in its record (GET /records/{record})
-// when the record is known: decided already (said so), or still pending but not the caller's to
-// decide — shown all the same, so that deciding it brings the server's reason (a 党总支 may not
-// approve admission: 403 body_may_not_approve).
+// it so, the to-do and the record add &record=<record id>, which is not needed). The entry comes
+// from GET /development/entries/{id}, with its applicant and can_decide: when the caller may not
+// decide it, the page says why — decided already (how, by whom, with what comment), or waiting for
+// a body the caller does not represent — and offers no buttons. 404: the entry does not exist or
+// its record is not the caller's to see.
 // A comment is required either way; 通过 may take the date of the decision (default: the date
 // submitted) and, when the rules ask for one, a special reason. Two deciders at once: the second
 // learns that someone else decided (409 already_decided) and goes back.
@@ -18,7 +17,7 @@ var feedback = require('../../../utils/feedback')
 var TODO_PAGE = '/pages/development/todo/index'
 var DETAIL_PAGE = '/pages/development/detail/index'
 
-var GONE_TEXT = '这项审批已处理，或不需要你审批'
+var NOT_FOUND_TEXT = '记录不存在或无权查看'
 var COMMENT_MAX = 500
 var SPECIAL_REASON_MAX = 300
 
@@ -30,14 +29,14 @@ Page({
   data: {
     commentMax: COMMENT_MAX,
     specialReasonMax: SPECIAL_REASON_MAX,
+    notFoundText: NOT_FOUND_TEXT,
 
     id: '',
     recordId: '',
     loading: true,
     loadError: '',
     notFound: false,
-    goneText: '',
-    approval: null,
+    entry: null,
     today: '',
 
     comment: '',
@@ -52,7 +51,7 @@ Page({
   onLoad: function (query) {
     query = query || {}
     var id = query.id ? String(query.id) : ''
-    this.setData({ id: id, recordId: query.record ? String(query.record) : '', today: development.today() })
+    this.setData({ id: id, today: development.today() })
     if (!id) {
       this.setData({ loading: false, loadError: '缺少审批事项' })
       return Promise.resolve()
@@ -66,75 +65,31 @@ Page({
     })
   },
 
-  // The submission among the caller's approvals, else in its record. Never rejects.
+  // GET /development/entries/{id}. Never rejects.
   load: function () {
     var page = this
     if (!page.data.id || page.data.decided) return Promise.resolve()
     page.setData({ loading: true, loadError: '' })
-    return development
-      .todo()
-      .then(function (body) {
-        var found = ((body && body.approvals) || []).filter(function (approval) {
-          return String(approval.entry_id) === page.data.id
-        })[0]
-        if (found || !page.data.recordId) return { approval: found || null, goneText: '' }
-        return page.findInRecord()
-      })
-      .then(
-        function (result) {
-          if (!result.approval) {
-            page.setData({ loading: false, notFound: true, goneText: result.goneText || GONE_TEXT, approval: null })
-            return
-          }
-          var approval = development.viewApproval(result.approval, Date.now())
-          page.setData({
-            loading: false,
-            notFound: false,
-            approval: approval,
-            recordId: String(approval.recordId),
-            doneOn: page.data.doneOn || approval.doneOn,
-          })
-        },
-        function (error) {
-          page.setData({ loading: false, loadError: errors.userMessage(error) })
-          feedback.leaveIfSignedOut(error)
+    return development.entry(page.data.id).then(
+      function (body) {
+        var entry = development.viewEntryDetail(body, Date.now())
+        page.setData({
+          loading: false,
+          notFound: false,
+          entry: entry,
+          recordId: entry.recordId ? String(entry.recordId) : '',
+          doneOn: page.data.doneOn || entry.doneOn,
+        })
+      },
+      function (error) {
+        if (error instanceof errors.ApiError && error.status === 404) {
+          page.setData({ loading: false, notFound: true, entry: null, recordId: '' })
+          return
         }
-      )
-  },
-
-  // The entry in its record: { approval } in the to-do's shape while it is pending, else
-  // { goneText } saying what became of it.
-  findInRecord: function () {
-    var id = this.data.id
-    return development.record(this.data.recordId).then(function (record) {
-      var entry = ((record && record.entries) || []).filter(function (item) {
-        return String(item.id) === id
-      })[0]
-      if (!entry) return { approval: null, goneText: '' }
-      if (entry.state !== 'pending') {
-        var label = entry.state_label || development.ENTRY_STATE_LABELS[entry.state] || ''
-        return { approval: null, goneText: '这一步已处理' + (label ? '：' + label : '') }
+        page.setData({ loading: false, loadError: errors.userMessage(error) })
+        feedback.leaveIfSignedOut(error)
       }
-      var person = record.person || {}
-      return {
-        approval: {
-          entry_id: entry.id,
-          record_id: record.id,
-          person_id: person.id,
-          name: person.name,
-          org_id: person.org_id,
-          org_name: person.org_name,
-          step: entry.step,
-          step_name: entry.name,
-          approver: entry.approver,
-          done_on: entry.done_on,
-          details: entry.details,
-          warnings: entry.warnings,
-          recorded_by: entry.recorded_by,
-          recorded_at: entry.recorded_at,
-        },
-      }
-    })
+    )
   },
 
   onCommentInput: function (event) {
@@ -161,22 +116,22 @@ Page({
   decide: function (approved) {
     var page = this
     var data = page.data
-    var approval = data.approval
-    if (!approval || data.busy || data.decided) return Promise.resolve()
+    var entry = data.entry
+    if (!entry || !entry.canDecide || data.busy || data.decided) return Promise.resolve()
     var comment = data.comment.trim()
     if (!comment) {
       page.setData({ commentError: approved ? '请填写审批意见' : '请填写不通过的理由，提交人会看到' })
       return Promise.resolve()
     }
     page.setData({ busy: approved ? 'approve' : 'reject', commentError: '' })
-    var what = '「' + approval.stepText + ' ' + approval.name + '」'
+    var what = '「' + entry.stepText + ' ' + entry.name + '」'
     return modal
       .confirm(
         approved
-          ? { title: '审批通过', content: '确定通过' + approval.personName + '的' + what + '吗？', confirmText: '通过' }
+          ? { title: '审批通过', content: '确定通过' + entry.personName + '的' + what + '吗？', confirmText: '通过' }
           : {
               title: '审批不通过',
-              content: '确定不通过' + approval.personName + '的' + what + '吗？不通过后这一步可以重新提交。',
+              content: '确定不通过' + entry.personName + '的' + what + '吗？不通过后这一步可以重新提交。',
               confirmText: '不通过',
               confirmColor: '#c8161d',
             }
@@ -187,14 +142,14 @@ Page({
           ? development.approve(data.id, {
               comment: comment,
               // Only a date the decider changed: the server's default is the date submitted.
-              doneOn: data.doneOn && data.doneOn !== approval.doneOn ? data.doneOn : '',
+              doneOn: data.doneOn && data.doneOn !== entry.doneOn ? data.doneOn : '',
               specialReason: data.specialReason.trim(),
             })
           : development.reject(data.id, comment)
         return request.then(
-          function (entry) {
+          function (result) {
             var text = approved ? '已通过' : '已退回（不通过）'
-            page.setData({ decided: { approved: approved, text: text, stateLabel: (entry && entry.state_label) || '' } })
+            page.setData({ decided: { approved: approved, text: text, stateLabel: (result && result.state_label) || '' } })
             wx.showToast({ title: approved ? '已通过' : '已退回', icon: 'success' })
           },
           function (error) {

@@ -165,3 +165,21 @@ def test_scan_is_a_few_queries_whatever_the_number_of_records(app, dev):
         # SQLite cannot promise the order of a batch's RETURNING rows: SQLAlchemy inserts
         # the notifications and reminders one by one there.
         assert six == two + 2 * (sent_six - sent_two)
+
+
+def test_a_corrected_date_moves_the_reminders(app, dev):
+    record_id = _record(dev, applied_on=date(2026, 3, 1))  # step 2 due 2026-04-01
+    entry1 = dev.record(record_id)["entries"][0]
+    response = dev.client.post(
+        f"/api/v1/development/entries/{entry1['id']}/correct",
+        json={"done_on": "2026-03-10", "reason": "申请书落款日期有误", "key": "move-000001"},
+        headers=auth(dev.secretary_token),
+    )
+    assert response.status_code == 201, response.json
+    assert dev.record(record_id)["next"][0]["deadline"] == "2026-04-10"
+    assert _scan(app, date(2026, 3, 25))["sent"] == 0  # the old reminder day has no reminder
+    assert _scan(app, date(2026, 4, 3))["sent"] == 1  # 7 days before the new deadline
+    note = db.session.scalars(
+        select(Notification).where(Notification.kind == "development_step_due")
+    ).one()
+    assert "2026年4月10日" in note.body

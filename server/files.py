@@ -4,6 +4,7 @@ safe cell values and file names for .xlsx exports."""
 from __future__ import annotations
 
 import re
+from io import BytesIO
 from typing import ClassVar
 from urllib.parse import quote
 
@@ -12,6 +13,7 @@ from flask_smorest.fields import Upload
 from marshmallow import ValidationError
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.utils import get_column_letter
 from webargs.flaskparser import FlaskParser
 from werkzeug.datastructures import CombinedMultiDict, FileStorage
 
@@ -73,3 +75,24 @@ def xlsx_cell(sheet, value):
         cell.data_type = "s"
         return cell
     return value
+
+
+def xlsx_sheet(workbook, title: str, headers: list[tuple[str, int]]):
+    """A new sheet with a frozen header row of (title, column width) pairs."""
+    sheet = workbook.create_sheet(title)
+    sheet.freeze_panes = "A2"
+    for index, (_header, width) in enumerate(headers, start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = width
+    sheet.append([header for header, _width in headers])
+    return sheet
+
+
+def xlsx_row(sheet, values) -> None:
+    """Append a row, every string as text (``xlsx_cell``)."""
+    sheet.append([xlsx_cell(sheet, value) for value in values])
+
+
+def xlsx_bytes(workbook) -> bytes:
+    buffer = BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()

@@ -9,16 +9,14 @@ checks, as the roster export does).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from io import BytesIO
 
 from openpyxl import Workbook
-from openpyxl.utils import get_column_letter
 
 from ..audit import services as audit
 from ..db_types import utcnow
 from ..errors import ApiError
 from ..extensions import db
-from ..files import safe_filename, xlsx_cell
+from ..files import safe_filename, xlsx_bytes, xlsx_row, xlsx_sheet
 from ..notify.services import local_time
 from ..orgs.models import Org
 from . import services
@@ -46,25 +44,6 @@ def _local(moment) -> str:
 
 def _number(value) -> str:
     return f"{value:g}" if isinstance(value, float) else str(value)
-
-
-def _sheet(workbook, title: str, headers: list[tuple[str, int]]):
-    sheet = workbook.create_sheet(title)
-    sheet.freeze_panes = "A2"
-    for index, (_header, width) in enumerate(headers, start=1):
-        sheet.column_dimensions[get_column_letter(index)].width = width
-    sheet.append([header for header, _width in headers])
-    return sheet
-
-
-def _row(sheet, values) -> None:
-    sheet.append([xlsx_cell(sheet, value) for value in values])
-
-
-def _save(workbook) -> bytes:
-    buffer = BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
 
 
 # --------------------------------------------------------------------------------------------
@@ -184,7 +163,7 @@ def export_record(record_id: int, principal) -> Export:
     line = services.timeline(record, rules)
     workbook = Workbook(write_only=True)
 
-    basic = _sheet(workbook, "基本信息", [("项目", 22), ("内容", 50)])
+    basic = xlsx_sheet(workbook, "基本信息", [("项目", 22), ("内容", 50)])
     rows = [
         ("姓名", person.name),
         ("学号/工号", person.staff_no),
@@ -206,13 +185,13 @@ def export_record(record_id: int, principal) -> Export:
         ("导出人", principal.label),
     ]
     for label, value in rows:
-        _row(basic, [label, value])
+        xlsx_row(basic, [label, value])
 
-    process = _sheet(workbook, "发展过程", ENTRY_COLUMNS)
+    process = xlsx_sheet(workbook, "发展过程", ENTRY_COLUMNS)
     for item in record.entries:
-        _row(process, _entry_row(rules, item))
+        xlsx_row(process, _entry_row(rules, item))
 
-    materials = _sheet(workbook, "材料", MATERIAL_COLUMNS)
+    materials = xlsx_sheet(workbook, "材料", MATERIAL_COLUMNS)
     steps = {e.id: e for e in record.entries}
     count = 0
     for material in listing(record):
@@ -221,7 +200,7 @@ def export_record(record_id: int, principal) -> Export:
         if linked is not None:
             step = rules.steps.get(linked.step)
             linked_name = f"第{linked.step}步 {step.name if step else ''}".strip()
-        _row(
+        xlsx_row(
             materials,
             [
                 MATERIAL_KINDS.get(material.kind, material.kind),
@@ -237,7 +216,7 @@ def export_record(record_id: int, principal) -> Export:
         count += 1
     entry.detail = {"person_id": person.id, "entries": len(record.entries), "materials": count}
     name = f"{safe_filename(person.name)}-发展党员档案-{services.today():%Y%m%d}.xlsx"
-    return Export(_save(workbook), name, len(record.entries))
+    return Export(xlsx_bytes(workbook), name, len(record.entries))
 
 
 # --------------------------------------------------------------------------------------------
@@ -295,7 +274,7 @@ def export_register(principal, filters: dict) -> Export:
     on = services.today()
     records.sort(key=lambda r: (r.person.org.path, r.applied_on, r.id))
     workbook = Workbook(write_only=True)
-    sheet = _sheet(workbook, "发展党员名册", REGISTER_COLUMNS)
+    sheet = xlsx_sheet(workbook, "发展党员名册", REGISTER_COLUMNS)
     for record in records:
         rules = services.rules_of(record)
         person = record.person
@@ -303,7 +282,7 @@ def export_register(principal, filters: dict) -> Export:
         live = record.status == ACTIVE
         deadline = record.next_deadline if live else None
         overdue = deadline is not None and deadline < on
-        _row(
+        xlsx_row(
             sheet,
             [
                 person.org.name,
@@ -333,4 +312,4 @@ def export_register(principal, filters: dict) -> Export:
         else ""
     )
     name = f"{prefix}发展党员名册-{on:%Y%m%d}.xlsx"
-    return Export(_save(workbook), name, len(records))
+    return Export(xlsx_bytes(workbook), name, len(records))

@@ -852,18 +852,22 @@ def detail(record: DevelopmentRecord, principal) -> dict:
         "probation_end": line.probation_end(),
         "extension_months": record.extension_months,
         "ended_reason": record.ended_reason,
-        "person": {
-            "id": person.id,
-            "name": person.name,
-            "staff_no": person.staff_no,
-            "org_id": person.org_id,
-            "org_name": person.org.name,
-            "member_type": person.member_type,
-            "member_type_label": person.member_type_label,
-        },
+        "person": _person_view(person),
         "entries": [_entry_view(rules, e) for e in record.entries],
         "next": [opening_view(rules, o, on) for o in record.openings],
         "can_manage": can_manage(record, principal),
+    }
+
+
+def _person_view(person: Person) -> dict:
+    return {
+        "id": person.id,
+        "name": person.name,
+        "staff_no": person.staff_no,
+        "org_id": person.org_id,
+        "org_name": person.org.name,
+        "member_type": person.member_type,
+        "member_type_label": person.member_type_label,
     }
 
 
@@ -899,15 +903,7 @@ def entry_detail(entry: DevelopmentEntry, principal) -> dict:
     return {
         **_entry_view(rules, entry),
         "record_id": record.id,
-        "person": {
-            "id": person.id,
-            "name": person.name,
-            "staff_no": person.staff_no,
-            "org_id": person.org_id,
-            "org_name": person.org.name,
-            "member_type": person.member_type,
-            "member_type_label": person.member_type_label,
-        },
+        "person": _person_view(person),
         "approver_label": R.APPROVERS.get(step.approver) if step.approver else None,
         "can_decide": entry.state == PENDING
         and record.status == ACTIVE

@@ -5,10 +5,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from io import BytesIO
 
 from openpyxl import Workbook
-from openpyxl.utils import get_column_letter
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
@@ -16,7 +14,7 @@ from ..audit import services as audit
 from ..db_types import utcnow
 from ..errors import ApiError
 from ..extensions import db
-from ..files import safe_filename, xlsx_cell
+from ..files import safe_filename, xlsx_bytes, xlsx_cell, xlsx_row, xlsx_sheet
 from ..notify.services import local_time
 from ..orgs.models import Org
 from .attachments import images_of
@@ -157,15 +155,6 @@ def _local(moment) -> str:
     return local_time(moment).strftime("%Y-%m-%d %H:%M")
 
 
-def _sheet(workbook, title: str, headers: list[tuple[str, int]]):
-    sheet = workbook.create_sheet(title)
-    sheet.freeze_panes = "A2"
-    for index, (_header, width) in enumerate(headers, start=1):
-        sheet.column_dimensions[get_column_letter(index)].width = width
-    sheet.append([header for header, _width in headers])
-    return sheet
-
-
 MEETING_COLUMNS = [
     ("开始时间", 18),
     ("会议类型", 14),
@@ -221,8 +210,8 @@ def export_meetings(principal, filters: dict) -> Export:
         ).scalars()
     )
     workbook = Workbook(write_only=True)
-    summary = _sheet(workbook, "会议", MEETING_COLUMNS)
-    detail = _sheet(workbook, "出勤", ATTENDANCE_COLUMNS)
+    summary = xlsx_sheet(workbook, "会议", MEETING_COLUMNS)
+    detail = xlsx_sheet(workbook, "出勤", ATTENDANCE_COLUMNS)
     now = utcnow()
     for meeting in meetings:
         rows = participant_rows(meeting)
@@ -250,12 +239,9 @@ def export_meetings(principal, filters: dict) -> Export:
         )
         if meeting.status != CANCELLED:
             _append_attendance(detail, meeting, rows, now)
-    buffer = BytesIO()
-    workbook.save(buffer)
+    content = xlsx_bytes(workbook)
     entry.detail = {"org_id": org.id, "meetings": len(meetings), **_plain(filters)}
-    return Export(
-        buffer.getvalue(), f"{safe_filename(org.name)}-会议与出勤-{date.today():%Y%m%d}.xlsx"
-    )
+    return Export(content, f"{safe_filename(org.name)}-会议与出勤-{date.today():%Y%m%d}.xlsx")
 
 
 def _plain(filters: dict) -> dict:
@@ -265,7 +251,7 @@ def _plain(filters: dict) -> dict:
 def _append_attendance(sheet, meeting: Meeting, rows, now) -> None:
     for participant, checkin, leave in rows:
         row = _attendance_row(meeting, participant, checkin, leave, now)
-        sheet.append([xlsx_cell(sheet, value) for value in row])
+        xlsx_row(sheet, row)
 
 
 def _attendance_row(meeting, participant, checkin, leave, now) -> list:
@@ -294,7 +280,7 @@ def _attendance_row(meeting, participant, checkin, leave, now) -> list:
 def export_minutes(meeting: Meeting, minutes) -> Export:
     """One meeting's record: the minutes and the attendance list, as the branch files it."""
     workbook = Workbook(write_only=True)
-    sheet = _sheet(workbook, "会议记录", [("项目", 14), ("内容", 90)])
+    sheet = xlsx_sheet(workbook, "会议记录", [("项目", 14), ("内容", 90)])
     snapshot = minutes.live_attendance if minutes is not None else None
     rows = [
         ("会议名称", meeting.title),
@@ -329,7 +315,7 @@ def export_minutes(meeting: Meeting, minutes) -> Export:
         ]
     for label, value in rows:
         sheet.append([label, xlsx_cell(sheet, value)])
-    attendance = _sheet(workbook, "出勤", ATTENDANCE_COLUMNS)
+    attendance = xlsx_sheet(workbook, "出勤", ATTENDANCE_COLUMNS)
     now = utcnow()
     for participant, checkin, leave in participant_rows(meeting):
         attendance.append(
@@ -338,7 +324,6 @@ def export_minutes(meeting: Meeting, minutes) -> Export:
                 for v in _attendance_row(meeting, participant, checkin, leave, now)
             ]
         )
-    buffer = BytesIO()
-    workbook.save(buffer)
+    content = xlsx_bytes(workbook)
     name = f"{safe_filename(meeting.title)}-会议记录-{_local(meeting.start_at)[:10]}.xlsx"
-    return Export(buffer.getvalue(), name)
+    return Export(content, name)

@@ -342,6 +342,7 @@ class Proposal:
     outcome: str | None = None
     extension_months: int | None = None
     special_reason: str | None = None
+    note: str | None = None
     applicant_id: int | None = None
 
 
@@ -639,6 +640,14 @@ def _check_outcome(rules: RuleSet, timeline: Timeline, proposal: Proposal, err) 
             )
         )
         return
+    if proposal.outcome in ("extend", "cancel") and not (proposal.note or "").strip():
+        err(
+            Violation(
+                "outcome_reason_required",
+                f"{OUTCOMES[proposal.outcome]}须在备注中写明理由",
+                "note",
+            )
+        )
     if proposal.outcome != "extend":
         return
     if timeline.extensions >= rules.extension_times:

@@ -343,6 +343,7 @@ def _proposal(step: int, done_on: date, data: dict, record: DevelopmentRecord) -
         outcome=data.get("outcome"),
         extension_months=data.get("extension_months"),
         special_reason=data.get("special_reason"),
+        note=data.get("note"),
         applicant_id=record.person_id,
     )
 

@@ -147,7 +147,9 @@ def test_a_failed_vote_is_recorded_as_not_passed_and_a_missing_quorum_refused(ap
 def test_extension_once_then_full_membership_at_the_end_of_it(app, dev):
     record_id = _started(dev)
     dev.through(record_id, 22)
-    dev.complete(record_id, 23, outcome="extend", extension_months=6)
+    response = dev.submit(record_id, 23, outcome="extend", extension_months=6)
+    assert response.status_code == 422 and response.json["code"] == "outcome_reason_required"
+    dev.complete(record_id, 23, outcome="extend", extension_months=6, note="理论学习有待加强")
     # Approving the extension closes the first round of 22–24 (kept, marked as such).
     dev.complete(record_id, 24, state="closed")
     record = dev.record(record_id)
@@ -157,7 +159,12 @@ def test_extension_once_then_full_membership_at_the_end_of_it(app, dev):
     assert {o["step"] for o in record["next"]} >= {22}
     dev.complete(record_id, 22, done_on=date(2026, 5, 1))
     response = dev.submit(
-        record_id, 23, done_on=date(2026, 5, 20), outcome="extend", extension_months=6
+        record_id,
+        23,
+        done_on=date(2026, 5, 20),
+        outcome="extend",
+        extension_months=6,
+        note="仍需考察",
     )
     assert response.status_code == 422 and response.json["code"] == "extension_repeated"
     dev.complete(record_id, 23, done_on=date(2026, 5, 20))

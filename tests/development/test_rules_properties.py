@@ -553,7 +553,11 @@ def test_first_extension_is_accepted(case, data):
     line, done_on = _extended(case, data, 0)
     months = data.draw(st.integers(RULES.extension_min, RULES.extension_max))
     proposal = case.proposal(
-        case.index(23), done_on=done_on, outcome="extend", extension_months=months
+        case.index(23),
+        done_on=done_on,
+        outcome="extend",
+        extension_months=months,
+        note="仍需考察",
     )
     assert R.check(RULES, line, proposal, TODAY).errors == []
 
@@ -564,7 +568,11 @@ def test_second_extension(case, data):
     line, done_on = _extended(case, data, 1)
     months = data.draw(st.integers(RULES.extension_min, RULES.extension_max))
     proposal = case.proposal(
-        case.index(23), done_on=done_on, outcome="extend", extension_months=months
+        case.index(23),
+        done_on=done_on,
+        outcome="extend",
+        extension_months=months,
+        note="仍需考察",
     )
     verdict = R.check(RULES, line, proposal, TODAY)
     assert codes(verdict.errors) == ["extension_repeated"]
@@ -572,6 +580,10 @@ def test_second_extension(case, data):
     for outcome in ("full", "cancel"):
         verdict = R.check(RULES, line, replace(proposal, outcome=outcome), TODAY)
         assert verdict.errors == []
+    # extending or cancelling says why
+    for outcome in ("extend", "cancel"):
+        verdict = R.check(RULES, line, replace(proposal, outcome=outcome, note=" "), TODAY)
+        assert "outcome_reason_required" in codes(verdict.errors)
 
 
 @FEW
@@ -583,7 +595,11 @@ def test_second_extension(case, data):
 def test_extension_months_out_of_range(case, data, months):
     line, done_on = _extended(case, data, 0)
     proposal = case.proposal(
-        case.index(23), done_on=done_on, outcome="extend", extension_months=months
+        case.index(23),
+        done_on=done_on,
+        outcome="extend",
+        extension_months=months,
+        note="仍需考察",
     )
     verdict = R.check(RULES, line, proposal, TODAY)
     assert codes(verdict.errors) == ["extension_months"]

@@ -1,14 +1,24 @@
 // 发展党员: an applicant's record of the 25 steps (docs/development.md), the secretary's to-do,
-// recording a step, and deciding a step the rules give to a body (支部委员会, 支部党员大会,
-// 基层党委). Everything is under /development; bodies use the server's field names, and query
-// parameters go in `data` (wx.request turns a GET's data into the query string).
+// recording a step, deciding a step the rules give to a body (支部委员会, 支部党员大会,
+// 基层党委), and the record's materials (入党申请书, 思想汇报 ...). Everything is under
+// /development; bodies use the server's field names, and query parameters go in `data`
+// (wx.request turns a GET's data into the query string).
 //
 // The second half of this file is how the development pages (pages/development/*) put the
 // server's bodies into words: pure functions shared by the applicant's page, the record, the
-// to-do and the approval page.
+// to-do and the approval page. The last part is the materials card (材料) that the applicant's
+// page and the record both mix into their Page().
 
 var api = require('../api/request')
+var upload = require('../api/upload')
+var errors = require('../api/errors')
+var config = require('../config')
+var session = require('../api/session')
 var time = require('../utils/time')
+var attachments = require('../utils/attachments')
+var feedback = require('../utils/feedback')
+var modal = require('../utils/modal')
+var pagedList = require('../utils/paged-list')
 
 var BASE = '/development'
 
@@ -21,6 +31,10 @@ function recordPath(id) {
 
 function entryPath(id) {
   return BASE + '/entries/' + encodeURIComponent(String(id))
+}
+
+function materialPath(id) {
+  return BASE + '/materials/' + encodeURIComponent(String(id))
 }
 
 // A step recorded or decided on this phone changes what the record, the applicant's page and the
@@ -115,6 +129,53 @@ function reject(entryId, comment) {
   return api
     .request({ url: entryPath(entryId) + '/reject', method: 'POST', data: { comment: comment } })
     .then(markChanged)
+}
+
+// GET /development/records/{id}/materials → { items: [material] }, oldest first. A material:
+// { id, record_id, entry_id, kind, kind_label, title, filename, content_type, size, note, url,
+// uploaded_by, uploaded_at, can_delete }.
+function materials(recordId) {
+  return api.request({ url: recordPath(recordId) + '/materials' })
+}
+
+// POST /development/records/{id}/materials (multipart through api/upload.js: file, kind, title?,
+// note?, entry_id?) → 201 the material. filePath is a temporary file of wx.chooseMessageFile;
+// fields: { kind, title?, note?, entry_id? }, the empty ones left out. Errors: 413 file_too_large,
+// 415 file_type_not_allowed, 422 file_empty / unknown_entry, 403 kind_not_allowed / not_manager,
+// 409 record_closed / too_many_materials.
+function uploadMaterial(recordId, filePath, fields) {
+  fields = fields || {}
+  var formData = { kind: fields.kind }
+  ;['title', 'note', 'entry_id'].forEach(function (name) {
+    var value = fields[name]
+    if (value !== undefined && value !== null && value !== '') formData[name] = String(value)
+  })
+  return upload.upload({ url: recordPath(recordId) + '/materials', filePath: filePath, name: 'file', formData: formData })
+}
+
+// DELETE /development/materials/{id} → null (204); the uploader while the record is active, or a
+// manager.
+function deleteMaterial(id) {
+  return api.request({ url: materialPath(id), method: 'DELETE' })
+}
+
+// GET /development/materials/{id}/content into a temporary file, for wx.previewImage /
+// wx.openDocument, as services/meetings.js downloads a meeting's attachment (neither can send
+// the bearer token themselves). Resolves with the temporary path.
+function downloadMaterial(id) {
+  return new Promise(function (resolve, reject) {
+    wx.downloadFile({
+      url: config.apiBase + materialPath(id) + '/content',
+      header: { Authorization: 'Bearer ' + session.getToken() },
+      success: function (res) {
+        if (res.statusCode === 200 && res.tempFilePath) resolve(res.tempFilePath)
+        else reject(new errors.ApiError({ status: res.statusCode }))
+      },
+      fail: function (err) {
+        reject(new errors.NetworkError(err && err.errMsg))
+      },
+    })
+  })
 }
 
 // The people a step may name (谈话人, 培养联系人, 入党介绍人 must be full members in normal
@@ -471,6 +532,243 @@ function viewEntryDetail(body, now) {
   }
 }
 
+// -- The materials card (材料) of the applicant's page and the record -------------------------
+
+// The kinds of docs/development.md (server/development/models.py MATERIAL_KINDS), in its order.
+var MATERIAL_KINDS = [
+  { value: 'application', label: '入党申请书' },
+  { value: 'thought_report', label: '思想汇报' },
+  { value: 'conversion_application', label: '转正申请书' },
+  { value: 'talk_record', label: '谈话记录' },
+  { value: 'assessment', label: '考察登记' },
+  { value: 'review', label: '政审材料' },
+  { value: 'certificate', label: '培训结业证明' },
+  { value: 'volunteer_form', label: '入党志愿书' },
+  { value: 'minutes', label: '会议记录' },
+  { value: 'other', label: '其他材料' },
+]
+// What the applicant may upload to their own record; managers upload any kind.
+var APPLICANT_MATERIAL_KINDS = MATERIAL_KINDS.filter(function (kind) {
+  return ['application', 'thought_report', 'conversion_application', 'other'].indexOf(kind.value) !== -1
+})
+// What the server takes (it checks the content); wx.chooseMessageFile filters the chat's files by it.
+var MATERIAL_EXTENSIONS = ['pdf', 'docx', 'jpg', 'jpeg', 'png']
+// The server's limit on a title.
+var MATERIAL_TITLE_MAX = 100
+
+function materialKindLabel(kind) {
+  var found = MATERIAL_KINDS.filter(function (item) {
+    return item.value === kind
+  })[0]
+  return found ? found.label : ''
+}
+
+// One material as the card shows it: the name, size and image/PDF of utils/attachments.js, with
+// the kind, who uploaded it and when, and the type wx.openDocument is told.
+function viewMaterial(material, now) {
+  var file = attachments.view({
+    id: material.id,
+    caption: material.title,
+    filename: material.filename,
+    size: material.size,
+    content_type: material.content_type,
+  })
+  var extension = (/\.([A-Za-z0-9]+)$/.exec(material.filename || '') || [])[1] || ''
+  extension = extension.toLowerCase()
+  return Object.assign(file, {
+    kind: material.kind || '',
+    kindLabel: material.kind_label || materialKindLabel(material.kind) || '材料',
+    note: material.note || '',
+    uploadedText: byText(material.uploaded_by, material.uploaded_at, now),
+    documentType: file.pdf ? 'pdf' : extension === 'docx' ? 'docx' : '',
+    canDelete: !!material.can_delete,
+  })
+}
+
+// The title of a file chosen without one typed: its name in the chat without the extension (the
+// upload itself carries only the temporary file's name), cut at a whole character.
+function titleOfFile(name) {
+  var text = String(name || '')
+    .trim()
+    .replace(/\.(pdf|docx|jpe?g|png)$/i, '')
+  if (text.length <= MATERIAL_TITLE_MAX) return text
+  return text.slice(0, MATERIAL_TITLE_MAX).replace(/[\uD800-\uDBFF]$/, '')
+}
+
+// The card's fields in a page's data.
+function materialsData() {
+  return {
+    materials: [],
+    materialsLoaded: false,
+    materialsError: '',
+    // Set by the page with its record: who may upload here, and which kinds.
+    canUploadMaterial: false,
+    materialKinds: [],
+    // The upload form while open: { kindIndex (of materialKinds, -1 none yet), title, error }.
+    materialForm: null,
+    uploadingMaterial: false,
+    removingMaterialId: '',
+    openingMaterial: false,
+  }
+}
+
+// A failure the member must read: the server's message in a modal (or the way to log in again).
+function alertMaterialError(title, error) {
+  if (feedback.leaveIfSignedOut(error)) return
+  wx.showModal({ title: title, content: errors.userMessage(error), showCancel: false, confirmText: '知道了' })
+}
+
+// One file from a WeChat chat: { path, name }, or null when none was chosen.
+function chooseMaterialFile() {
+  return new Promise(function (resolve) {
+    wx.chooseMessageFile({
+      count: 1,
+      type: 'file',
+      extension: MATERIAL_EXTENSIONS,
+      success: function (res) {
+        resolve(((res && res.tempFiles) || [])[0] || null)
+      },
+      fail: function (err) {
+        if (!/cancel/.test((err && err.errMsg) || '')) wx.showToast({ title: '无法选择文件', icon: 'none' })
+        resolve(null)
+      },
+    })
+  })
+}
+
+// The card's methods, mixed into the Page() of pages/development/me and detail. Both keep the
+// record in data.record (its id names the materials) and call loadMaterials() when it loads.
+var materialMethods = {
+  // The list; a failure is said in the card, with 重试. Never rejects.
+  loadMaterials: function () {
+    var page = this
+    var record = page.data.record
+    if (!record) return Promise.resolve()
+    return materials(record.id).then(
+      function (body) {
+        var now = Date.now()
+        var items = ((body && body.items) || []).map(function (material) {
+          return viewMaterial(material, now)
+        })
+        page.setData({ materials: items, materialsLoaded: true, materialsError: '' })
+      },
+      function (error) {
+        page.setData({ materialsLoaded: true, materialsError: errors.userMessage(error) })
+        feedback.leaveIfSignedOut(error)
+      }
+    )
+  },
+
+  // An image is previewed, a PDF or .docx opened; downloaded first, with the session.
+  openMaterial: function (event) {
+    var page = this
+    var material = page.data.materials[pagedList.indexOfId(page.data.materials, event.currentTarget.dataset.id)]
+    if (!material || page.data.openingMaterial) return Promise.resolve()
+    page.setData({ openingMaterial: true })
+    wx.showLoading({ title: '正在打开' })
+    return downloadMaterial(material.id)
+      .then(
+        function (path) {
+          wx.hideLoading()
+          if (material.image) wx.previewImage({ urls: [path], current: path })
+          else wx.openDocument({ filePath: path, fileType: material.documentType || undefined, showMenu: true })
+        },
+        function (error) {
+          wx.hideLoading()
+          alertMaterialError('无法打开', error)
+        }
+      )
+      .then(function () {
+        page.setData({ openingMaterial: false })
+      })
+  },
+
+  // 上传材料: the form with the kind and an optional title.
+  startMaterialUpload: function () {
+    if (!this.data.canUploadMaterial) return
+    this.setData({ materialForm: { kindIndex: -1, title: '', error: '' } })
+  },
+
+  cancelMaterialUpload: function () {
+    if (this.data.uploadingMaterial) return
+    this.setData({ materialForm: null })
+  },
+
+  pickMaterialKind: function (event) {
+    this.setData({ 'materialForm.kindIndex': Number(event.detail.value), 'materialForm.error': '' })
+  },
+
+  inputMaterialTitle: function (event) {
+    this.setData({ 'materialForm.title': event.detail.value })
+  },
+
+  // 选择文件并上传: the kind must be chosen; then one file from a chat, uploaded, and the list
+  // again. A refusal (too large, not an allowed type, empty ...) is the server's message in a
+  // modal, and the form stays for another file. Never rejects.
+  submitMaterial: function () {
+    var page = this
+    var form = page.data.materialForm
+    if (!form || page.data.uploadingMaterial || page.choosingMaterial) return Promise.resolve()
+    var kind = page.data.materialKinds[form.kindIndex]
+    if (!kind) {
+      page.setData({ 'materialForm.error': '请选择材料类别' })
+      return Promise.resolve()
+    }
+    page.choosingMaterial = true
+    return chooseMaterialFile().then(function (file) {
+      page.choosingMaterial = false
+      if (!file) return null
+      var title = String(form.title || '').trim() || titleOfFile(file.name)
+      page.setData({ uploadingMaterial: true })
+      return uploadMaterial(page.data.record.id, file.path, { kind: kind.value, title: title })
+        .then(
+          function () {
+            page.setData({ uploadingMaterial: false, materialForm: null })
+            wx.showToast({ title: '上传成功', icon: 'success' })
+            return page.loadMaterials()
+          },
+          function (error) {
+            page.setData({ uploadingMaterial: false })
+            alertMaterialError('上传失败', error)
+          }
+        )
+    })
+  },
+
+  // 删除 one material the server says the caller may delete, after a confirmation.
+  removeMaterial: function (event) {
+    var page = this
+    var material = page.data.materials[pagedList.indexOfId(page.data.materials, event.currentTarget.dataset.id)]
+    if (!material || !material.canDelete || page.data.removingMaterialId !== '') return Promise.resolve()
+    page.setData({ removingMaterialId: String(material.id) })
+    return modal
+      .confirm({
+        title: '删除材料',
+        content: '确定删除“' + material.name + '”吗？删除后不能恢复。',
+        confirmText: '删除',
+        confirmColor: '#c8161d',
+      })
+      .then(function (confirmed) {
+        if (!confirmed) return null
+        return deleteMaterial(material.id).then(
+          function () {
+            wx.showToast({ title: '已删除', icon: 'success' })
+            return page.loadMaterials()
+          },
+          function (error) {
+            alertMaterialError('删除失败', error)
+            // Deleted meanwhile (404): the list as it is now.
+            if (error instanceof errors.ApiError && error.status === 404) return page.loadMaterials()
+            return null
+          }
+        )
+      })
+      .then(function () {
+        page.setData({ removingMaterialId: '' })
+      })
+  },
+}
+
 module.exports = {
   PEOPLE_PER_PAGE: PEOPLE_PER_PAGE,
   ROLE_LABELS: ROLE_LABELS,
@@ -491,6 +789,10 @@ module.exports = {
   submitStep: submitStep,
   approve: approve,
   reject: reject,
+  materials: materials,
+  uploadMaterial: uploadMaterial,
+  deleteMaterial: deleteMaterial,
+  downloadMaterial: downloadMaterial,
   searchPeople: searchPeople,
   isValidKey: isValidKey,
   dateText: dateText,
@@ -504,4 +806,10 @@ module.exports = {
   viewTodoItem: viewTodoItem,
   viewApproval: viewApproval,
   viewEntryDetail: viewEntryDetail,
+  MATERIAL_KINDS: MATERIAL_KINDS,
+  APPLICANT_MATERIAL_KINDS: APPLICANT_MATERIAL_KINDS,
+  MATERIAL_EXTENSIONS: MATERIAL_EXTENSIONS,
+  viewMaterial: viewMaterial,
+  materialsData: materialsData,
+  materialMethods: materialMethods,
 }

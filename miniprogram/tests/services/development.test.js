@@ -274,3 +274,146 @@ describe('how the pages put it', () => {
     })
   })
 })
+
+describe('materials', () => {
+  const MATERIAL = {
+    id: 9,
+    record_id: 12,
+    entry_id: null,
+    kind: 'thought_report',
+    kind_label: '思想汇报',
+    title: '2026年第三季度思想汇报',
+    filename: '2026年第三季度思想汇报.docx',
+    content_type: 'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
+    size: 204800,
+    note: null,
+    url: '/api/v1/development/materials/9/content',
+    uploaded_by: '王小明',
+    uploaded_at: '2026-11-24T02:00:00Z',
+    can_delete: true,
+  }
+
+  test('materials lists GET /development/records/{id}/materials', async () => {
+    fake.route('GET /development/records/12/materials', [{ status: 200, body: { items: [MATERIAL] } }])
+
+    await expect(development.materials(12)).resolves.toEqual({ items: [MATERIAL] })
+    expect(fake.requests.map((r) => [r.key, r.header.Authorization])).toEqual([['GET /development/records/12/materials', 'Bearer tok-1']])
+  })
+
+  test('deleteMaterial is DELETE /development/materials/{id}', async () => {
+    fake.route('DELETE /development/materials/9', [{ status: 204, body: '' }])
+
+    await expect(development.deleteMaterial(9)).resolves.toBeNull()
+    expect(fake.requests.map((r) => r.key)).toEqual(['DELETE /development/materials/9'])
+  })
+
+  test('uploadMaterial goes through api/upload.js: the file as `file`, the kind, title, note and step as fields', async () => {
+    const upload = require('../../api/upload')
+    jest.spyOn(upload, 'upload')
+    fake.route('POST /development/records/12/materials', [{ status: 201, body: MATERIAL }])
+
+    const body = await development.uploadMaterial(12, 'wxfile://tmp/a.docx', { kind: 'thought_report', title: '第三季度', note: '按时提交', entry_id: 106 })
+
+    expect(body).toEqual(MATERIAL)
+    expect(upload.upload).toHaveBeenCalledTimes(1)
+    expect(fake.wx.request).not.toHaveBeenCalled()
+    const call = fake.requestsTo('POST /development/records/12/materials')[0]
+    expect(call).toMatchObject({
+      url: 'http://127.0.0.1:5000/api/v1/development/records/12/materials',
+      filePath: 'wxfile://tmp/a.docx',
+      name: 'file',
+      formData: { kind: 'thought_report', title: '第三季度', note: '按时提交', entry_id: '106' },
+    })
+    expect(call.header.Authorization).toBe('Bearer tok-1')
+  })
+
+  test('uploadMaterial leaves out the empty fields', async () => {
+    fake.route('POST /development/records/12/materials', [{ status: 201, body: MATERIAL }])
+
+    await development.uploadMaterial(12, 'wxfile://tmp/a.pdf', { kind: 'application', title: '', note: null })
+
+    expect(fake.requests[0].formData).toEqual({ kind: 'application' })
+  })
+
+  test.each([
+    [413, 'file_too_large', '文件不能超过 10 MB'],
+    [415, 'file_type_not_allowed', '不支持旧版 Word（.doc）文件，请另存为 .docx 或 PDF 后上传'],
+    [422, 'file_empty', '文件为空'],
+  ])('an upload refused with %i rejects with the server’s message', async (status, code, message) => {
+    fake.route('POST /development/records/12/materials', [fixtures.apiError(status, code, message)])
+
+    const error = await development.uploadMaterial(12, 'wxfile://tmp/a.doc', { kind: 'other' }).catch((e) => e)
+
+    expect(error).toMatchObject({ name: 'ApiError', status, code, message })
+  })
+
+  describe('downloadMaterial', () => {
+    const { installCheckinWx } = require('../helpers/checkin-wx')
+
+    test('downloads /development/materials/{id}/content with the bearer token', async () => {
+      const controls = installCheckinWx(fake)
+      controls.state.download = { statusCode: 200, tempFilePath: 'wxfile://tmp/9.docx' }
+
+      await expect(development.downloadMaterial(9)).resolves.toBe('wxfile://tmp/9.docx')
+
+      const options = fake.wx.downloadFile.mock.calls[0][0]
+      expect(options.url).toBe('http://127.0.0.1:5000/api/v1/development/materials/9/content')
+      expect(options.header).toEqual({ Authorization: 'Bearer tok-1' })
+    })
+
+    test('an error status rejects with an ApiError, a failed download with a NetworkError', async () => {
+      const controls = installCheckinWx(fake)
+      controls.state.download = { statusCode: 404 }
+      await expect(development.downloadMaterial(9)).rejects.toMatchObject({ name: 'ApiError', status: 404 })
+
+      controls.state.download = { fail: true }
+      await expect(development.downloadMaterial(9)).rejects.toMatchObject({ name: 'NetworkError' })
+    })
+  })
+
+  test('a material as the card shows it', () => {
+    // 2026-11-24 20:30 in Beijing.
+    const now = Date.UTC(2026, 10, 24, 12, 30)
+
+    expect(development.viewMaterial(MATERIAL, now)).toEqual({
+      id: 9,
+      name: '2026年第三季度思想汇报',
+      filename: '2026年第三季度思想汇报.docx',
+      sizeText: '200 KB',
+      image: false,
+      pdf: false,
+      kind: 'thought_report',
+      kindLabel: '思想汇报',
+      note: '',
+      uploadedText: '王小明 · 11月24日 10:00',
+      documentType: 'docx',
+      canDelete: true,
+    })
+    const scan = development.viewMaterial(
+      Object.assign({}, MATERIAL, { kind: 'review', kind_label: undefined, title: null, filename: '政审材料.JPG', content_type: 'image/jpeg', can_delete: false }),
+      now
+    )
+    expect(scan).toMatchObject({ name: '政审材料.JPG', kindLabel: '政审材料', image: true, documentType: '', canDelete: false })
+  })
+
+  test('the kinds: the applicant’s four of the server’s ten', () => {
+    expect(development.MATERIAL_KINDS.map((kind) => kind.value)).toEqual([
+      'application',
+      'thought_report',
+      'conversion_application',
+      'talk_record',
+      'assessment',
+      'review',
+      'certificate',
+      'volunteer_form',
+      'minutes',
+      'other',
+    ])
+    expect(development.APPLICANT_MATERIAL_KINDS).toEqual([
+      { value: 'application', label: '入党申请书' },
+      { value: 'thought_report', label: '思想汇报' },
+      { value: 'conversion_application', label: '转正申请书' },
+      { value: 'other', label: '其他材料' },
+    ])
+  })
+})

@@ -4,6 +4,10 @@
 // corrections — and the steps that come next with their earliest dates and deadlines. A manager
 // (can_manage) records an open step (the step form) and opens a submission waiting for a decision
 // (the approval page, which tells whether the caller may decide it).
+//
+// The record's materials (材料, services/development.js materialMethods), each opened with a tap;
+// a manager uploads any kind, also after the record has ended, and deletes what the server lets
+// the caller delete (can_delete).
 
 var development = require('../../../services/development')
 var errors = require('../../../api/errors')
@@ -27,13 +31,16 @@ function viewForManager(body, now) {
   return record
 }
 
-Page(recordPage.define('发展档案不存在', {
-  data: {
-    id: '',
-    loading: true,
-    errorMessage: '',
-    record: null,
-  },
+Page(recordPage.define('发展档案不存在', Object.assign({}, development.materialMethods, {
+  data: Object.assign(
+    {
+      id: '',
+      loading: true,
+      errorMessage: '',
+      record: null,
+    },
+    development.materialsData()
+  ),
 
   // Back from the step form or the approval page: reload when something changed there.
   onShow: function () {
@@ -50,7 +57,14 @@ Page(recordPage.define('发展档案不存在', {
     page.seenChanges = development.changeCount()
     return development.record(id).then(
       function (body) {
-        page.setData({ loading: false, record: viewForManager(body, Date.now()) })
+        var record = viewForManager(body, Date.now())
+        page.setData({
+          loading: false,
+          record: record,
+          canUploadMaterial: record.canManage,
+          materialKinds: development.MATERIAL_KINDS,
+        })
+        return page.loadMaterials()
       },
       function (error) {
         page.setData({ loading: false, errorMessage: errors.userMessage(error) })
@@ -80,4 +94,4 @@ Page(recordPage.define('发展档案不存在', {
       url: APPROVE_PAGE + '?id=' + encodeURIComponent(String(entryId)) + '&record=' + encodeURIComponent(String(record.id)),
     })
   },
-}))
+})))

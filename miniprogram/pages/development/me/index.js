@@ -3,6 +3,10 @@
 // with each entry's state), and what comes next with its earliest date and deadline, overdue ones
 // highlighted. The applicant's own steps (递交入党志愿书, 提出转正申请: actor = applicant) can be
 // recorded from here once open. Without a record (404 no_record) the page says so.
+//
+// The record's materials (材料, services/development.js materialMethods): each opened with a tap;
+// while the record is active the applicant uploads their 入党申请书, 思想汇报, 转正申请书 or
+// 其他材料 from a WeChat chat, and deletes what the server lets them (can_delete).
 
 var development = require('../../../services/development')
 var errors = require('../../../api/errors')
@@ -19,14 +23,17 @@ function viewForApplicant(body, now) {
   return record
 }
 
-Page({
-  data: {
-    loading: true,
-    errorMessage: '',
-    empty: false,
-    emptyHint: '',
-    record: null,
-  },
+Page(Object.assign({}, development.materialMethods, {
+  data: Object.assign(
+    {
+      loading: true,
+      errorMessage: '',
+      empty: false,
+      emptyHint: '',
+      record: null,
+    },
+    development.materialsData()
+  ),
 
   onLoad: function () {
     return this.load()
@@ -51,7 +58,15 @@ Page({
     page.seenChanges = development.changeCount()
     return development.mine().then(
       function (body) {
-        page.setData({ loading: false, empty: false, record: viewForApplicant(body, Date.now()) })
+        var record = viewForApplicant(body, Date.now())
+        page.setData({
+          loading: false,
+          empty: false,
+          record: record,
+          canUploadMaterial: record.active,
+          materialKinds: development.APPLICANT_MATERIAL_KINDS,
+        })
+        return page.loadMaterials()
       },
       function (error) {
         if (error instanceof errors.ApiError && error.code === 'no_record') {
@@ -76,4 +91,4 @@ Page({
       url: STEP_PAGE + '?record=' + encodeURIComponent(String(record.id)) + '&step=' + encodeURIComponent(String(step)),
     })
   },
-})
+}))

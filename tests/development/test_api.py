@@ -382,6 +382,7 @@ def test_the_talk_after_a_month_needs_a_special_reason(app, dev):
     record_id = _started(dev)  # T1 = 2023-03-01
     response = dev.submit(record_id, 2, done_on=date(2023, 4, 2))
     assert response.status_code == 422 and response.json["code"] == "special_reason_required"
-    assert "谈话超过递交入党申请书后一个月内（2023-04-01），须说明特殊情况" in response.json["message"]
+    message = response.json["message"]
+    assert "谈话超过递交入党申请书后一个月内（2023-04-01），须说明特殊情况" in message
     response = dev.submit(record_id, 2, done_on=date(2023, 4, 2), special_reason="寒假离校")
     assert response.status_code == 201 and response.json["warnings"]

@@ -153,14 +153,16 @@ function attachments(id) {
   return api.request({ url: meetingPath(id) + '/attachments' })
 }
 
-// GET /attachments/{id}/content into a temporary file, for wx.previewImage / wx.openDocument
-// (neither can send the bearer token themselves). Resolves with the temporary path. Unlike
-// api/request.js this does not log in again on a 401: the detail page that offers the file has
-// just loaded with a valid session.
-function downloadAttachment(id) {
+// GET `path` (under config.apiBase: a file's content endpoint) into a temporary file, for
+// wx.previewImage / wx.openDocument (neither can send the bearer token themselves). Resolves with
+// the temporary path; an error status is an ApiError, a failed download a NetworkError. Unlike
+// api/request.js this does not log in again on a 401: the page that offers the file has just
+// loaded with a valid session. The one download with the session: services/development.js takes
+// a material's content with it too.
+function downloadContent(path) {
   return new Promise(function (resolve, reject) {
     wx.downloadFile({
-      url: config.apiBase + '/attachments/' + encodeURIComponent(String(id)) + '/content',
+      url: config.apiBase + path,
       header: { Authorization: 'Bearer ' + session.getToken() },
       success: function (res) {
         if (res.statusCode === 200 && res.tempFilePath) resolve(res.tempFilePath)
@@ -171,6 +173,12 @@ function downloadAttachment(id) {
       },
     })
   })
+}
+
+// GET /attachments/{id}/content into a temporary file (downloadContent). Resolves with the
+// temporary path.
+function downloadAttachment(id) {
+  return downloadContent('/attachments/' + encodeURIComponent(String(id)) + '/content')
 }
 
 module.exports = {
@@ -193,5 +201,6 @@ module.exports = {
   feed: feed,
   minutes: minutes,
   attachments: attachments,
+  downloadContent: downloadContent,
   downloadAttachment: downloadAttachment,
 }

@@ -1,8 +1,9 @@
 // A meeting's photos and files (会议照片、材料) on the pages that list them (pages/meetings/detail
 // and minutes): each as the template shows it, and opening one. Such a page keeps the list in
-// data.attachments and data.opening (true while one opens).
+// data.attachments and data.opening (true while one opens). Opening works for any list of files
+// downloaded with the session: the development record's materials (utils/development-materials.js)
+// open the same way.
 
-var meetings = require('../services/meetings')
 var feedback = require('./feedback')
 var pagedList = require('./paged-list')
 
@@ -33,29 +34,45 @@ function viewAll(body) {
   return ((body && body.items) || []).map(view)
 }
 
-// The attachment `id` of the page's list: an image is previewed, a PDF opened; both are
-// downloaded first (with the session). Never rejects.
-function open(page, id) {
-  var attachment = page.data.attachments[pagedList.indexOfId(page.data.attachments, id)]
-  if (!attachment || page.data.opening) return Promise.resolve()
-  page.setData({ opening: true })
+// The item `id` of a page's list of files: an image is previewed, a PDF or .docx opened; both
+// are downloaded first with the session by `download(id)`, a service's wrapper of the content
+// endpoint resolving with the temporary path (services/meetings.js downloadAttachment,
+// services/development.js downloadMaterial). The items are views as view() makes them; one
+// with a documentType (a .docx) is opened as that type. options, for a page that keeps its list
+// elsewhere: list (the data key of the items, default 'attachments'), busy (the data key that is
+// true while one opens, default 'opening'), onError(error) (default feedback.showError). Never
+// rejects.
+function open(page, id, download, options) {
+  options = options || {}
+  var listKey = options.list || 'attachments'
+  var busyKey = options.busy || 'opening'
+  var onError = options.onError || feedback.showError
+  var items = page.data[listKey] || []
+  var item = items[pagedList.indexOfId(items, id)]
+  if (!item || page.data[busyKey]) return Promise.resolve()
+  page.setData(busy(busyKey, true))
   wx.showLoading({ title: '正在打开' })
-  return meetings
-    .downloadAttachment(attachment.id)
+  return download(item.id)
     .then(
       function (path) {
         wx.hideLoading()
-        if (attachment.image) wx.previewImage({ urls: [path], current: path })
-        else wx.openDocument({ filePath: path, fileType: attachment.pdf ? 'pdf' : undefined, showMenu: true })
+        if (item.image) wx.previewImage({ urls: [path], current: path })
+        else wx.openDocument({ filePath: path, fileType: item.documentType || (item.pdf ? 'pdf' : undefined), showMenu: true })
       },
       function (error) {
         wx.hideLoading()
-        feedback.showError(error)
+        onError(error)
       }
     )
     .then(function () {
-      page.setData({ opening: false })
+      page.setData(busy(busyKey, false))
     })
+}
+
+function busy(key, value) {
+  var data = {}
+  data[key] = value
+  return data
 }
 
 module.exports = {

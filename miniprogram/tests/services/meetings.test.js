@@ -184,6 +184,17 @@ test('minutes of a meeting without any rejects with no_minutes', async () => {
   await expect(meetings.minutes(7)).rejects.toMatchObject({ code: 'no_minutes', status: 404 })
 })
 
+test('downloadContent downloads any content path under the API with the bearer token', async () => {
+  const controls = installCheckinWx(fake)
+  controls.state.download = { statusCode: 200, tempFilePath: 'wxfile://tmp/9.docx' }
+
+  await expect(meetings.downloadContent('/development/materials/9/content')).resolves.toBe('wxfile://tmp/9.docx')
+
+  const options = fake.wx.downloadFile.mock.calls[0][0]
+  expect(options.url).toBe('http://127.0.0.1:5000/api/v1/development/materials/9/content')
+  expect(options.header).toEqual({ Authorization: 'Bearer tok-1' })
+})
+
 describe('downloadAttachment', () => {
   test('downloads /attachments/{id}/content with the bearer token', async () => {
     const controls = installCheckinWx(fake)

@@ -9,6 +9,7 @@
 // learns that someone else decided (409 already_decided) and goes back.
 
 var development = require('../../../services/development')
+var developmentView = require('../../../utils/development-view')
 var adminText = require('../../../utils/meeting-admin')
 var modal = require('../../../utils/modal')
 var errors = require('../../../api/errors')
@@ -51,7 +52,7 @@ Page({
   onLoad: function (query) {
     query = query || {}
     var id = query.id ? String(query.id) : ''
-    this.setData({ id: id, today: development.today() })
+    this.setData({ id: id, today: developmentView.today() })
     if (!id) {
       this.setData({ loading: false, loadError: '缺少审批事项' })
       return Promise.resolve()
@@ -72,7 +73,7 @@ Page({
     page.setData({ loading: true, loadError: '' })
     return development.entry(page.data.id).then(
       function (body) {
-        var entry = development.viewEntryDetail(body, Date.now())
+        var entry = developmentView.viewEntryDetail(body, Date.now())
         page.setData({
           loading: false,
           notFound: false,

@@ -5,11 +5,13 @@
 // (can_manage) records an open step (the step form) and opens a submission waiting for a decision
 // (the approval page, which tells whether the caller may decide it).
 //
-// The record's materials (材料, services/development.js materialMethods), each opened with a tap;
+// The record's materials (材料, utils/development-materials.js), each opened with a tap;
 // a manager uploads any kind, also after the record has ended, and deletes what the server lets
 // the caller delete (can_delete).
 
 var development = require('../../../services/development')
+var developmentView = require('../../../utils/development-view')
+var developmentMaterials = require('../../../utils/development-materials')
 var errors = require('../../../api/errors')
 var feedback = require('../../../utils/feedback')
 var recordPage = require('../../../utils/record-page')
@@ -20,7 +22,7 @@ var APPROVE_PAGE = '/pages/development/approve/index'
 // The record's view with what a manager may do: record an opening (open, no submission of it
 // waiting), and open a submission waiting for its decision.
 function viewForManager(body, now) {
-  var record = development.viewRecord(body, now)
+  var record = developmentView.viewRecord(body, now)
   var manage = record.canManage && record.active
   record.next.forEach(function (opening) {
     opening.canRecord = manage && opening.open && !opening.pendingEntryId
@@ -31,7 +33,7 @@ function viewForManager(body, now) {
   return record
 }
 
-Page(recordPage.define('发展档案不存在', Object.assign({}, development.materialMethods, {
+Page(recordPage.define('发展档案不存在', Object.assign({}, developmentMaterials.materialMethods, {
   data: Object.assign(
     {
       id: '',
@@ -39,7 +41,7 @@ Page(recordPage.define('发展档案不存在', Object.assign({}, development.ma
       errorMessage: '',
       record: null,
     },
-    development.materialsData()
+    developmentMaterials.materialsData()
   ),
 
   // Back from the step form or the approval page: reload when something changed there.
@@ -62,7 +64,7 @@ Page(recordPage.define('发展档案不存在', Object.assign({}, development.ma
           loading: false,
           record: record,
           canUploadMaterial: record.canManage,
-          materialKinds: development.MATERIAL_KINDS,
+          materialKinds: developmentMaterials.MATERIAL_KINDS,
         })
         return page.loadMaterials()
       },

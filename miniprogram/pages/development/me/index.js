@@ -4,11 +4,13 @@
 // highlighted. The applicant's own steps (递交入党志愿书, 提出转正申请: actor = applicant) can be
 // recorded from here once open. Without a record (404 no_record) the page says so.
 //
-// The record's materials (材料, services/development.js materialMethods): each opened with a tap;
+// The record's materials (材料, utils/development-materials.js): each opened with a tap;
 // while the record is active the applicant uploads their 入党申请书, 思想汇报, 转正申请书 or
 // 其他材料 from a WeChat chat, and deletes what the server lets them (can_delete).
 
 var development = require('../../../services/development')
+var developmentView = require('../../../utils/development-view')
+var developmentMaterials = require('../../../utils/development-materials')
 var errors = require('../../../api/errors')
 var feedback = require('../../../utils/feedback')
 
@@ -16,14 +18,14 @@ var STEP_PAGE = '/pages/development/step/index'
 
 // The record's view with the applicant's own open steps recordable (none waiting for a decision).
 function viewForApplicant(body, now) {
-  var record = development.viewRecord(body, now)
+  var record = developmentView.viewRecord(body, now)
   record.next.forEach(function (opening) {
     opening.canRecord = record.active && opening.open && opening.applicantStep && !opening.pendingEntryId
   })
   return record
 }
 
-Page(Object.assign({}, development.materialMethods, {
+Page(Object.assign({}, developmentMaterials.materialMethods, {
   data: Object.assign(
     {
       loading: true,
@@ -32,7 +34,7 @@ Page(Object.assign({}, development.materialMethods, {
       emptyHint: '',
       record: null,
     },
-    development.materialsData()
+    developmentMaterials.materialsData()
   ),
 
   onLoad: function () {
@@ -64,7 +66,7 @@ Page(Object.assign({}, development.materialMethods, {
           empty: false,
           record: record,
           canUploadMaterial: record.active,
-          materialKinds: development.APPLICANT_MATERIAL_KINDS,
+          materialKinds: developmentMaterials.APPLICANT_MATERIAL_KINDS,
         })
         return page.loadMaterials()
       },

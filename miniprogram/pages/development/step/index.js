@@ -12,6 +12,7 @@
 // and the form is kept as it was.
 
 var development = require('../../../services/development')
+var developmentView = require('../../../utils/development-view')
 var checkinQueue = require('../../../utils/checkin-queue')
 var adminText = require('../../../utils/meeting-admin')
 var meetingView = require('../../../utils/meeting-view')
@@ -40,11 +41,11 @@ function countText(min, max) {
 // The people roles of a step rule, as the form keeps them.
 function rolesOf(rule) {
   var people = (rule && rule.people) || {}
-  var roles = development.ROLE_ORDER.filter(function (role) {
+  var roles = developmentView.ROLE_ORDER.filter(function (role) {
     return people[role]
   }).concat(
     Object.keys(people).filter(function (role) {
-      return development.ROLE_ORDER.indexOf(role) === -1
+      return developmentView.ROLE_ORDER.indexOf(role) === -1
     })
   )
   return roles.map(function (role) {
@@ -52,7 +53,7 @@ function rolesOf(rule) {
     var max = Number(people[role].max) || min
     return {
       role: role,
-      label: development.ROLE_LABELS[role] || '相关人员',
+      label: developmentView.ROLE_LABELS[role] || '相关人员',
       min: min,
       max: max,
       countText: countText(min, max),
@@ -86,18 +87,18 @@ function formFor(rule, ruleSet, record, now) {
   return {
     step: {
       number: rule.number,
-      stepText: development.stepText(rule.number),
+      stepText: developmentView.stepText(rule.number),
       name: rule.name || '',
-      actorLabel: rule.actor_label || development.ACTOR_LABELS[rule.actor] || '',
-      approverLabel: rule.approver ? rule.approver_label || development.APPROVER_LABELS[rule.approver] || '' : '',
+      actorLabel: rule.actor_label || developmentView.ACTOR_LABELS[rule.actor] || '',
+      approverLabel: rule.approver ? rule.approver_label || developmentView.APPROVER_LABELS[rule.approver] || '' : '',
     },
-    opening: opening ? development.viewOpening(opening) : null,
+    opening: opening ? developmentView.viewOpening(opening) : null,
     person: { id: person.id, name: person.name || '', orgName: person.org_name || '' },
     rulesNote:
       ruleSet && record.rules_version && ruleSet.version && record.rules_version !== ruleSet.version
         ? '该档案按' + record.rules_version + '版规则办理，表单按当前规则（' + ruleSet.version + '版）显示，以提交后的校验为准'
         : '',
-    today: development.today(now),
+    today: developmentView.today(now),
     roles: rolesOf(rule),
     hasTraining: !!training,
     trainingHint: training ? '不少于' + training.days + '天或' + training.hours + '学时' : '',
@@ -130,7 +131,7 @@ function validate(data) {
   }
 
   if (data.hasVote) {
-    var counts = development.VOTE_FIELDS.map(function (field) {
+    var counts = developmentView.VOTE_FIELDS.map(function (field) {
       return adminText.parseCount(data.votes[field.key])
     })
     if (counts.some(isNaN)) fieldErrors.votes = '请填写表决人数（应到、实到、赞成、反对、弃权，均为整数）'
@@ -173,7 +174,7 @@ function bodyOf(data, key) {
   if (data.hasReview) body.review_passed = !!data.reviewPassed
   if (data.hasVote) {
     body.votes = {}
-    development.VOTE_FIELDS.forEach(function (field) {
+    developmentView.VOTE_FIELDS.forEach(function (field) {
       body.votes[field.key] = adminText.parseCount(data.votes[field.key])
     })
   }
@@ -217,7 +218,7 @@ function cleared(field) {
 
 function emptyVotes() {
   var votes = {}
-  development.VOTE_FIELDS.forEach(function (field) {
+  developmentView.VOTE_FIELDS.forEach(function (field) {
     votes[field.key] = ''
   })
   return votes
@@ -227,8 +228,8 @@ Page({
   data: {
     specialReasonMax: SPECIAL_REASON_MAX,
     noteMax: NOTE_MAX,
-    voteFields: development.VOTE_FIELDS,
-    outcomes: development.OUTCOMES,
+    voteFields: developmentView.VOTE_FIELDS,
+    outcomes: developmentView.OUTCOMES,
 
     recordId: '',
     loading: true,
@@ -418,7 +419,7 @@ Page({
 
   pickOutcome: function (event) {
     var value = event.detail.value
-    if (!development.OUTCOME_LABELS[value]) return
+    if (!developmentView.OUTCOME_LABELS[value]) return
     this.setData(Object.assign({ outcome: value }, cleared('outcome')))
   },
 

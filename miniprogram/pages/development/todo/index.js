@@ -4,6 +4,7 @@
 // applicant's record, an approval the approval page.
 
 var development = require('../../../services/development')
+var developmentView = require('../../../utils/development-view')
 var errors = require('../../../api/errors')
 var feedback = require('../../../utils/feedback')
 
@@ -19,7 +20,7 @@ var BUCKETS = [
 // The body → the sections with their counts (the server's counts, or the items when it has none).
 function viewTodo(body, now) {
   var counts = (body && body.counts) || {}
-  var items = ((body && body.items) || []).map(development.viewTodoItem)
+  var items = ((body && body.items) || []).map(developmentView.viewTodoItem)
   var sections = BUCKETS.map(function (bucket) {
     var inBucket = items.filter(function (item) {
       return item.bucket === bucket.key
@@ -28,7 +29,7 @@ function viewTodo(body, now) {
     return { key: bucket.key, title: bucket.title, count: count, items: inBucket }
   })
   var approvals = ((body && body.approvals) || []).map(function (approval) {
-    return development.viewApproval(approval, now)
+    return developmentView.viewApproval(approval, now)
   })
   var approvalCount = typeof counts.approvals === 'number' ? counts.approvals : approvals.length
   return {
@@ -40,7 +41,7 @@ function viewTodo(body, now) {
       sections.reduce(function (sum, section) {
         return sum + section.count
       }, 0),
-    onText: development.dateText(body && body.on),
+    onText: developmentView.dateText(body && body.on),
   }
 }
 

@@ -157,7 +157,7 @@ Page(recordPage.define('会议不存在', {
 
   // An image is previewed, a PDF opened.
   openAttachment: function (event) {
-    return attachments.open(this, event.currentTarget.dataset.id)
+    return attachments.open(this, event.currentTarget.dataset.id, meetings.downloadAttachment)
   },
 
   openManage: function (event) {

@@ -643,6 +643,6 @@ Page({
 
   // An image is previewed, a PDF opened.
   openAttachment: function (event) {
-    return attachments.open(this, event.currentTarget.dataset.id)
+    return attachments.open(this, event.currentTarget.dataset.id, meetings.downloadAttachment)
   },
 })

@@ -838,6 +838,18 @@ def _summary(committee: Org) -> list[str]:
             f"会议 Meeting #{meeting.id} {meeting.title}: 投屏签到 projector "
             f"{base}/screen/meetings/{meeting.id} (书记账号登录 log in as its branch secretary)"
         )
+    from .development.models import DevelopmentEntry, DevelopmentRecord
+
+    records = db.session.scalar(db.select(db.func.count()).select_from(DevelopmentRecord))
+    waiting = db.session.scalar(
+        db.select(db.func.count())
+        .select_from(DevelopmentEntry)
+        .where(DevelopmentEntry.state == "pending")
+    )
+    lines.append(
+        f"发展党员 Development: {records} records, {waiting} waiting for the branch committee — "
+        "GET /api/v1/development/todo as its secretary (dev:demo-secretary)"
+    )
     lines.append(
         "沙箱发件箱 Sandbox outbox (WeChat pushes are kept, not sent): "
         "GET /api/v1/wechat/outbox as admin/office, or `flask --app server wechat outbox`"

@@ -45,6 +45,7 @@ bench: install
 	$(PY) bench/fanout.py
 	$(PY) bench/callback.py
 	$(PY) bench/checkin.py
+	$(PY) bench/development.py
 
 clean:
 	rm -rf $(VENV) miniprogram/node_modules instance .pytest_cache

@@ -23,6 +23,7 @@ from flask import current_app
 from sqlalchemy import or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from ..audit import services as audit
 from ..db_types import utcnow
@@ -82,10 +83,35 @@ def _record_query():
 
 
 def _load(record_id: int, lock: bool = False) -> DevelopmentRecord | None:
-    query = _record_query().where(DevelopmentRecord.id == record_id)
-    if lock:
-        query = query.with_for_update()
-    return db.session.execute(query).unique().scalar_one_or_none()
+    if not lock:
+        query = _record_query().where(DevelopmentRecord.id == record_id)
+        return db.session.execute(query).unique().scalar_one_or_none()
+    # A change: the record row is locked, so changes to one record queue. Its entries and
+    # openings are then read with locking reads too, which see what the change before this one
+    # committed (this transaction's snapshot may predate it: the caller's session was read
+    # first), so nothing is computed from stale rows.
+    fresh = {"populate_existing": True}
+    record = db.session.execute(
+        select(DevelopmentRecord)
+        .where(DevelopmentRecord.id == record_id)
+        .with_for_update(of=DevelopmentRecord)
+        .execution_options(**fresh)
+    ).scalar_one_or_none()
+    if record is None:
+        return None
+    for name, model, order in (
+        ("entries", DevelopmentEntry, (DevelopmentEntry.step, DevelopmentEntry.id)),
+        ("openings", DevelopmentOpening, (DevelopmentOpening.step,)),
+    ):
+        rows = db.session.execute(
+            select(model)
+            .where(model.record_id == record_id)
+            .order_by(*order)
+            .with_for_update(read=True)
+            .execution_options(**fresh)
+        ).scalars()
+        set_committed_value(record, name, list(rows))
+    return record
 
 
 def can_read(record: DevelopmentRecord, principal) -> bool:
@@ -546,14 +572,15 @@ def get_entry(entry_id: int, principal, lock: bool = False) -> DevelopmentEntry:
     entry = db.session.get(DevelopmentEntry, entry_id)
     if entry is None:
         raise ApiError(404, "not_found", "记录不存在")
-    get_visible(entry.record_id, principal)
+    # ``lock``: the record row, as a submission takes it, so changes to one record queue.
+    get_visible(entry.record_id, principal, lock=lock)
     return entry
 
 
 def decide(entry_id: int, approve: bool, data: dict, principal) -> DevelopmentEntry:
     """Approve or refuse a pending step, with a comment. Of two deciders at the same moment
     exactly one succeeds (a conditional UPDATE); the other gets 409."""
-    entry = get_entry(entry_id, principal)
+    entry = get_entry(entry_id, principal, lock=True)
     record = entry.record
     rules = rules_of(record)
     step = rules.steps[entry.step]
@@ -612,7 +639,7 @@ def _body_of(entry: DevelopmentEntry, data: dict) -> dict:
 
 def correct(entry_id: int, data: dict, principal) -> DevelopmentEntry:
     """A completed step recorded again with a reason: the old entry stays, superseded."""
-    entry = get_entry(entry_id, principal)
+    entry = get_entry(entry_id, principal, lock=True)
     record = entry.record
     rules = rules_of(record)
     step = rules.steps[entry.step]

@@ -126,3 +126,32 @@ def test_simultaneous_scans_send_each_reminder_once(app, dev):
         )
         == 5
     )
+
+
+def test_a_decision_and_a_submission_on_one_record_at_once_both_land(app, dev):
+    """They queue on the record row: no lost update of the record (its version) and no 500."""
+    record_id = dev.start().json["id"]
+    dev.through(record_id, 3)  # steps 4, 5 and 6 are open
+    organiser = dev.f.person(dev.branch)
+    dev.f.post(organiser, dev.branch, "organization")
+    tokens = [dev.secretary_token, dev.f.token_for(organiser)]
+    bodies = [
+        {"step": 4, "done_on": DATES[4].isoformat(), "key": "both-000004"},
+        {"step": 5, "done_on": DATES[5].isoformat(), "key": "both-000005", **dev.facts(5)},
+        {"step": 6, "done_on": DATES[6].isoformat(), "key": "both-000006"},
+    ]
+    answers = []
+
+    def submit(i):
+        response = app.test_client().post(
+            f"/api/v1/development/records/{record_id}/entries",
+            json=bodies[i],
+            headers=auth(tokens[i % 2]),
+        )
+        answers.append(response.status_code)
+
+    assert race(app, 3, submit) == []
+    assert sorted(answers) == [201, 201, 201]
+    db.session.expire_all()
+    record = db.session.get(DevelopmentRecord, record_id)
+    assert record.current_step == 5 and {o.step for o in record.openings} >= {6, 7}

@@ -209,6 +209,50 @@ CREATE INDEX ix_party_posts_org_id ON party_posts (org_id);
 
 CREATE INDEX ix_party_posts_person_id ON party_posts (person_id);
 
+CREATE TABLE study_points (
+	id INTEGER NOT NULL AUTO_INCREMENT, 
+	person_id INTEGER NOT NULL, 
+	org_id INTEGER NOT NULL, 
+	action VARCHAR(20) NOT NULL, 
+	points INTEGER NOT NULL, 
+	day DATE NOT NULL, 
+	source VARCHAR(64) NOT NULL, 
+	created_at DATETIME NOT NULL, 
+	CONSTRAINT pk_study_points PRIMARY KEY (id), 
+	CONSTRAINT uq_study_points_person_id_action_source UNIQUE (person_id, action, source), 
+	CONSTRAINT fk_study_points_person_id_people FOREIGN KEY(person_id) REFERENCES people (id), 
+	CONSTRAINT fk_study_points_org_id_orgs FOREIGN KEY(org_id) REFERENCES orgs (id)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
+
+CREATE INDEX ix_study_points_org_id_day ON study_points (org_id, day);
+
+CREATE INDEX ix_study_points_person_id_day ON study_points (person_id, day);
+
+CREATE TABLE study_points_daily (
+	id INTEGER NOT NULL AUTO_INCREMENT, 
+	person_id INTEGER NOT NULL, 
+	action VARCHAR(20) NOT NULL, 
+	day DATE NOT NULL, 
+	points INTEGER NOT NULL, 
+	CONSTRAINT pk_study_points_daily PRIMARY KEY (id), 
+	CONSTRAINT uq_study_points_daily_person_id_action_day UNIQUE (person_id, action, day), 
+	CONSTRAINT fk_study_points_daily_person_id_people FOREIGN KEY(person_id) REFERENCES people (id)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
+
+CREATE TABLE study_punch_ins (
+	id INTEGER NOT NULL AUTO_INCREMENT, 
+	person_id INTEGER NOT NULL, 
+	day DATE NOT NULL, 
+	streak INTEGER NOT NULL, 
+	reflection VARCHAR(500), 
+	created_at DATETIME NOT NULL, 
+	CONSTRAINT pk_study_punch_ins PRIMARY KEY (id), 
+	CONSTRAINT uq_study_punch_ins_person_id_day UNIQUE (person_id, day), 
+	CONSTRAINT fk_study_punch_ins_person_id_people FOREIGN KEY(person_id) REFERENCES people (id)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
+
+CREATE INDEX ix_study_punch_ins_day ON study_punch_ins (day);
+
 CREATE TABLE wechat_bindings (
 	id INTEGER NOT NULL AUTO_INCREMENT, 
 	person_id INTEGER NOT NULL, 

@@ -27,6 +27,7 @@ def create_app(config_overrides: dict | None = None, config_path: str | None = N
         NOTIFICATIONS=settings["notifications"],
         MEETINGS=settings["meetings"],
         DEVELOPMENT=settings["development"],
+        STUDY=settings["study"],
         STORAGE=settings["storage"],
         REDIS_URL=settings["redis"]["url"],
         SQLALCHEMY_DATABASE_URI=_database_url(app, settings["database"]["url"]),
@@ -49,6 +50,7 @@ def create_app(config_overrides: dict | None = None, config_path: str | None = N
     )
 
     _check_notification_templates(settings["notifications"]["templates_file"])
+    _check_points_rules(settings["study"]["points_file"])
     _init_extensions(app, settings)
     _register_blueprints(app)
 
@@ -66,6 +68,17 @@ def _check_notification_templates(path: str) -> None:
 
     try:
         _load_kinds(path)
+    except ValueError as exc:
+        raise ConfigError(str(exc)) from exc
+
+
+def _check_points_rules(path: str) -> None:
+    """A bad points file stops the server now, naming the key, not at the first award."""
+    from .config import ConfigError
+    from .study.points import load
+
+    try:
+        load(path)
     except ValueError as exc:
         raise ConfigError(str(exc)) from exc
 
@@ -180,6 +193,7 @@ def _register_blueprints(app: Flask) -> None:
     from .orgs.views import blp as orgs_blp
     from .people.roster_views import roster_blp
     from .people.views import blp as people_blp
+    from .study.views import blp as study_blp
 
     for blueprint in (
         auth_blp,
@@ -190,6 +204,7 @@ def _register_blueprints(app: Flask) -> None:
         notify_blp,
         meetings_blp,
         development_blp,
+        study_blp,
     ):
         app.extensions["party_api"].register_blueprint(blueprint)
     from .screen.views import blp as screen_blp

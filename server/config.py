@@ -98,6 +98,9 @@ DEFAULTS: dict[str, dict[str, Any]] = {
         "compliance_warn_days": 7,
         "attachment_max_mb": 10,
     },
+    "study": {
+        "points_file": "",
+    },
     "development": {
         "rules_version": "2014",
         "remind_days_before": [7, 1],
@@ -239,6 +242,10 @@ class DevelopmentSection(_Section):
                 raise ValidationError({"rules_version": [f"没有版本为 {version} 的发展党员规则"]})
 
 
+class StudySection(_Section):
+    points_file = fields.String()
+
+
 class ConfigSchema(Schema):
     app = fields.Nested(AppSection)
     database = fields.Nested(DatabaseSection)
@@ -250,6 +257,7 @@ class ConfigSchema(Schema):
     storage = fields.Nested(StorageSection)
     meetings = fields.Nested(MeetingsSection)
     development = fields.Nested(DevelopmentSection)
+    study = fields.Nested(StudySection)
 
     @validates_schema
     def _production_is_safe(self, data: dict, **_: Any) -> None:

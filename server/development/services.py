@@ -29,7 +29,7 @@ from ..audit import services as audit
 from ..db_types import utcnow
 from ..errors import ApiError
 from ..extensions import db
-from ..notify.services import local_time, notify
+from ..notify.services import local_today, notify
 from ..orgs.models import Org
 from ..people.models import MANAGING_POSTS, PartyPost, Person
 from . import rules as R
@@ -57,7 +57,7 @@ MEMBER_TYPES_DONE = ("probationary", "full")
 
 def today() -> date:
     """Today in the configured zone (Asia/Shanghai): every date of a record is a local date."""
-    return local_time(utcnow()).date()
+    return local_today()
 
 
 def rules_of(record: DevelopmentRecord) -> R.RuleSet:

@@ -12,7 +12,7 @@ recipient an inbox item and a delivery row, then ``push`` jobs deliver batches t
 
 from __future__ import annotations
 
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from functools import lru_cache
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -64,6 +64,11 @@ def timezone() -> ZoneInfo:
 def local_time(value: datetime) -> datetime:
     """A naive-UTC time as an aware time in the configured zone (Beijing)."""
     return templates.in_zone(value, timezone())
+
+
+def local_today() -> date:
+    """Today in the configured zone (Asia/Shanghai): the day of records, streaks and caps."""
+    return local_time(utcnow()).date()
 
 
 def push_time(now: datetime, urgent: bool) -> datetime:

@@ -1,0 +1,212 @@
+"""Study services (first slice): the daily punch-in, a member's points and rank, the
+branches' ranking. Services flush; ``@allow`` commits."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+
+from ..errors import ApiError
+from ..extensions import db
+from ..notify.services import local_today as today
+from ..orgs.models import Org
+from ..people.models import Person
+from . import points
+from .models import PointsEntry, PunchIn
+
+MEMBER_TYPES = ("probationary", "full")
+
+
+def _person(principal) -> Person:
+    person = principal.person
+    if person is None:
+        raise ApiError(403, "no_member", "该账号未关联党员档案")
+    return person
+
+
+# --------------------------------------------------------------------------------------------
+# Punch-in
+# --------------------------------------------------------------------------------------------
+def punch_in(data: dict, principal) -> tuple[PunchIn, bool, int]:
+    """Today's punch-in (Asia/Shanghai day): (row, created?, points awarded). A second punch-in
+    the same day, however simultaneous, gets the first one back."""
+    person = _person(principal)
+    on = today()
+    existing = _punch_in_on(person.id, on)
+    if existing is not None:
+        return existing, False, 0
+    yesterday = db.session.scalar(
+        select(PunchIn.streak).where(
+            PunchIn.person_id == person.id, PunchIn.day == on - timedelta(days=1)
+        )
+    )
+    row = PunchIn(
+        person_id=person.id, day=on, streak=(yesterday or 0) + 1, reflection=data.get("reflection")
+    )
+    try:
+        with db.session.begin_nested():
+            db.session.add(row)
+    except IntegrityError:
+        # The same member's other request won: a locking read sees their committed row.
+        existing = _punch_in_on(person.id, on, latest=True)
+        if existing is None:
+            raise
+        return existing, False, 0
+    awarded = points.award(person, "punch_in", 1, f"punch_in:{row.id}", on)
+    return row, True, awarded
+
+
+def _punch_in_on(person_id: int, on: date, latest: bool = False) -> PunchIn | None:
+    query = select(PunchIn).where(PunchIn.person_id == person_id, PunchIn.day == on)
+    if latest:
+        query = query.with_for_update(read=True)
+    return db.session.execute(query).scalar_one_or_none()
+
+
+def punch_in_view(row: PunchIn) -> dict:
+    return {
+        "id": row.id,
+        "day": row.day,
+        "streak": row.streak,
+        "reflection": row.reflection,
+        "created_at": row.created_at,
+    }
+
+
+def streak(person_id: int, on: date | None = None) -> dict:
+    """The current streak: today's, or yesterday's if today's punch-in is still to come."""
+    on = on or today()
+    rows = dict(
+        db.session.execute(
+            select(PunchIn.day, PunchIn.streak).where(
+                PunchIn.person_id == person_id, PunchIn.day >= on - timedelta(days=1)
+            )
+        ).all()
+    )
+    current = rows.get(on) or rows.get(on - timedelta(days=1)) or 0
+    return {"today": on, "punched_today": on in rows, "streak": current}
+
+
+def my_punch_ins(principal, days: int) -> dict:
+    person = _person(principal)
+    on = today()
+    items = db.session.execute(
+        select(PunchIn)
+        .where(PunchIn.person_id == person.id, PunchIn.day > on - timedelta(days=days))
+        .order_by(PunchIn.day.desc())
+    ).scalars()
+    return {**streak(person.id, on), "items": list(items)}
+
+
+# --------------------------------------------------------------------------------------------
+# Points
+# --------------------------------------------------------------------------------------------
+def my_points(principal, page: int, per_page: int) -> dict:
+    person = _person(principal)
+    on = today()
+    by_action = dict(
+        db.session.execute(
+            select(PointsEntry.action, func.sum(PointsEntry.points))
+            .where(PointsEntry.person_id == person.id)
+            .group_by(PointsEntry.action)
+        ).all()
+    )
+    today_total = db.session.scalar(
+        select(func.coalesce(func.sum(PointsEntry.points), 0)).where(
+            PointsEntry.person_id == person.id, PointsEntry.day == on
+        )
+    )
+    history = db.paginate(
+        select(PointsEntry)
+        .where(PointsEntry.person_id == person.id)
+        .order_by(PointsEntry.id.desc()),
+        page=page,
+        per_page=per_page,
+        error_out=False,
+    )
+    labels = {action: rule.label for action, rule in points.rules().items()}
+    return {
+        "total": int(sum(by_action.values())),
+        "today": int(today_total),
+        "by_action": [
+            {"action": a, "label": labels.get(a, a), "points": int(by_action.get(a, 0))}
+            for a in points.ACTIONS
+        ],
+        "rank": _rank_in_branch(person),
+        "history": {
+            "items": [
+                {
+                    "id": e.id,
+                    "action": e.action,
+                    "label": labels.get(e.action, e.action),
+                    "points": e.points,
+                    "day": e.day,
+                    "created_at": e.created_at,
+                }
+                for e in history.items
+            ],
+            "meta": {
+                "page": history.page,
+                "per_page": history.per_page,
+                "total": history.total,
+                "pages": history.pages,
+            },
+        },
+    }
+
+
+def _rank_in_branch(person: Person) -> dict:
+    """The member's place among the members of their branch by total points (ties share)."""
+    totals = dict(
+        db.session.execute(
+            select(Person.id, func.coalesce(func.sum(PointsEntry.points), 0))
+            .outerjoin(PointsEntry, PointsEntry.person_id == Person.id)
+            .where(
+                Person.org_id == person.org_id,
+                Person.member_type.in_(MEMBER_TYPES),
+                Person.status == "normal",
+            )
+            .group_by(Person.id)
+        ).all()
+    )
+    mine = totals.get(person.id)
+    if mine is None:  # not counted as a member of the branch (an applicant, say)
+        return {"rank": None, "of": len(totals)}
+    return {"rank": 1 + sum(1 for v in totals.values() if v > mine), "of": len(totals)}
+
+
+def branch_ranking(since: date | None) -> list[dict]:
+    """Branches ranked by points per member since ``since`` (all time if None): the public
+    ranking is of branches, never of individuals."""
+    members = dict(
+        db.session.execute(
+            select(Person.org_id, func.count())
+            .where(Person.member_type.in_(MEMBER_TYPES), Person.status == "normal")
+            .group_by(Person.org_id)
+        ).all()
+    )
+    earned = select(PointsEntry.org_id, func.sum(PointsEntry.points)).group_by(PointsEntry.org_id)
+    if since is not None:
+        earned = earned.where(PointsEntry.day >= since)
+    totals = dict(db.session.execute(earned).all())
+    branches = db.session.execute(
+        select(Org.id, Org.name).where(Org.type == "branch").order_by(Org.id)
+    ).all()
+    rows = [
+        {
+            "org_id": org_id,
+            "org_name": name,
+            "members": members.get(org_id, 0),
+            "points": int(totals.get(org_id, 0) or 0),
+            "per_member": round((totals.get(org_id, 0) or 0) / members[org_id], 2)
+            if members.get(org_id)
+            else 0.0,
+        }
+        for org_id, name in branches
+    ]
+    rows.sort(key=lambda r: (-r["per_member"], r["org_id"]))
+    for index, row in enumerate(rows, start=1):
+        row["rank"] = index
+    return rows

@@ -1,0 +1,141 @@
+"""Daily punch-in (once a day, streaks on Asia/Shanghai days) and the points ledger (daily
+caps, one award per source, rank in the branch, the branches' ranking)."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+from sqlalchemy import func, select
+
+from server.extensions import db
+from server.study import points
+from server.study.models import PointsDaily, PointsEntry, PunchIn
+from tests.factories import auth
+
+
+@pytest.fixture
+def study(f):
+    orgs = f.tree()
+    members = [f.person(orgs["a"]) for _ in range(3)]
+    tokens = [f.token_for(m) for m in members]
+    return orgs, members, tokens
+
+
+def _at(monkeypatch, moment: datetime) -> None:
+    """Make the server's clock read ``moment`` (UTC)."""
+    import server.notify.services as notify_services
+
+    monkeypatch.setattr(notify_services, "utcnow", lambda: moment.replace(tzinfo=None))
+
+
+def _punch(client, token, **body):
+    return client.post("/api/v1/study/punch-ins", json=body, headers=auth(token))
+
+
+def test_once_a_day_with_points_and_a_streak_across_midnight(app, client, study, monkeypatch):
+    _, _, tokens = study
+    # 23:50 Beijing on 31 Jan (15:50 UTC), then 00:10 Beijing on 1 Feb (16:10 UTC).
+    _at(monkeypatch, datetime(2026, 1, 31, 15, 50, tzinfo=UTC))
+    first = _punch(client, tokens[0], reflection="学习了党章第一章")
+    assert first.status_code == 201, first.json
+    assert first.json["day"] == "2026-01-31" and first.json["streak"] == 1
+    assert first.json["points_awarded"] == 2
+    again = _punch(client, tokens[0])
+    assert again.status_code == 200 and again.json["id"] == first.json["id"]
+    assert again.json["created"] is False and again.json["points_awarded"] == 0
+    _at(monkeypatch, datetime(2026, 1, 31, 16, 10, tzinfo=UTC))
+    second = _punch(client, tokens[0])
+    assert second.status_code == 201 and second.json["day"] == "2026-02-01"
+    assert second.json["streak"] == 2
+    mine = client.get("/api/v1/study/punch-ins/me", headers=auth(tokens[0])).json
+    assert (mine["streak"], mine["punched_today"]) == (2, True)
+    # A day missed breaks the streak; the day after it starts again at 1.
+    _at(monkeypatch, datetime(2026, 2, 2, 16, 10, tzinfo=UTC))  # 3 Feb Beijing
+    mine = client.get("/api/v1/study/punch-ins/me", headers=auth(tokens[0])).json
+    assert (mine["streak"], mine["punched_today"]) == (0, False)
+    assert _punch(client, tokens[0]).json["streak"] == 1
+    assert db.session.scalar(select(func.count()).select_from(PunchIn)) == 3
+
+
+def test_streak_across_a_month_end_and_a_leap_day(app, client, study, monkeypatch):
+    _, _, tokens = study
+    for day in (date(2028, 2, 28), date(2028, 2, 29), date(2028, 3, 1)):
+        _at(monkeypatch, datetime(day.year, day.month, day.day, 2, 0, tzinfo=UTC))
+        response = _punch(client, tokens[1])
+        assert response.status_code == 201
+    assert response.json["streak"] == 3
+
+
+def test_the_daily_cap_and_one_award_per_source(app, f, study, monkeypatch):
+    _, members, _ = study
+    person = members[0]
+    on = date(2026, 3, 1)
+    assert points.award(person, "quiz", 4, "quiz:1", on) == 4
+    assert points.award(person, "quiz", 4, "quiz:1", on) == 0  # the same source again
+    assert points.award(person, "quiz", 8, "quiz:2", on) == 6  # the cap is 10 a day
+    assert points.award(person, "quiz", 1, "quiz:3", on) == 0
+    assert points.award(person, "quiz", 3, "quiz:4", on + timedelta(days=1)) == 3
+    # Reading: one point per 5 counted minutes, at most 12 a day.
+    assert points.award(person, "reading", 14, "reading:1", on) == 2
+    assert points.award(person, "reading", 4, "reading:2", on) == 0
+    assert points.award(person, "reading", 500, "reading:3", on) == 10
+    db.session.commit()
+    daily = db.session.scalars(
+        select(PointsDaily).where(PointsDaily.person_id == person.id, PointsDaily.day == on)
+    ).all()
+    assert {d.action: d.points for d in daily} == {"quiz": 10, "reading": 12}
+    total = db.session.scalar(select(func.sum(PointsEntry.points)))
+    assert total == 10 + 3 + 12
+
+
+def test_my_points_rank_in_branch_and_the_branches_ranking(app, client, f, study):
+    orgs, members, tokens = study
+    on = date(2026, 3, 1)
+    points.award(members[0], "quiz", 5, "quiz:a", on)
+    points.award(members[1], "quiz", 8, "quiz:b", on)
+    other = f.person(orgs["b"])
+    points.award(other, "quiz", 3, "quiz:c", on)
+    db.session.commit()
+    mine = client.get("/api/v1/study/points/me", headers=auth(tokens[0])).json
+    assert mine["total"] == 5 and mine["rank"] == {"rank": 2, "of": 3}
+    assert {a["action"]: a["points"] for a in mine["by_action"]} == {
+        "reading": 0,
+        "punch_in": 0,
+        "quiz": 5,
+    }
+    assert [h["label"] for h in mine["history"]["items"]] == ["每日答题"]
+    ranking = client.get("/api/v1/study/rankings/branches?period=all", headers=auth(tokens[2])).json
+    by_org = {r["org_id"]: r for r in ranking["items"]}
+    assert by_org[orgs["a"].id]["points"] == 13 and by_org[orgs["a"].id]["members"] == 3
+    assert by_org[orgs["b"].id]["per_member"] == 3.0
+    assert ranking["items"][0]["org_id"] == orgs["a"].id  # 13 / 3 > 3 / 1
+    # Rankings name branches, never people.
+    assert all(set(r) == {"rank", "org_id", "org_name", "members", "points", "per_member"}
+               for r in ranking["items"])  # fmt: skip
+
+
+def test_refusals(app, client, f, study):
+    _, _, tokens = study
+    assert client.post("/api/v1/study/punch-ins", json={}).status_code == 401
+    response = _punch(client, tokens[0], reflection="x" * 501)
+    assert response.status_code == 422 and response.json["code"] == "validation_error"
+    response = client.get("/api/v1/study/rankings/branches?period=decade", headers=auth(tokens[0]))
+    assert response.status_code == 422
+    response = client.get("/api/v1/study/punch-ins/me?days=0", headers=auth(tokens[0]))
+    assert response.status_code == 422
+    assert db.session.scalar(select(func.count()).select_from(PunchIn)) == 0
+
+
+def test_a_bad_points_file_stops_the_server_naming_the_key(tmp_path):
+    from server import create_app
+    from server.config import ConfigError
+
+    bad = tmp_path / "points.toml"
+    bad.write_text(
+        (points.DEFAULT_FILE.read_text(encoding="utf-8")).replace(
+            "daily_cap = 10", "daily_cap = -1"
+        )
+    )
+    with pytest.raises(ConfigError, match=r"\[quiz\]"):
+        create_app({"study": {"points_file": str(bad)}, "app": {"mode": "test"}})

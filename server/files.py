@@ -96,3 +96,25 @@ def xlsx_bytes(workbook) -> bytes:
     buffer = BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
+
+
+def read_upload(file, limit_mb: int, allowed, message: str, refused=None) -> tuple[bytes, str]:
+    """An uploaded file's bytes and content type, sniffed from the bytes (never the name or the
+    client's claim): 413 ``file_too_large``, 422 ``file_empty``, 415 ``file_type_not_allowed``
+    with ``message`` (or, for a sniffed type in ``refused``, that type's own message)."""
+    import filetype
+
+    from .errors import ApiError
+
+    data = file.stream.read(limit_mb * 1024 * 1024 + 1)
+    if len(data) > limit_mb * 1024 * 1024:
+        text = f"文件不能超过 {limit_mb} MB"
+        raise ApiError(413, "file_too_large", text, {"file": [text]})
+    if not data:
+        raise ApiError(422, "file_empty", "文件为空", {"file": ["文件为空"]})
+    kind = filetype.guess(data)
+    mime = kind.mime if kind is not None else None
+    if mime not in allowed:
+        text = (refused or {}).get(mime, message)
+        raise ApiError(415, "file_type_not_allowed", text, {"file": [text]})
+    return data, mime

@@ -22,14 +22,13 @@ from __future__ import annotations
 
 import secrets
 
-import filetype
 from flask import current_app
 from sqlalchemy import func, select
 
 from ..audit import services as audit
 from ..errors import ApiError
 from ..extensions import db, storage
-from ..files import safe_filename
+from ..files import read_upload, safe_filename
 from ..storage import StorageError
 from .models import ACTIVE, MATERIAL_KINDS, DevelopmentEntry, DevelopmentMaterial
 from .services import can_manage, get_visible
@@ -48,15 +47,6 @@ APPLICANT_KINDS = ("application", "thought_report", "conversion_application", "o
 PER_RECORD = 200
 TYPE_MESSAGE = "只能上传 PDF、JPG、PNG 或 Word（.docx）文件"
 DOC_MESSAGE = "不支持旧版 Word（.doc）文件，请另存为 .docx 或 PDF 后上传"
-
-
-def _too_large(limit_mb: int) -> ApiError:
-    return ApiError(
-        413,
-        "file_too_large",
-        f"文件不能超过 {limit_mb} MB",
-        {"file": [f"文件不能超过 {limit_mb} MB"]},
-    )
 
 
 def _not_found() -> ApiError:
@@ -115,18 +105,13 @@ def _entry_of(record, entry_id: int | None) -> int | None:
 
 def _read(file) -> tuple[bytes, str]:
     """The file's bytes and its sniffed content type (413/422/415 otherwise)."""
-    limit_mb = current_app.config["DEVELOPMENT"]["material_max_mb"]
-    data = file.stream.read(limit_mb * 1024 * 1024 + 1)
-    if len(data) > limit_mb * 1024 * 1024:
-        raise _too_large(limit_mb)
-    if not data:
-        raise ApiError(422, "file_empty", "文件为空", {"file": ["文件为空"]})
-    kind = filetype.guess(data)
-    if kind is not None and kind.mime == "application/msword":
-        raise ApiError(415, "file_type_not_allowed", DOC_MESSAGE, {"file": [DOC_MESSAGE]})
-    if kind is None or kind.mime not in ALLOWED:
-        raise ApiError(415, "file_type_not_allowed", TYPE_MESSAGE, {"file": [TYPE_MESSAGE]})
-    return data, kind.mime
+    return read_upload(
+        file,
+        current_app.config["DEVELOPMENT"]["material_max_mb"],
+        ALLOWED,
+        TYPE_MESSAGE,
+        {"application/msword": DOC_MESSAGE},
+    )
 
 
 def upload(record, data: dict, principal) -> DevelopmentMaterial:

@@ -6,14 +6,13 @@ from __future__ import annotations
 import hashlib
 import secrets
 
-import filetype
 from flask import current_app
 from sqlalchemy import select
 
 from ..audit import services as audit
 from ..errors import ApiError
 from ..extensions import db, storage
-from ..files import safe_filename
+from ..files import read_upload, safe_filename
 from ..storage import StorageError
 from .models import CANCELLED, DRAFT, Attachment, Meeting
 from .services import can_manage, get_visible, runs
@@ -29,42 +28,29 @@ IMAGES = {"image/jpeg", "image/png", "image/webp"}
 PER_MEETING = 100
 
 
-def _too_large(limit_mb: int) -> ApiError:
-    return ApiError(
-        413,
-        "file_too_large",
-        f"文件不能超过 {limit_mb} MB",
-        {"file": [f"文件不能超过 {limit_mb} MB"]},
-    )
-
-
 def upload(meeting: Meeting, file, caption: str | None, principal) -> Attachment:
     if not runs(meeting, principal):
         raise ApiError(403, "not_manager", "只有书记、会议主持人或记录人可以上传附件")
     if meeting.status in (DRAFT, CANCELLED):
         raise ApiError(409, "meeting_not_held", "会议未发布或已取消，不能上传附件")
-    limit_mb = current_app.config["MEETINGS"]["attachment_max_mb"]
-    data = file.stream.read(limit_mb * 1024 * 1024 + 1)
-    if len(data) > limit_mb * 1024 * 1024:
-        raise _too_large(limit_mb)
-    if not data:
-        raise ApiError(422, "file_empty", "文件为空", {"file": ["文件为空"]})
-    kind = filetype.guess(data)
-    if kind is None or kind.mime not in ALLOWED:
-        message = "只能上传 JPG、PNG、WebP 图片或 PDF 文件"
-        raise ApiError(415, "file_type_not_allowed", message, {"file": [message]})
+    data, mime = read_upload(
+        file,
+        current_app.config["MEETINGS"]["attachment_max_mb"],
+        ALLOWED,
+        "只能上传 JPG、PNG、WebP 图片或 PDF 文件",
+    )
     count = db.session.scalar(
         select(db.func.count()).select_from(Attachment).where(Attachment.meeting_id == meeting.id)
     )
     if count >= PER_MEETING:
         raise ApiError(409, "too_many_attachments", f"每次会议最多 {PER_MEETING} 个附件")
-    name = safe_filename(file.filename or "", f"附件.{ALLOWED[kind.mime]}")[:120]
-    key = f"meetings/{meeting.id}/{secrets.token_hex(16)}.{ALLOWED[kind.mime]}"
-    storage.save(key, data, kind.mime)
+    name = safe_filename(file.filename or "", f"附件.{ALLOWED[mime]}")[:120]
+    key = f"meetings/{meeting.id}/{secrets.token_hex(16)}.{ALLOWED[mime]}"
+    storage.save(key, data, mime)
     attachment = Attachment(
         meeting_id=meeting.id,
         filename=name,
-        content_type=kind.mime,
+        content_type=mime,
         size=len(data),
         sha256=hashlib.sha256(data).hexdigest(),
         storage_key=key,

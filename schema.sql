@@ -130,6 +130,35 @@ CREATE INDEX ix_people_org_id ON people (org_id);
 
 CREATE INDEX ix_people_phone_index ON people (phone_index);
 
+CREATE TABLE study_materials (
+	id INTEGER NOT NULL AUTO_INCREMENT, 
+	org_id INTEGER NOT NULL, 
+	kind VARCHAR(10) NOT NULL, 
+	title VARCHAR(100) NOT NULL, 
+	summary VARCHAR(300), 
+	category VARCHAR(20) NOT NULL, 
+	tags_text VARCHAR(250) NOT NULL, 
+	body_html TEXT, 
+	video_url VARCHAR(500), 
+	document_key VARCHAR(255), 
+	document_name VARCHAR(255), 
+	document_size INTEGER, 
+	min_dwell_seconds INTEGER NOT NULL, 
+	status VARCHAR(10) NOT NULL, 
+	published_at DATETIME, 
+	created_by VARCHAR(100) NOT NULL, 
+	created_at DATETIME NOT NULL, 
+	updated_at DATETIME NOT NULL, 
+	CONSTRAINT pk_study_materials PRIMARY KEY (id), 
+	CONSTRAINT fk_study_materials_org_id_orgs FOREIGN KEY(org_id) REFERENCES orgs (id)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
+
+CREATE INDEX ix_study_materials_category ON study_materials (category);
+
+CREATE INDEX ix_study_materials_org_id ON study_materials (org_id);
+
+CREATE INDEX ix_study_materials_status_published_at ON study_materials (status, published_at);
+
 CREATE TABLE accounts (
 	id INTEGER NOT NULL AUTO_INCREMENT, 
 	username VARCHAR(64) NOT NULL, 

@@ -100,6 +100,7 @@ DEFAULTS: dict[str, dict[str, Any]] = {
     },
     "study": {
         "points_file": "",
+        "document_max_mb": 20,
     },
     "development": {
         "rules_version": "2014",
@@ -244,6 +245,7 @@ class DevelopmentSection(_Section):
 
 class StudySection(_Section):
     points_file = fields.String()
+    document_max_mb = fields.Integer(validate=validate.Range(min=1, max=200))
 
 
 class ConfigSchema(Schema):

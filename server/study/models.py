@@ -1,4 +1,4 @@
-"""Study: daily punch-ins and the points ledger (issue 6, first slice).
+"""Study: materials, daily punch-ins and the points ledger.
 
 - One punch-in per person and day: unique (person_id, day). The day is the Asia/Shanghai
   date; ``streak`` is fixed when the row is made (yesterday's streak + 1, or 1).
@@ -12,11 +12,21 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Date, DateTime, ForeignKey, Index, Integer, String, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy import (
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..db_types import MYSQL_TABLE, utcnow
+from ..db_types import MYSQL_TABLE, Timestamps, utcnow
 from ..extensions import db
+from ..orgs.models import Org
 
 
 class PunchIn(db.Model):
@@ -61,3 +71,53 @@ class PointsDaily(db.Model):
     action: Mapped[str] = mapped_column(String(20), nullable=False)
     day: Mapped[date] = mapped_column(Date, nullable=False)
     points: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+
+
+DRAFT, PUBLISHED, WITHDRAWN = "draft", "published", "withdrawn"
+MATERIAL_STATUSES = {DRAFT: "草稿", PUBLISHED: "已发布", WITHDRAWN: "已撤回"}
+MATERIAL_KINDS = {"article": "文章", "video": "视频", "document": "文档"}
+CATEGORIES = {
+    "theory": "理论学习",
+    "history": "党史",
+    "policy": "政策文件",
+    "rules": "党规党纪",
+    "model": "先进典型",
+    "other": "其他",
+}
+
+
+class StudyMaterial(Timestamps, db.Model):
+    """A study material published by an org (the committee or a branch) for its subtree:
+    an article (rich text, sanitised when saved), a video (an https URL) or a PDF document."""
+
+    __tablename__ = "study_materials"
+    __table_args__ = (Index(None, "status", "published_at"), MYSQL_TABLE)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    org_id: Mapped[int] = mapped_column(ForeignKey("orgs.id"), nullable=False, index=True)
+    kind: Mapped[str] = mapped_column(String(10), nullable=False)
+    title: Mapped[str] = mapped_column(String(100), nullable=False)
+    summary: Mapped[str | None] = mapped_column(String(300))
+    category: Mapped[str] = mapped_column(String(20), nullable=False, index=True)
+    # "|理论|党史|": a tag filter is one LIKE '%|党史|%' (tags hold no "|").
+    tags_text: Mapped[str] = mapped_column(String(250), nullable=False, default="")
+    body_html: Mapped[str | None] = mapped_column(Text)
+    video_url: Mapped[str | None] = mapped_column(String(500))
+    document_key: Mapped[str | None] = mapped_column(String(255))
+    document_name: Mapped[str | None] = mapped_column(String(255))
+    document_size: Mapped[int | None] = mapped_column(Integer)
+    min_dwell_seconds: Mapped[int] = mapped_column(Integer, nullable=False)
+    status: Mapped[str] = mapped_column(String(10), nullable=False, default=DRAFT)
+    published_at: Mapped[datetime | None] = mapped_column(DateTime)
+    created_by: Mapped[str] = mapped_column(String(100), nullable=False)
+
+    org: Mapped[Org] = relationship(lazy="joined", innerjoin=True)
+
+    @property
+    def tags(self) -> list[str]:
+        return [t for t in self.tags_text.split("|") if t]
+
+    @tags.setter
+    def tags(self, values: list[str]) -> None:
+        unique = list(dict.fromkeys(v.strip() for v in values if v and v.strip()))
+        self.tags_text = f"|{'|'.join(unique)}|" if unique else ""

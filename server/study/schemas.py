@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
-from ..schemas import PageMeta, Text, UtcDateTime
+from ..files import FileUpload
+from ..schemas import Choice, PageArgs, PageMeta, Text, UtcDateTime, paged
+from .models import CATEGORIES, MATERIAL_KINDS, MATERIAL_STATUSES
 
 
 class PunchInBodySchema(Schema):
@@ -87,3 +89,71 @@ class RankingSchema(Schema):
     period = fields.String()
     since = fields.Date(allow_none=True)
     items = fields.List(fields.Nested(BranchRankSchema))
+
+
+# -- materials -------------------------------------------------------------------------------
+TAG = validate.Regexp(
+    r"^[^|,，\s][^|,，]{0,18}[^|,，\s]?$", error="标签为 1–20 个字符，不含 | 和逗号"
+)
+
+
+class StudyMaterialWriteSchema(Schema):
+    org_id = fields.Integer(required=True, validate=validate.Range(min=1, max=2**31 - 1))
+    kind = Choice(MATERIAL_KINDS, required=True)
+    title = Text(100, required=True)
+    summary = Text(300)
+    category = Choice(CATEGORIES, required=True)
+    tags = fields.List(fields.String(validate=TAG), validate=validate.Length(max=10))
+    body_html = fields.String(validate=validate.Length(max=200_000))
+    video_url = fields.String(validate=validate.Length(max=500))
+    min_dwell_seconds = fields.Integer(validate=validate.Range(min=10, max=3600))
+
+
+class StudyMaterialUpdateSchema(Schema):
+    title = Text(100)
+    summary = Text(300, allow_none=True)
+    category = Choice(CATEGORIES)
+    tags = fields.List(fields.String(validate=TAG), validate=validate.Length(max=10))
+    body_html = fields.String(validate=validate.Length(max=200_000))
+    video_url = fields.String(validate=validate.Length(max=500))
+    min_dwell_seconds = fields.Integer(validate=validate.Range(min=10, max=3600))
+
+
+class StudyDocumentSchema(Schema):
+    file = FileUpload(required=True)
+
+
+class StudyMaterialArgs(PageArgs):
+    category = Choice(CATEGORIES)
+    kind = Choice(MATERIAL_KINDS)
+    tag = fields.String(validate=TAG)
+    q = Text(50)
+    managed = fields.Boolean(load_default=False)
+    status = Choice(MATERIAL_STATUSES)
+
+
+class StudyMaterialSummarySchema(Schema):
+    id = fields.Integer()
+    org_id = fields.Integer()
+    org_name = fields.Function(lambda m: m.org.name)
+    kind = fields.String()
+    title = fields.String()
+    summary = fields.String(allow_none=True)
+    category = fields.String()
+    category_label = fields.Function(lambda m: CATEGORIES.get(m.category, m.category))
+    tags = fields.List(fields.String())
+    min_dwell_seconds = fields.Integer()
+    status = fields.String()
+    published_at = UtcDateTime(allow_none=True)
+
+
+class StudyMaterialSchema(StudyMaterialSummarySchema):
+    body_html = fields.String(allow_none=True)
+    video_url = fields.String(allow_none=True)
+    document_name = fields.String(allow_none=True)
+    document_size = fields.Integer(allow_none=True)
+    created_by = fields.String()
+    can_manage = fields.Boolean()
+
+
+StudyMaterialPageSchema = paged(StudyMaterialSummarySchema, "StudyMaterialPage")

@@ -1,15 +1,17 @@
-"""The study API, first slice: punch-in, my points, the branches' ranking (docs/study.md)."""
+"""The study API so far: materials, punch-in, my points, the branches' ranking
+(docs/study.md)."""
 
 from __future__ import annotations
 
 from datetime import timedelta
 
-from flask_smorest import Blueprint
+from flask import Response
 
 from ..auth.principal import allow, current
+from ..files import MultipartBlueprint, content_disposition
 from ..notify.services import local_today
-from ..schemas import PageArgs
-from . import services
+from ..schemas import PageArgs, page_result
+from . import materials, services
 from .schemas import (
     MyPointsSchema,
     MyPunchInsSchema,
@@ -18,9 +20,19 @@ from .schemas import (
     PunchInResultSchema,
     RankingArgs,
     RankingSchema,
+    StudyDocumentSchema,
+    StudyMaterialArgs,
+    StudyMaterialPageSchema,
+    StudyMaterialSchema,
+    StudyMaterialUpdateSchema,
+    StudyMaterialWriteSchema,
 )
 
-blp = Blueprint("study", __name__, url_prefix="/api/v1/study", description="学习：打卡与积分")
+blp = MultipartBlueprint(
+    "study", __name__, url_prefix="/api/v1/study", description="学习：材料、打卡与积分"
+)
+MATERIAL = "/materials/<int(max=2147483647):material_id>"
+MANAGE = materials.MANAGE_ROLES
 
 
 @blp.route("/punch-ins", methods=["POST"])
@@ -64,3 +76,83 @@ def branch_ranking(args):
     days = PERIOD_DAYS.get(args["period"])
     since = local_today() - timedelta(days=days - 1) if days else None
     return {"period": args["period"], "since": since, "items": services.branch_ranking(since)}
+
+
+# -- materials -------------------------------------------------------------------------------
+def _material(material, principal):
+    """The material as the answer shows it, with whether the caller may change it."""
+    material.can_manage = materials.can_manage(material, principal)
+    return material
+
+
+@blp.route("/materials", methods=["POST"])
+@allow(*MANAGE)
+@blp.arguments(StudyMaterialWriteSchema)
+@blp.response(201, StudyMaterialSchema)
+def create_material(data):
+    """A draft: an article (HTML, sanitised), a video (https URL) or a document (PDF next)."""
+    return _material(materials.create(data, current()), current())
+
+
+@blp.route("/materials", methods=["GET"])
+@allow("member", *MANAGE)
+@blp.arguments(StudyMaterialArgs, location="query")
+@blp.response(200, StudyMaterialPageSchema)
+def list_materials(args):
+    """Published materials for me; with ``managed=true`` everything of the orgs I manage."""
+    return page_result(materials.search(current(), args, args["page"], args["per_page"]))
+
+
+@blp.route(MATERIAL, methods=["GET"])
+@allow("member", *MANAGE)
+@blp.response(200, StudyMaterialSchema)
+def material(material_id):
+    return _material(materials.get_visible(material_id, current()), current())
+
+
+@blp.route(MATERIAL, methods=["PATCH"])
+@allow(*MANAGE)
+@blp.arguments(StudyMaterialUpdateSchema)
+@blp.response(200, StudyMaterialSchema)
+def update_material(data, material_id):
+    found = materials.get_managed(material_id, current())
+    return _material(materials.update(found, data, current()), current())
+
+
+@blp.route(f"{MATERIAL}/document", methods=["POST"])
+@allow(*MANAGE)
+@blp.arguments(StudyDocumentSchema, location="multipart")
+@blp.response(200, StudyMaterialSchema)
+def upload_document(data, material_id):
+    """The PDF of a document material (checked by its bytes, ``[study] document_max_mb``)."""
+    found = materials.get_managed(material_id, current())
+    return _material(materials.attach_document(found, data["file"], current()), current())
+
+
+@blp.route(f"{MATERIAL}/document", methods=["GET"])
+@allow("member", *MANAGE)
+@blp.response(200, description="PDF")
+def document(material_id):
+    found = materials.get_visible(material_id, current())
+    response = Response(materials.document(found), mimetype="application/pdf")
+    response.headers["Content-Disposition"] = content_disposition(
+        found.document_name or "学习材料.pdf", "material.pdf", inline=True
+    )
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@blp.route(f"{MATERIAL}/publish", methods=["POST"])
+@allow(*MANAGE)
+@blp.response(200, StudyMaterialSchema)
+def publish_material(material_id):
+    found = materials.get_managed(material_id, current())
+    return _material(materials.publish(found, current()), current())
+
+
+@blp.route(f"{MATERIAL}/withdraw", methods=["POST"])
+@allow(*MANAGE)
+@blp.response(200, StudyMaterialSchema)
+def withdraw_material(material_id):
+    found = materials.get_managed(material_id, current())
+    return _material(materials.withdraw(found, current()), current())

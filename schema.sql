@@ -268,6 +268,19 @@ CREATE TABLE study_points_daily (
 	CONSTRAINT fk_study_points_daily_person_id_people FOREIGN KEY(person_id) REFERENCES people (id)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
 
+CREATE TABLE study_progress (
+	id INTEGER NOT NULL AUTO_INCREMENT, 
+	person_id INTEGER NOT NULL, 
+	material_id INTEGER NOT NULL, 
+	seconds FLOAT NOT NULL, 
+	studied_at DATETIME, 
+	last_read_at DATETIME NOT NULL, 
+	CONSTRAINT pk_study_progress PRIMARY KEY (id), 
+	CONSTRAINT uq_study_progress_person_id_material_id UNIQUE (person_id, material_id), 
+	CONSTRAINT fk_study_progress_person_id_people FOREIGN KEY(person_id) REFERENCES people (id), 
+	CONSTRAINT fk_study_progress_material_id_study_materials FOREIGN KEY(material_id) REFERENCES study_materials (id)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
+
 CREATE TABLE study_punch_ins (
 	id INTEGER NOT NULL AUTO_INCREMENT, 
 	person_id INTEGER NOT NULL, 
@@ -281,6 +294,35 @@ CREATE TABLE study_punch_ins (
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
 
 CREATE INDEX ix_study_punch_ins_day ON study_punch_ins (day);
+
+CREATE TABLE study_readers (
+	person_id INTEGER NOT NULL, 
+	busy_until DATETIME, 
+	CONSTRAINT pk_study_readers PRIMARY KEY (person_id), 
+	CONSTRAINT fk_study_readers_person_id_people FOREIGN KEY(person_id) REFERENCES people (id)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
+
+CREATE TABLE study_reading_sessions (
+	id INTEGER NOT NULL AUTO_INCREMENT, 
+	person_id INTEGER NOT NULL, 
+	material_id INTEGER NOT NULL, 
+	day DATE NOT NULL, 
+	started_at DATETIME NOT NULL, 
+	clock_at DATETIME NOT NULL, 
+	last_seq INTEGER NOT NULL, 
+	paused BOOL NOT NULL, 
+	total_seconds FLOAT NOT NULL, 
+	beats INTEGER NOT NULL, 
+	finished BOOL NOT NULL, 
+	blocks_awarded INTEGER NOT NULL, 
+	CONSTRAINT pk_study_reading_sessions PRIMARY KEY (id), 
+	CONSTRAINT fk_study_reading_sessions_person_id_people FOREIGN KEY(person_id) REFERENCES people (id), 
+	CONSTRAINT fk_study_reading_sessions_material_id_study_materials FOREIGN KEY(material_id) REFERENCES study_materials (id)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
+
+CREATE INDEX ix_study_reading_sessions_material_id ON study_reading_sessions (material_id);
+
+CREATE INDEX ix_study_reading_sessions_person_id_day ON study_reading_sessions (person_id, day);
 
 CREATE TABLE wechat_bindings (
 	id INTEGER NOT NULL AUTO_INCREMENT, 

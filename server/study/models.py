@@ -13,8 +13,10 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from sqlalchemy import (
+    Boolean,
     Date,
     DateTime,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -121,3 +123,48 @@ class StudyMaterial(Timestamps, db.Model):
     def tags(self, values: list[str]) -> None:
         unique = list(dict.fromkeys(v.strip() for v in values if v and v.strip()))
         self.tags_text = f"|{'|'.join(unique)}|" if unique else ""
+
+
+class ReadingSession(db.Model):
+    """One reading of a material: the state ``reading.credit`` keeps between heartbeats."""
+
+    __tablename__ = "study_reading_sessions"
+    __table_args__ = (Index(None, "person_id", "day"), Index(None, "material_id"), MYSQL_TABLE)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id"), nullable=False)
+    material_id: Mapped[int] = mapped_column(ForeignKey("study_materials.id"), nullable=False)
+    day: Mapped[date] = mapped_column(Date, nullable=False)
+    started_at: Mapped[datetime] = mapped_column(DateTime, nullable=False)
+    clock_at: Mapped[datetime] = mapped_column(DateTime, nullable=False)
+    last_seq: Mapped[int] = mapped_column(Integer, nullable=False)
+    paused: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
+    total_seconds: Mapped[float] = mapped_column(Float, nullable=False, default=0.0)
+    beats: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    finished: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
+    blocks_awarded: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+
+
+class StudyProgress(db.Model):
+    """A member's counted reading of one material over all sessions, and when it was studied."""
+
+    __tablename__ = "study_progress"
+    __table_args__ = (UniqueConstraint("person_id", "material_id"), MYSQL_TABLE)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id"), nullable=False)
+    material_id: Mapped[int] = mapped_column(ForeignKey("study_materials.id"), nullable=False)
+    seconds: Mapped[float] = mapped_column(Float, nullable=False, default=0.0)
+    studied_at: Mapped[datetime | None] = mapped_column(DateTime)
+    last_read_at: Mapped[datetime] = mapped_column(DateTime, nullable=False)
+
+
+class Reader(db.Model):
+    """Per member: the server time up to which their reading has been credited (so two
+    sessions at once count the same minutes once). Locked by every heartbeat of theirs."""
+
+    __tablename__ = "study_readers"
+    __table_args__ = (MYSQL_TABLE,)
+
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id"), primary_key=True)
+    busy_until: Mapped[datetime | None] = mapped_column(DateTime)

@@ -157,3 +157,38 @@ class StudyMaterialSchema(StudyMaterialSummarySchema):
 
 
 StudyMaterialPageSchema = paged(StudyMaterialSummarySchema, "StudyMaterialPage")
+
+
+# -- reading sessions ------------------------------------------------------------------------
+class SessionStartSchema(Schema):
+    seq = fields.Integer(load_default=0, validate=validate.Range(min=0, max=100000))
+    client_at = UtcDateTime()
+
+
+class SessionEventSchema(Schema):
+    kind = fields.String(
+        required=True, validate=validate.OneOf(["beat", "pause", "resume", "finish", "start"])
+    )
+    seq = fields.Integer(required=True, validate=validate.Range(min=0, max=100000))
+    client_at = UtcDateTime()
+
+
+class SessionSchema(Schema):
+    id = fields.Integer()
+    material_id = fields.Integer()
+    started_at = UtcDateTime()
+    interval_seconds = fields.Float()
+    min_dwell_seconds = fields.Integer()
+    material_seconds = fields.Float()
+    studied = fields.Boolean()
+
+
+class SessionEventResultSchema(Schema):
+    session_id = fields.Integer()
+    verdict = fields.String()
+    credited_seconds = fields.Float()
+    session_seconds = fields.Float()
+    material_seconds = fields.Float()
+    studied = fields.Boolean()
+    finished = fields.Boolean()
+    points_awarded = fields.Integer()

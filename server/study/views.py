@@ -11,7 +11,7 @@ from ..auth.principal import allow, current
 from ..files import MultipartBlueprint, content_disposition
 from ..notify.services import local_today
 from ..schemas import PageArgs, page_result
-from . import materials, services
+from . import materials, services, sessions
 from .schemas import (
     MyPointsSchema,
     MyPunchInsSchema,
@@ -20,6 +20,10 @@ from .schemas import (
     PunchInResultSchema,
     RankingArgs,
     RankingSchema,
+    SessionEventResultSchema,
+    SessionEventSchema,
+    SessionSchema,
+    SessionStartSchema,
     StudyDocumentSchema,
     StudyMaterialArgs,
     StudyMaterialPageSchema,
@@ -156,3 +160,35 @@ def publish_material(material_id):
 def withdraw_material(material_id):
     found = materials.get_managed(material_id, current())
     return _material(materials.withdraw(found, current()), current())
+
+
+# -- reading ---------------------------------------------------------------------------------
+@blp.route(f"{MATERIAL}/reading-sessions", methods=["POST"])
+@allow("member")
+@blp.arguments(SessionStartSchema)
+@blp.response(201, SessionSchema)
+def start_reading(data, material_id):
+    """Open a reading session (the page's ``start``); then send its events every
+    ``interval_seconds`` while the page is visible."""
+    principal = current()
+    session = sessions.start(material_id, data, principal)
+    progress = sessions.progress_of(session.person_id, session.material_id)
+    return {
+        "id": session.id,
+        "material_id": session.material_id,
+        "started_at": session.started_at,
+        "interval_seconds": sessions.SETTINGS.interval,
+        "min_dwell_seconds": session.material.min_dwell_seconds,
+        "material_seconds": progress.seconds if progress else 0.0,
+        "studied": bool(progress and progress.studied_at),
+    }
+
+
+@blp.route("/reading-sessions/<int(max=2147483647):session_id>/events", methods=["POST"])
+@allow("member")
+@blp.arguments(SessionEventSchema)
+@blp.response(200, SessionEventResultSchema)
+def reading_event(data, session_id):
+    """A heartbeat (``beat``), ``pause``, ``resume`` or ``finish``; the server counts the time
+    by when it receives them (``verdict`` says what it made of this one)."""
+    return sessions.event(session_id, data, current())

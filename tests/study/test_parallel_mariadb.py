@@ -46,3 +46,46 @@ def test_simultaneous_awards_never_pass_the_daily_cap(app, f):
     assert race(app, 8, award) == []
     assert sum(granted) == 10  # 8 × 3 = 24 asked, the cap is 10
     assert db.session.scalar(select(func.sum(PointsEntry.points))) == 10
+
+
+def test_the_same_heartbeat_sent_twice_at_once_counts_once(app, f, client):
+    from datetime import timedelta
+
+    import server.study.sessions as sessions
+    from server.db_types import utcnow
+    from server.study.models import ReadingSession, StudyProgress
+
+    orgs = f.tree()
+    _, secretary = f.secretary(orgs["a"])
+    token = f.token_for(f.person(orgs["a"]))
+    body = {"org_id": orgs["a"].id, "kind": "article", "title": "材料", "category": "theory",
+            "body_html": "<p>正文</p>"}  # fmt: skip
+    mid = client.post("/api/v1/study/materials", json=body, headers=auth(secretary)).json["id"]
+    client.post(f"/api/v1/study/materials/{mid}/publish", headers=auth(secretary))
+    sid = client.post(
+        f"/api/v1/study/materials/{mid}/reading-sessions", json={}, headers=auth(token)
+    ).json["id"]
+    db.session.execute(  # the session started 15 s ago
+        db.update(ReadingSession)
+        .where(ReadingSession.id == sid)
+        .values(
+            started_at=utcnow().replace(microsecond=0) - timedelta(seconds=15),
+            clock_at=utcnow().replace(microsecond=0) - timedelta(seconds=15),
+        )
+    )
+    db.session.commit()
+    verdicts = []
+
+    def beat(_i):
+        response = app.test_client().post(
+            f"/api/v1/study/reading-sessions/{sid}/events",
+            json={"kind": "beat", "seq": 1},
+            headers=auth(token),
+        )
+        verdicts.append(response.json["verdict"])
+
+    assert race(app, 6, beat) == []
+    assert sorted(verdicts) == ["counted"] + ["replay"] * 5, verdicts
+    progress = db.session.scalars(select(StudyProgress)).one()
+    assert 15 <= progress.seconds <= 20
+    assert sessions.SETTINGS.interval == 15

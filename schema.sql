@@ -159,6 +159,25 @@ CREATE INDEX ix_study_materials_org_id ON study_materials (org_id);
 
 CREATE INDEX ix_study_materials_status_published_at ON study_materials (status, published_at);
 
+CREATE TABLE study_plans (
+	id INTEGER NOT NULL AUTO_INCREMENT, 
+	org_id INTEGER NOT NULL, 
+	title VARCHAR(100) NOT NULL, 
+	description VARCHAR(1000), 
+	deadline DATE NOT NULL, 
+	status VARCHAR(10) NOT NULL, 
+	published_at DATETIME, 
+	created_by VARCHAR(100) NOT NULL, 
+	created_at DATETIME NOT NULL, 
+	updated_at DATETIME NOT NULL, 
+	CONSTRAINT pk_study_plans PRIMARY KEY (id), 
+	CONSTRAINT fk_study_plans_org_id_orgs FOREIGN KEY(org_id) REFERENCES orgs (id)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
+
+CREATE INDEX ix_study_plans_org_id ON study_plans (org_id);
+
+CREATE INDEX ix_study_plans_status_deadline ON study_plans (status, deadline);
+
 CREATE TABLE accounts (
 	id INTEGER NOT NULL AUTO_INCREMENT, 
 	username VARCHAR(64) NOT NULL, 
@@ -237,6 +256,32 @@ CREATE TABLE party_posts (
 CREATE INDEX ix_party_posts_org_id ON party_posts (org_id);
 
 CREATE INDEX ix_party_posts_person_id ON party_posts (person_id);
+
+CREATE TABLE study_plan_items (
+	id INTEGER NOT NULL AUTO_INCREMENT, 
+	plan_id INTEGER NOT NULL, 
+	material_id INTEGER NOT NULL, 
+	position INTEGER NOT NULL, 
+	CONSTRAINT pk_study_plan_items PRIMARY KEY (id), 
+	CONSTRAINT uq_study_plan_items_plan_id_material_id UNIQUE (plan_id, material_id), 
+	CONSTRAINT fk_study_plan_items_plan_id_study_plans FOREIGN KEY(plan_id) REFERENCES study_plans (id) ON DELETE CASCADE, 
+	CONSTRAINT fk_study_plan_items_material_id_study_materials FOREIGN KEY(material_id) REFERENCES study_materials (id)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
+
+CREATE TABLE study_plan_targets (
+	id INTEGER NOT NULL AUTO_INCREMENT, 
+	plan_id INTEGER NOT NULL, 
+	org_id INTEGER, 
+	person_id INTEGER, 
+	CONSTRAINT pk_study_plan_targets PRIMARY KEY (id), 
+	CONSTRAINT fk_study_plan_targets_plan_id_study_plans FOREIGN KEY(plan_id) REFERENCES study_plans (id) ON DELETE CASCADE, 
+	CONSTRAINT fk_study_plan_targets_org_id_orgs FOREIGN KEY(org_id) REFERENCES orgs (id), 
+	CONSTRAINT fk_study_plan_targets_person_id_people FOREIGN KEY(person_id) REFERENCES people (id)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
+
+CREATE INDEX ix_study_plan_targets_org_id ON study_plan_targets (org_id);
+
+CREATE INDEX ix_study_plan_targets_person_id ON study_plan_targets (person_id);
 
 CREATE TABLE study_points (
 	id INTEGER NOT NULL AUTO_INCREMENT, 

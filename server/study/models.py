@@ -168,3 +168,53 @@ class Reader(db.Model):
 
     person_id: Mapped[int] = mapped_column(ForeignKey("people.id"), primary_key=True)
     busy_until: Mapped[datetime | None] = mapped_column(DateTime)
+
+
+class StudyPlan(Timestamps, db.Model):
+    """A set of materials assigned to orgs (their whole subtrees) or people, with a deadline."""
+
+    __tablename__ = "study_plans"
+    __table_args__ = (Index(None, "status", "deadline"), MYSQL_TABLE)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    org_id: Mapped[int] = mapped_column(ForeignKey("orgs.id"), nullable=False, index=True)
+    title: Mapped[str] = mapped_column(String(100), nullable=False)
+    description: Mapped[str | None] = mapped_column(String(1000))
+    deadline: Mapped[date] = mapped_column(Date, nullable=False)
+    status: Mapped[str] = mapped_column(String(10), nullable=False, default=DRAFT)
+    published_at: Mapped[datetime | None] = mapped_column(DateTime)
+    created_by: Mapped[str] = mapped_column(String(100), nullable=False)
+
+    org: Mapped[Org] = relationship(lazy="joined", innerjoin=True)
+    items: Mapped[list[StudyPlanItem]] = relationship(
+        cascade="all, delete-orphan", order_by="StudyPlanItem.position"
+    )
+    targets: Mapped[list[StudyPlanTarget]] = relationship(cascade="all, delete-orphan")
+
+
+class StudyPlanItem(db.Model):
+    __tablename__ = "study_plan_items"
+    __table_args__ = (UniqueConstraint("plan_id", "material_id"), MYSQL_TABLE)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    plan_id: Mapped[int] = mapped_column(
+        ForeignKey("study_plans.id", ondelete="CASCADE"), nullable=False
+    )
+    material_id: Mapped[int] = mapped_column(ForeignKey("study_materials.id"), nullable=False)
+    position: Mapped[int] = mapped_column(Integer, nullable=False)
+
+    material: Mapped[StudyMaterial] = relationship(lazy="joined", innerjoin=True)
+
+
+class StudyPlanTarget(db.Model):
+    """Who a plan is for: an org (and everyone below it) or one person."""
+
+    __tablename__ = "study_plan_targets"
+    __table_args__ = (Index(None, "org_id"), Index(None, "person_id"), MYSQL_TABLE)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    plan_id: Mapped[int] = mapped_column(
+        ForeignKey("study_plans.id", ondelete="CASCADE"), nullable=False
+    )
+    org_id: Mapped[int | None] = mapped_column(ForeignKey("orgs.id"))
+    person_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))

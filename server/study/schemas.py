@@ -192,3 +192,70 @@ class SessionEventResultSchema(Schema):
     studied = fields.Boolean()
     finished = fields.Boolean()
     points_awarded = fields.Integer()
+
+
+# -- plans -----------------------------------------------------------------------------------
+ID_LIST = fields.List(
+    fields.Integer(validate=validate.Range(min=1, max=2**31 - 1)), validate=validate.Length(max=200)
+)
+
+
+class PlanWriteSchema(Schema):
+    org_id = fields.Integer(required=True, validate=validate.Range(min=1, max=2**31 - 1))
+    title = Text(100, required=True)
+    description = Text(1000)
+    deadline = fields.Date(required=True)
+    material_ids = fields.List(
+        fields.Integer(validate=validate.Range(min=1, max=2**31 - 1)),
+        required=True,
+        validate=validate.Length(min=1, max=50),
+    )
+    org_ids = ID_LIST
+    person_ids = ID_LIST
+
+
+class PlanSchema(Schema):
+    id = fields.Integer()
+    org_id = fields.Integer()
+    org_name = fields.String()
+    title = fields.String()
+    description = fields.String(allow_none=True)
+    deadline = fields.Date()
+    status = fields.String()
+
+
+class PlanItemSchema(Schema):
+    material_id = fields.Integer()
+    title = fields.String()
+    kind = fields.String()
+    min_dwell_seconds = fields.Integer()
+    seconds = fields.Float()
+    studied = fields.Boolean()
+
+
+class MyPlanSchema(PlanSchema):
+    items = fields.List(fields.Nested(PlanItemSchema))
+    studied = fields.Integer()
+    total = fields.Integer()
+    complete = fields.Boolean()
+    overdue = fields.Boolean()
+
+
+class MyPlansSchema(Schema):
+    items = fields.List(fields.Nested(MyPlanSchema))
+
+
+class CompletionRowSchema(Schema):
+    person_id = fields.Integer()
+    name = fields.String()
+    org_name = fields.String()
+    studied = fields.Integer()
+    complete = fields.Boolean()
+
+
+class CompletionSchema(PlanSchema):
+    total_materials = fields.Integer()
+    people = fields.Integer()
+    complete = fields.Integer()
+    rate = fields.Float()
+    items = fields.List(fields.Nested(CompletionRowSchema))

@@ -11,10 +11,14 @@ from ..auth.principal import allow, current
 from ..files import MultipartBlueprint, content_disposition
 from ..notify.services import local_today
 from ..schemas import PageArgs, page_result
-from . import materials, services, sessions
+from . import materials, plans, services, sessions
 from .schemas import (
+    CompletionSchema,
+    MyPlansSchema,
     MyPointsSchema,
     MyPunchInsSchema,
+    PlanSchema,
+    PlanWriteSchema,
     PunchInArgs,
     PunchInBodySchema,
     PunchInResultSchema,
@@ -192,3 +196,40 @@ def reading_event(data, session_id):
     """A heartbeat (``beat``), ``pause``, ``resume`` or ``finish``; the server counts the time
     by when it receives them (``verdict`` says what it made of this one)."""
     return sessions.event(session_id, data, current())
+
+
+# -- plans -----------------------------------------------------------------------------------
+PLAN = "/plans/<int(max=2147483647):plan_id>"
+
+
+@blp.route("/plans", methods=["POST"])
+@allow(*MANAGE)
+@blp.arguments(PlanWriteSchema)
+@blp.response(201, PlanSchema)
+def create_plan(data):
+    """A draft plan: materials of the plan's org or above, for orgs or people in its scope
+    (the plan's own org if none are named), with a deadline."""
+    return plans.summary(plans.create(data, current()))
+
+
+@blp.route(f"{PLAN}/publish", methods=["POST"])
+@allow(*MANAGE)
+@blp.response(200, PlanSchema)
+def publish_plan(plan_id):
+    return plans.summary(plans.publish(plans.get_managed(plan_id, current()), current()))
+
+
+@blp.route("/plans/mine", methods=["GET"])
+@allow("member")
+@blp.response(200, MyPlansSchema)
+def my_plans():
+    """My published plans with my progress on each material, nearest deadline first."""
+    return {"items": plans.mine(current())}
+
+
+@blp.route(f"{PLAN}/completion", methods=["GET"])
+@allow(*MANAGE)
+@blp.response(200, CompletionSchema)
+def plan_completion(plan_id):
+    """Who of the people the plan covers has studied how much of it."""
+    return plans.completion(plans.get_managed(plan_id, current()))

@@ -1,0 +1,243 @@
+"""Study plans: materials assigned to orgs (their subtrees) or people, with a deadline.
+
+An org's managers make plans for people in their scope, from materials those people may read
+(published by the plan's org or an org above it). A member sees the published plans that name
+an org they are in (or above them) or themselves, with their own progress; managers see how
+far the people a plan covers have got.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import or_, select
+
+from ..audit import services as audit
+from ..db_types import utcnow
+from ..errors import ApiError
+from ..extensions import db
+from ..notify.services import local_today
+from ..orgs.models import Org
+from ..people.models import Person
+from . import materials
+from .models import (
+    DRAFT,
+    PUBLISHED,
+    StudyMaterial,
+    StudyPlan,
+    StudyPlanItem,
+    StudyPlanTarget,
+    StudyProgress,
+)
+
+MANAGE_ROLES = materials.MANAGE_ROLES
+MEMBER_TYPES = ("probationary", "full")
+
+
+def _ancestor_ids(org: Org) -> list[int]:
+    return [int(x) for x in org.path.strip("/").split("/") if x]
+
+
+def create(data: dict, principal) -> StudyPlan:
+    org = db.session.get(Org, data["org_id"])
+    if org is None or not principal.covers(org.path, *MANAGE_ROLES):
+        raise ApiError(404, "not_found", "组织不存在")
+    if data["deadline"] < local_today():
+        raise ApiError(422, "deadline_past", "截止日期不能早于今天", {"deadline": ["不能早于今天"]})
+    ids = list(dict.fromkeys(data["material_ids"]))
+    found = {
+        m.id: m
+        for m in db.session.execute(
+            select(StudyMaterial).where(StudyMaterial.id.in_(ids))
+        ).scalars()
+    }
+    allowed = set(_ancestor_ids(org))
+    bad = [i for i in ids if i not in found or found[i].org_id not in allowed]
+    if bad:
+        raise ApiError(
+            422,
+            "material_not_available",
+            "所选材料不存在，或不是本组织及上级组织发布的材料",
+            {"material_ids": [str(i) for i in bad]},
+        )
+    plan = StudyPlan(
+        org=org,
+        title=data["title"],
+        description=data.get("description"),
+        deadline=data["deadline"],
+        status=DRAFT,
+        created_by=principal.label[:100],
+        items=[StudyPlanItem(material_id=i, position=n) for n, i in enumerate(ids)],
+        targets=_targets(org, data, principal),
+    )
+    db.session.add(plan)
+    db.session.flush()
+    audit.record("study.plan.create", "study_plan", plan.id, org.id, {"materials": ids})
+    return plan
+
+
+def _targets(org: Org, data: dict, principal) -> list[StudyPlanTarget]:
+    """The plan's orgs and people (its own org if none given), all within the plan's org."""
+    org_ids = list(dict.fromkeys(data.get("org_ids") or []))
+    person_ids = list(dict.fromkeys(data.get("person_ids") or []))
+    if not org_ids and not person_ids:
+        org_ids = [org.id]
+    orgs = db.session.execute(select(Org).where(Org.id.in_(org_ids))).scalars().all()
+    if len(orgs) != len(org_ids) or any(not o.path.startswith(org.path) for o in orgs):
+        raise ApiError(422, "target_outside", "学习对象须在本组织范围内", {"org_ids": ["超出范围"]})
+    people = db.session.execute(select(Person).where(Person.id.in_(person_ids))).scalars().all()
+    if len(people) != len(person_ids) or any(not p.org.path.startswith(org.path) for p in people):
+        raise ApiError(
+            422, "target_outside", "学习对象须在本组织范围内", {"person_ids": ["超出范围"]}
+        )
+    return [StudyPlanTarget(org_id=i) for i in org_ids] + [
+        StudyPlanTarget(person_id=i) for i in person_ids
+    ]
+
+
+def get_managed(plan_id: int, principal) -> StudyPlan:
+    plan = db.session.get(StudyPlan, plan_id)
+    if plan is None or not principal.covers(plan.org.path, *MANAGE_ROLES):
+        raise ApiError(404, "not_found", "学习计划不存在")
+    return plan
+
+
+def publish(plan: StudyPlan, principal) -> StudyPlan:
+    if plan.status == PUBLISHED:
+        return plan
+    unpublished = [i.material.title for i in plan.items if i.material.status != PUBLISHED]
+    if unpublished:
+        raise ApiError(409, "material_not_published", f"请先发布材料：{'、'.join(unpublished)}")
+    plan.status = PUBLISHED
+    plan.published_at = utcnow()
+    audit.record("study.plan.publish", "study_plan", plan.id, plan.org_id)
+    db.session.flush()
+    return plan
+
+
+def _mine_filter(person: Person):
+    return or_(
+        StudyPlanTarget.person_id == person.id,
+        StudyPlanTarget.org_id.in_(_ancestor_ids(person.org)),
+    )
+
+
+def mine(principal) -> list[dict]:
+    """The published plans for the caller, each with their progress, nearest deadline first."""
+    person = principal.person
+    if person is None:
+        raise ApiError(403, "no_member", "该账号未关联党员档案")
+    plans = (
+        db.session.execute(
+            select(StudyPlan)
+            .join(StudyPlanTarget, StudyPlanTarget.plan_id == StudyPlan.id)
+            .where(StudyPlan.status == PUBLISHED, _mine_filter(person))
+            .order_by(StudyPlan.deadline, StudyPlan.id)
+        )
+        .unique()
+        .scalars()
+        .all()
+    )
+    material_ids = {i.material_id for p in plans for i in p.items}
+    progress = {
+        row.material_id: row
+        for row in db.session.execute(
+            select(StudyProgress).where(
+                StudyProgress.person_id == person.id,
+                StudyProgress.material_id.in_(material_ids),
+            )
+        ).scalars()
+    }
+    on = local_today()
+    out = []
+    for plan in plans:
+        items = [
+            {
+                "material_id": i.material_id,
+                "title": i.material.title,
+                "kind": i.material.kind,
+                "min_dwell_seconds": i.material.min_dwell_seconds,
+                "seconds": round(progress[i.material_id].seconds, 1)
+                if i.material_id in progress
+                else 0.0,
+                "studied": i.material_id in progress
+                and progress[i.material_id].studied_at is not None,
+            }
+            for i in plan.items
+        ]
+        done = sum(1 for i in items if i["studied"])
+        out.append(
+            {
+                **summary(plan),
+                "items": items,
+                "studied": done,
+                "total": len(items),
+                "complete": done == len(items),
+                "overdue": plan.deadline < on and done < len(items),
+            }
+        )
+    return out
+
+
+def completion(plan: StudyPlan) -> dict:
+    """How far each person the plan covers has got (members in normal status)."""
+    org_ids = [t.org_id for t in plan.targets if t.org_id]
+    person_ids = [t.person_id for t in plan.targets if t.person_id]
+    conditions = [Person.id.in_(person_ids)] if person_ids else []
+    paths = db.session.execute(select(Org.path).where(Org.id.in_(org_ids))).scalars().all()
+    conditions += [Org.path.startswith(path) for path in paths]
+    people = (
+        db.session.execute(
+            select(Person)
+            .join(Org, Org.id == Person.org_id)
+            .where(
+                or_(*conditions),
+                Person.status == "normal",
+                Person.member_type.in_(MEMBER_TYPES),
+            )
+            .order_by(Person.org_id, Person.id)
+        )
+        .scalars()
+        .all()
+        if conditions
+        else []
+    )
+    material_ids = [i.material_id for i in plan.items]
+    studied: dict[int, int] = {}
+    for (person_id,) in db.session.execute(
+        select(StudyProgress.person_id).where(
+            StudyProgress.material_id.in_(material_ids),
+            StudyProgress.person_id.in_([p.id for p in people]),
+            StudyProgress.studied_at.is_not(None),
+        )
+    ):
+        studied[person_id] = studied.get(person_id, 0) + 1
+    rows = [
+        {
+            "person_id": p.id,
+            "name": p.name,
+            "org_name": p.org.name,
+            "studied": studied.get(p.id, 0),
+            "complete": studied.get(p.id, 0) == len(material_ids),
+        }
+        for p in people
+    ]
+    complete = sum(1 for r in rows if r["complete"])
+    return {
+        **summary(plan),
+        "total_materials": len(material_ids),
+        "people": len(rows),
+        "complete": complete,
+        "rate": round(complete / len(rows), 3) if rows else 0.0,
+        "items": rows,
+    }
+
+
+def summary(plan: StudyPlan) -> dict:
+    return {
+        "id": plan.id,
+        "org_id": plan.org_id,
+        "org_name": plan.org.name,
+        "title": plan.title,
+        "description": plan.description,
+        "deadline": plan.deadline,
+        "status": plan.status,
+    }

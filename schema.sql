@@ -178,6 +178,23 @@ CREATE INDEX ix_study_plans_org_id ON study_plans (org_id);
 
 CREATE INDEX ix_study_plans_status_deadline ON study_plans (status, deadline);
 
+CREATE TABLE study_quiz_questions (
+	id INTEGER NOT NULL AUTO_INCREMENT, 
+	org_id INTEGER NOT NULL, 
+	kind VARCHAR(10) NOT NULL, 
+	stem VARCHAR(1000) NOT NULL, 
+	options JSON NOT NULL, 
+	answer JSON NOT NULL, 
+	explanation VARCHAR(1000), 
+	category VARCHAR(20), 
+	active BOOL NOT NULL, 
+	created_at DATETIME NOT NULL, 
+	CONSTRAINT pk_study_quiz_questions PRIMARY KEY (id), 
+	CONSTRAINT fk_study_quiz_questions_org_id_orgs FOREIGN KEY(org_id) REFERENCES orgs (id)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
+
+CREATE INDEX ix_study_quiz_questions_org_id_active ON study_quiz_questions (org_id, active);
+
 CREATE TABLE accounts (
 	id INTEGER NOT NULL AUTO_INCREMENT, 
 	username VARCHAR(64) NOT NULL, 
@@ -339,6 +356,20 @@ CREATE TABLE study_punch_ins (
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
 
 CREATE INDEX ix_study_punch_ins_day ON study_punch_ins (day);
+
+CREATE TABLE study_quiz_attempts (
+	id INTEGER NOT NULL AUTO_INCREMENT, 
+	person_id INTEGER NOT NULL, 
+	day DATE NOT NULL, 
+	question_ids JSON NOT NULL, 
+	answers JSON, 
+	correct INTEGER, 
+	created_at DATETIME NOT NULL, 
+	submitted_at DATETIME, 
+	CONSTRAINT pk_study_quiz_attempts PRIMARY KEY (id), 
+	CONSTRAINT uq_study_quiz_attempts_person_id_day UNIQUE (person_id, day), 
+	CONSTRAINT fk_study_quiz_attempts_person_id_people FOREIGN KEY(person_id) REFERENCES people (id)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
 
 CREATE TABLE study_readers (
 	person_id INTEGER NOT NULL, 

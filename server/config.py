@@ -101,6 +101,7 @@ DEFAULTS: dict[str, dict[str, Any]] = {
     "study": {
         "points_file": "",
         "document_max_mb": 20,
+        "quiz_questions": 5,
     },
     "development": {
         "rules_version": "2014",
@@ -246,6 +247,7 @@ class DevelopmentSection(_Section):
 class StudySection(_Section):
     points_file = fields.String()
     document_max_mb = fields.Integer(validate=validate.Range(min=1, max=200))
+    quiz_questions = fields.Integer(validate=validate.Range(min=1, max=50))
 
 
 class ConfigSchema(Schema):

@@ -13,6 +13,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from sqlalchemy import (
+    JSON,
     Boolean,
     Date,
     DateTime,
@@ -218,3 +219,41 @@ class StudyPlanTarget(db.Model):
     )
     org_id: Mapped[int | None] = mapped_column(ForeignKey("orgs.id"))
     person_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
+
+
+QUESTION_KINDS = {"single": "单选题", "multiple": "多选题", "judge": "判断题"}
+
+
+class QuizQuestion(db.Model):
+    """A question of an org's bank (for the org's subtree). ``answer`` holds the indexes of the
+    right options and never leaves the server before the attempt is submitted."""
+
+    __tablename__ = "study_quiz_questions"
+    __table_args__ = (Index(None, "org_id", "active"), MYSQL_TABLE)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    org_id: Mapped[int] = mapped_column(ForeignKey("orgs.id"), nullable=False)
+    kind: Mapped[str] = mapped_column(String(10), nullable=False)
+    stem: Mapped[str] = mapped_column(String(1000), nullable=False)
+    options: Mapped[list] = mapped_column(JSON, nullable=False)
+    answer: Mapped[list] = mapped_column(JSON, nullable=False)
+    explanation: Mapped[str | None] = mapped_column(String(1000))
+    category: Mapped[str | None] = mapped_column(String(20))
+    active: Mapped[bool] = mapped_column(Boolean, nullable=False, default=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime, nullable=False, default=utcnow)
+
+
+class QuizAttempt(db.Model):
+    """A member's quiz of one day: drawn once, answered once (the one that counts)."""
+
+    __tablename__ = "study_quiz_attempts"
+    __table_args__ = (UniqueConstraint("person_id", "day"), MYSQL_TABLE)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id"), nullable=False)
+    day: Mapped[date] = mapped_column(Date, nullable=False)
+    question_ids: Mapped[list] = mapped_column(JSON, nullable=False)
+    answers: Mapped[list | None] = mapped_column(JSON)
+    correct: Mapped[int | None] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(DateTime, nullable=False, default=utcnow)
+    submitted_at: Mapped[datetime | None] = mapped_column(DateTime)

@@ -259,3 +259,49 @@ class CompletionSchema(PlanSchema):
     complete = fields.Integer()
     rate = fields.Float()
     items = fields.List(fields.Nested(CompletionRowSchema))
+
+
+# -- quiz ------------------------------------------------------------------------------------
+class QuizImportSchema(Schema):
+    org_id = fields.Integer(required=True, validate=validate.Range(min=1, max=2**31 - 1))
+    file = FileUpload(required=True)
+
+
+class QuizImportResultSchema(Schema):
+    imported = fields.Integer()
+
+
+class QuizAnswerSchema(Schema):
+    question_id = fields.Integer(required=True, validate=validate.Range(min=1, max=2**31 - 1))
+    choices = fields.List(
+        fields.Integer(validate=validate.Range(min=0, max=5)),
+        required=True,
+        validate=validate.Length(max=6),
+    )
+
+
+class QuizSubmitSchema(Schema):
+    answers = fields.List(
+        fields.Nested(QuizAnswerSchema), required=True, validate=validate.Length(max=50)
+    )
+
+
+class QuizQuestionOutSchema(Schema):
+    id = fields.Integer()
+    kind = fields.String()
+    stem = fields.String()
+    options = fields.List(fields.String())
+    answer = fields.List(fields.Integer(), metadata={"description": "提交后才返回"})
+    explanation = fields.String(allow_none=True)
+    chosen = fields.List(fields.Integer())
+    right = fields.Boolean()
+
+
+class QuizSchema(Schema):
+    id = fields.Integer()
+    day = fields.Date()
+    submitted = fields.Boolean()
+    correct = fields.Integer(allow_none=True)
+    total = fields.Integer()
+    points_awarded = fields.Integer(allow_none=True)
+    questions = fields.List(fields.Nested(QuizQuestionOutSchema))

@@ -11,7 +11,7 @@ from ..auth.principal import allow, current
 from ..files import MultipartBlueprint, content_disposition
 from ..notify.services import local_today
 from ..schemas import PageArgs, page_result
-from . import materials, plans, services, sessions
+from . import materials, plans, quiz, services, sessions
 from .schemas import (
     CompletionSchema,
     MyPlansSchema,
@@ -22,6 +22,10 @@ from .schemas import (
     PunchInArgs,
     PunchInBodySchema,
     PunchInResultSchema,
+    QuizImportResultSchema,
+    QuizImportSchema,
+    QuizSchema,
+    QuizSubmitSchema,
     RankingArgs,
     RankingSchema,
     SessionEventResultSchema,
@@ -233,3 +237,32 @@ def my_plans():
 def plan_completion(plan_id):
     """Who of the people the plan covers has studied how much of it."""
     return plans.completion(plans.get_managed(plan_id, current()))
+
+
+# -- quiz ------------------------------------------------------------------------------------
+@blp.route("/quiz/questions/import", methods=["POST"])
+@allow(*MANAGE)
+@blp.arguments(QuizImportSchema, location="multipart")
+@blp.response(201, QuizImportResultSchema)
+def import_questions(data):
+    """Questions from an .xlsx (题型, 题干, 选项A–F, 答案, 解析, 分类): all rows or none."""
+    return {"imported": quiz.import_questions(data["org_id"], data["file"], current())}
+
+
+@blp.route("/quiz/today", methods=["GET"])
+@allow("member")
+@blp.response(200, QuizSchema)
+def today_quiz():
+    """Today's questions (the same all day), without their answers until submitted."""
+    attempt, questions = quiz.today_quiz(current())
+    return quiz.view(attempt, questions)
+
+
+@blp.route("/quiz/today", methods=["POST"])
+@allow("member")
+@blp.arguments(QuizSubmitSchema)
+@blp.response(200, QuizSchema)
+def submit_quiz(data):
+    """Today's answers, scored on the server once; then the right answers and explanations."""
+    attempt, questions, awarded = quiz.submit(data, current())
+    return quiz.view(attempt, questions, awarded)

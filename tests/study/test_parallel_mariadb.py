@@ -89,3 +89,51 @@ def test_the_same_heartbeat_sent_twice_at_once_counts_once(app, f, client):
     progress = db.session.scalars(select(StudyProgress)).one()
     assert 15 <= progress.seconds <= 20
     assert sessions.SETTINGS.interval == 15
+
+
+def test_simultaneous_quiz_requests_draw_one_quiz_and_count_one_submission(app, f, client):
+    import io
+
+    from openpyxl import Workbook
+
+    from server.study.models import QuizAttempt
+    from server.study.quiz import HEADERS
+
+    orgs = f.tree()
+    _, committee = f.secretary(orgs["committee"])
+    token = f.token_for(f.person(orgs["a"]))
+    book = Workbook()
+    book.active.append(HEADERS)
+    book.active.append(["判断题", "对吗？", "", "", "", "", "", "", "对", "", ""])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    buffer.seek(0)
+    client.post(
+        "/api/v1/study/quiz/questions/import",
+        data={"org_id": str(orgs["committee"].id), "file": (buffer, "q.xlsx")},
+        headers=auth(committee),
+        content_type="multipart/form-data",
+    )
+    ids = []
+
+    def draw(_i):
+        ids.append(
+            app.test_client().get("/api/v1/study/quiz/today", headers=auth(token)).json["id"]
+        )
+
+    assert race(app, 6, draw) == []
+    assert len(set(ids)) == 1
+    question = app.test_client().get("/api/v1/study/quiz/today", headers=auth(token)).json
+    answers = {"answers": [{"question_id": question["questions"][0]["id"], "choices": [0]}]}
+    statuses = []
+
+    def submit(_i):
+        response = app.test_client().post(
+            "/api/v1/study/quiz/today", json=answers, headers=auth(token)
+        )
+        statuses.append(response.status_code)
+
+    assert race(app, 6, submit) == []
+    assert sorted(statuses) == [200] + [409] * 5
+    assert db.session.scalar(select(func.count()).select_from(QuizAttempt)) == 1
+    assert db.session.scalar(select(func.sum(PointsEntry.points))) == 1

@@ -247,12 +247,21 @@ class TodoSchema(Schema):
     approvals = fields.List(fields.Nested(ApprovalItemSchema))
 
 
+class OverdueSchema(Schema):
+    record_id = fields.Integer()
+    name = fields.String()
+    org_name = fields.String()
+    step = fields.Integer(allow_none=True)
+    step_name = fields.String(allow_none=True)
+    deadline = fields.Date()
+
+
 class PipelineSchema(Schema):
     on = fields.Date()
     stages = fields.List(fields.Dict())
     branches = fields.List(fields.Dict())
     totals = fields.Dict(keys=fields.String(), values=fields.Integer())
-    overdue = fields.List(fields.Dict())
+    overdue = fields.List(fields.Nested(OverdueSchema))
     cohorts = fields.List(fields.Dict())
 
 

@@ -305,3 +305,47 @@ class QuizSchema(Schema):
     total = fields.Integer()
     points_awarded = fields.Integer(allow_none=True)
     questions = fields.List(fields.Nested(QuizQuestionOutSchema))
+
+
+# -- trace -----------------------------------------------------------------------------------
+class TraceArgs(Schema):
+    since = fields.Date()
+    until = fields.Date()
+
+
+class TraceReadingSchema(Schema):
+    material_id = fields.Integer()
+    title = fields.String()
+    seconds = fields.Float()
+
+
+class TracePunchInSchema(Schema):
+    streak = fields.Integer()
+    reflection = fields.String(allow_none=True)
+
+
+class TraceQuizSchema(Schema):
+    correct = fields.Integer()
+    total = fields.Integer()
+
+
+class TraceDaySchema(Schema):
+    day = fields.Date()
+    reading = fields.List(fields.Nested(TraceReadingSchema))
+    punch_in = fields.Nested(TracePunchInSchema, allow_none=True)
+    quiz = fields.Nested(TraceQuizSchema, allow_none=True)
+
+
+class TracePersonSchema(Schema):
+    id = fields.Integer()
+    name = fields.String()
+    org_name = fields.String()
+
+
+class TraceSchema(Schema):
+    person = fields.Nested(TracePersonSchema)
+    since = fields.Date()
+    until = fields.Date()
+    reading_seconds = fields.Float()
+    days_studied = fields.Integer()
+    days = fields.List(fields.Nested(TraceDaySchema))

@@ -8,10 +8,10 @@ from datetime import timedelta
 from flask import Response
 
 from ..auth.principal import allow, current
-from ..files import MultipartBlueprint, content_disposition
+from ..files import XLSX_MIMETYPE, MultipartBlueprint, content_disposition
 from ..notify.services import local_today
 from ..schemas import PageArgs, page_result
-from . import materials, plans, quiz, services, sessions
+from . import materials, plans, quiz, services, sessions, trace
 from .schemas import (
     CompletionSchema,
     MyPlansSchema,
@@ -38,6 +38,8 @@ from .schemas import (
     StudyMaterialSchema,
     StudyMaterialUpdateSchema,
     StudyMaterialWriteSchema,
+    TraceArgs,
+    TraceSchema,
 )
 
 blp = MultipartBlueprint(
@@ -266,3 +268,52 @@ def submit_quiz(data):
     """Today's answers, scored on the server once; then the right answers and explanations."""
     attempt, questions, awarded = quiz.submit(data, current())
     return quiz.view(attempt, questions, awarded)
+
+
+# -- the learning trace ----------------------------------------------------------------------
+def _trace(person_id, args):
+    principal = current()
+    person = trace.person_for(person_id, principal)
+    since, until = trace.period(args)
+    return trace.trace(person, since, until, principal)
+
+
+def _xlsx(found):
+    content, name = trace.export(found, current())
+    response = Response(content, mimetype=XLSX_MIMETYPE)
+    response.headers["Content-Disposition"] = content_disposition(name, "trace.xlsx")
+    return response
+
+
+@blp.route("/trace/me", methods=["GET"])
+@allow("member")
+@blp.arguments(TraceArgs, location="query")
+@blp.response(200, TraceSchema)
+def my_trace(args):
+    """学习有痕: day by day what I read and for how long, my punch-ins and quizzes."""
+    return _trace(None, args)
+
+
+@blp.route("/trace/me.xlsx", methods=["GET"])
+@allow("member")
+@blp.arguments(TraceArgs, location="query")
+@blp.response(200, description="xlsx")
+def my_trace_xlsx(args):
+    return _xlsx(_trace(None, args))
+
+
+@blp.route("/trace/people/<int(max=2147483647):person_id>", methods=["GET"])
+@allow(*MANAGE)
+@blp.arguments(TraceArgs, location="query")
+@blp.response(200, TraceSchema)
+def person_trace(args, person_id):
+    """A managed person's trace (audited)."""
+    return _trace(person_id, args)
+
+
+@blp.route("/trace/people/<int(max=2147483647):person_id>.xlsx", methods=["GET"])
+@allow(*MANAGE)
+@blp.arguments(TraceArgs, location="query")
+@blp.response(200, description="xlsx")
+def person_trace_xlsx(args, person_id):
+    return _xlsx(_trace(person_id, args))

@@ -77,6 +77,7 @@ def test_pipeline_counts_stages_per_branch_overdue_and_cohorts(app, dev):
     assert by_branch[dev.branch.id]["overdue"] == 1
     assert pipeline["totals"]["activist"] == 1 and pipeline["totals"]["apply"] == 1
     assert pipeline["overdue"][0]["record_id"] == first
+    assert pipeline["overdue"][0]["deadline"] == "2023-10-01"  # ISO, like every date
     cohorts = {c["cohort"]: c for c in pipeline["cohorts"]}
     assert cohorts["2023-H1"]["label"] == "2023年上半年" and cohorts["2023-H1"]["total"] == 1
     assert cohorts["2025-H2"]["stages"] == {"apply": 1}

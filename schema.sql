@@ -61,6 +61,12 @@ CREATE INDEX ix_orgs_parent_id ON orgs (parent_id);
 
 CREATE INDEX ix_orgs_path ON orgs (path(191));
 
+CREATE TABLE study_reminder_days (
+	day DATE NOT NULL, 
+	sent INTEGER NOT NULL, 
+	CONSTRAINT pk_study_reminder_days PRIMARY KEY (day)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
+
 CREATE TABLE subscribe_grants (
 	id INTEGER NOT NULL AUTO_INCREMENT, 
 	openid VARCHAR(64) NOT NULL, 

@@ -102,6 +102,7 @@ DEFAULTS: dict[str, dict[str, Any]] = {
         "points_file": "",
         "document_max_mb": 20,
         "quiz_questions": 5,
+        "remind_hour": 20,
     },
     "development": {
         "rules_version": "2014",
@@ -248,6 +249,7 @@ class StudySection(_Section):
     points_file = fields.String()
     document_max_mb = fields.Integer(validate=validate.Range(min=1, max=200))
     quiz_questions = fields.Integer(validate=validate.Range(min=1, max=50))
+    remind_hour = fields.Integer(validate=validate.Range(min=0, max=23))
 
 
 class ConfigSchema(Schema):

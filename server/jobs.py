@@ -106,6 +106,8 @@ PERIODIC: list[Periodic] = [
     # Daily (the slot starts at 00:00 UTC, 08:00 Beijing); a unique row per reminder and day,
     # and a two-day catch-up window, so a late or repeated run sends each reminder once.
     Periodic("server.development.due.scan_due", timedelta(days=1)),
+    # Hourly, acting only at [study] remind_hour (20:00 Beijing), once a day (a row per day).
+    Periodic("server.study.reminders.remind_study", timedelta(hours=1)),
 ]
 
 

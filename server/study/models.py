@@ -257,3 +257,13 @@ class QuizAttempt(db.Model):
     correct: Mapped[int | None] = mapped_column(Integer)
     created_at: Mapped[datetime] = mapped_column(DateTime, nullable=False, default=utcnow)
     submitted_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+
+class StudyReminderDay(db.Model):
+    """A day whose evening reminder went out (so a second run or worker sends nothing)."""
+
+    __tablename__ = "study_reminder_days"
+    __table_args__ = (MYSQL_TABLE,)
+
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    sent: Mapped[int] = mapped_column(Integer, nullable=False, default=0)

@@ -349,3 +349,21 @@ class TraceSchema(Schema):
     reading_seconds = fields.Float()
     days_studied = fields.Integer()
     days = fields.List(fields.Nested(TraceDaySchema))
+
+
+class BranchPointsArgs(RankingArgs):
+    org_id = fields.Integer(required=True, validate=validate.Range(min=1, max=2**31 - 1))
+
+
+class MemberPointsSchema(Schema):
+    person_id = fields.Integer()
+    name = fields.String()
+    org_name = fields.String()
+    points = fields.Integer()
+
+
+class BranchPointsSchema(Schema):
+    org_id = fields.Integer()
+    org_name = fields.String()
+    since = fields.Date(allow_none=True)
+    items = fields.List(fields.Nested(MemberPointsSchema))

@@ -210,3 +210,35 @@ def branch_ranking(since: date | None) -> list[dict]:
     for index, row in enumerate(rows, start=1):
         row["rank"] = index
     return rows
+
+
+def branch_points(org_id: int, principal, since: date | None) -> dict:
+    """For an org's managers: each member's points (since ``since``) in the org's subtree."""
+    org = db.session.get(Org, org_id)
+    if org is None or not principal.covers(org.path, "secretary", "committee_admin"):
+        raise ApiError(404, "not_found", "组织不存在")
+    earned = select(PointsEntry.person_id, func.sum(PointsEntry.points)).group_by(
+        PointsEntry.person_id
+    )
+    if since is not None:
+        earned = earned.where(PointsEntry.day >= since)
+    people = db.session.execute(
+        select(Person.id, Person.name, Org.name)
+        .join(Org, Org.id == Person.org_id)
+        .where(
+            Org.path.startswith(org.path),
+            Person.member_type.in_(MEMBER_TYPES),
+            Person.status == "normal",
+        )
+    ).all()
+    totals = dict(
+        db.session.execute(earned.where(PointsEntry.person_id.in_([p[0] for p in people]))).all()
+    ) if people else {}  # fmt: skip
+    rows = sorted(
+        (
+            {"person_id": pid, "name": name, "org_name": branch, "points": int(totals.get(pid, 0))}
+            for pid, name, branch in people
+        ),
+        key=lambda r: (-r["points"], r["person_id"]),
+    )
+    return {"org_id": org.id, "org_name": org.name, "since": since, "items": rows}

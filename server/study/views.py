@@ -13,6 +13,8 @@ from ..notify.services import local_today
 from ..schemas import PageArgs, page_result
 from . import materials, plans, quiz, services, sessions, trace
 from .schemas import (
+    BranchPointsArgs,
+    BranchPointsSchema,
     CompletionSchema,
     MyPlansSchema,
     MyPointsSchema,
@@ -81,14 +83,27 @@ def my_points(args):
 PERIOD_DAYS = {"week": 7, "month": 30, "year": 365}
 
 
+def _since(period: str):
+    days = PERIOD_DAYS.get(period)
+    return local_today() - timedelta(days=days - 1) if days else None
+
+
+@blp.route("/points/branch", methods=["GET"])
+@allow(*MANAGE)
+@blp.arguments(BranchPointsArgs, location="query")
+@blp.response(200, BranchPointsSchema)
+def branch_points(args):
+    """For secretaries: each member's points in their org over the period (not public)."""
+    return services.branch_points(args["org_id"], current(), _since(args["period"]))
+
+
 @blp.route("/rankings/branches", methods=["GET"])
 @allow("member")
 @blp.arguments(RankingArgs, location="query")
 @blp.response(200, RankingSchema)
 def branch_ranking(args):
     """Branches by points per member over the period (the public ranking is of branches)."""
-    days = PERIOD_DAYS.get(args["period"])
-    since = local_today() - timedelta(days=days - 1) if days else None
+    since = _since(args["period"])
     return {"period": args["period"], "since": since, "items": services.branch_ranking(since)}
 
 

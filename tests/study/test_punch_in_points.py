@@ -139,3 +139,21 @@ def test_a_bad_points_file_stops_the_server_naming_the_key(tmp_path):
     )
     with pytest.raises(ConfigError, match=r"\[quiz\]"):
         create_app({"study": {"points_file": str(bad)}, "app": {"mode": "test"}})
+
+
+def test_secretaries_see_their_members_points_others_do_not(app, client, f, study):
+    orgs, members, tokens = study
+    _, a_sec = f.secretary(orgs["a"])
+    _, b_sec = f.secretary(orgs["b"])
+    points.award(members[2], "quiz", 7, "quiz:x", date(2026, 3, 1))
+    db.session.commit()
+    url = f"/api/v1/study/points/branch?org_id={orgs['a'].id}&period=all"
+    answer = client.get(url, headers=auth(a_sec)).json
+    assert answer["items"][0] == {
+        "person_id": members[2].id,
+        "name": members[2].name,
+        "org_name": orgs["a"].name,
+        "points": 7,
+    }
+    assert client.get(url, headers=auth(b_sec)).status_code == 404
+    assert client.get(url, headers=auth(tokens[0])).status_code == 403

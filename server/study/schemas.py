@@ -10,7 +10,7 @@ from .models import CATEGORIES, MATERIAL_KINDS, MATERIAL_STATUSES
 
 
 class PunchInBodySchema(Schema):
-    reflection = Text(500)
+    reflection = Text(500, min_length=0, allow_none=True)  # empty: no reflection
 
 
 class PunchInSchema(Schema):

@@ -43,7 +43,10 @@ def punch_in(data: dict, principal) -> tuple[PunchIn, bool, int]:
         )
     )
     row = PunchIn(
-        person_id=person.id, day=on, streak=(yesterday or 0) + 1, reflection=data.get("reflection")
+        person_id=person.id,
+        day=on,
+        streak=(yesterday or 0) + 1,
+        reflection=data.get("reflection") or None,
     )
     try:
         with db.session.begin_nested():

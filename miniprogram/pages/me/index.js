@@ -1,6 +1,6 @@
 // 我的: the bound member's profile, the way to 消息 and 提醒设置 (and, for branch secretaries, to
 // 通知发送), to 组织生活, 我的出勤 and the 支部动态 of the member's own branch, to 发展党员 (the
-// member's own record; for those who manage, also 发展党员待办), and logout.
+// member's own record; for those who manage, also 发展党员待办), to 学习, and logout.
 
 var auth = require('../../services/auth')
 var me = require('../../services/me')
@@ -17,6 +17,7 @@ var ATTENDANCE_PAGE = '/pages/meetings/attendance/index'
 var FEED_PAGE = '/pages/meetings/feed/index'
 var DEVELOPMENT_PAGE = '/pages/development/me/index'
 var DEVELOPMENT_TODO_PAGE = '/pages/development/todo/index'
+var STUDY_PAGE = '/pages/study/index'
 
 // The roles that record the steps of developing new members (docs/development.md: the branch's
 // managers and the committee's); the to-do answers 403 to anyone else.
@@ -142,6 +143,10 @@ Page({
   openDevelopmentTodo: function () {
     if (!this.data.canManageDevelopment) return
     wx.navigateTo({ url: DEVELOPMENT_TODO_PAGE })
+  },
+
+  openStudy: function () {
+    wx.navigateTo({ url: STUDY_PAGE })
   },
 
   load: function () {

@@ -1,0 +1,116 @@
+// Bodies of the study API (docs/study.md) for the study page tests, named after their paths.
+// Not a test file: required by tests/pages/study-*.test.js.
+
+// An item of GET /study/materials.
+function materialItem(id, overrides = {}) {
+  return Object.assign(
+    {
+      id,
+      org_id: 1,
+      org_name: '某某大学党委',
+      kind: 'article',
+      title: `学习材料 ${id}`,
+      summary: '摘要',
+      category: 'theory',
+      category_label: '理论学习',
+      tags: [],
+      min_dwell_seconds: 120,
+      status: 'published',
+      published_at: '2026-11-20T02:00:00+00:00',
+    },
+    overrides
+  )
+}
+
+// A page of GET /study/materials: { items, meta }; options as routePages gives them.
+function materials(items, { page = 1, perPage = 20, total = items.length, pages = 1 } = {}) {
+  return { status: 200, body: { items, meta: { page, per_page: perPage, total, pages } } }
+}
+
+// GET /study/punch-ins/me.
+function punchIns(punchedToday, streak, items = []) {
+  return { status: 200, body: { today: '2026-11-24', punched_today: punchedToday, streak, items } }
+}
+
+function punchInItem(id, day, streak, reflection = null, createdAt = `${day}T00:05:00+00:00`) {
+  return { id, day, streak, reflection, created_at: createdAt }
+}
+
+// GET /study/points/me.
+function myPoints({ total = 57, today = 4, rank = { rank: 3, of: 20 }, items = [], meta = {} } = {}) {
+  return {
+    status: 200,
+    body: {
+      total,
+      today,
+      by_action: [
+        { action: 'reading', label: '阅读学习', points: 31 },
+        { action: 'punch_in', label: '学习打卡', points: 26 },
+        { action: 'quiz', label: '每日答题', points: 0 },
+      ],
+      rank,
+      history: { items, meta: Object.assign({ page: 1, per_page: 20, total: items.length, pages: 1 }, meta) },
+    },
+  }
+}
+
+function pointsEntry(id, action = 'punch_in', points = 2, createdAt = '2026-11-24T00:05:00+00:00') {
+  const labels = { punch_in: '学习打卡', reading: '阅读学习', quiz: '每日答题' }
+  return { id, action, label: labels[action], points, day: '2026-11-24', created_at: createdAt }
+}
+
+// A plan of GET /study/plans/mine.
+function plan(id, overrides = {}) {
+  return Object.assign(
+    {
+      id,
+      org_id: 3,
+      org_name: '本科生第一党支部',
+      title: `学习计划 ${id}`,
+      description: null,
+      deadline: '2026-11-30',
+      status: 'published',
+      items: [
+        { material_id: 31, title: '中国共产党章程', kind: 'article', min_dwell_seconds: 120, seconds: 130, studied: true },
+        { material_id: 32, title: '党史微课', kind: 'video', min_dwell_seconds: 300, seconds: 0, studied: false },
+      ],
+      studied: 1,
+      total: 2,
+      complete: false,
+      overdue: false,
+    },
+    overrides
+  )
+}
+
+function plans(items) {
+  return { status: 200, body: { items } }
+}
+
+// GET /study/rankings/branches.
+function ranking(period = 'month', items = null, since = '2026-10-26') {
+  return {
+    status: 200,
+    body: {
+      period,
+      since: period === 'all' ? null : since,
+      items: items || [
+        { rank: 1, org_id: 4, org_name: '研究生党支部', members: 12, points: 60, per_member: 5 },
+        { rank: 2, org_id: 3, org_name: '本科生第一党支部', members: 20, points: 90, per_member: 4.5 },
+        { rank: 3, org_id: 5, org_name: '教工党支部', members: 8, points: 8, per_member: 1 },
+      ],
+    },
+  }
+}
+
+module.exports = {
+  materialItem,
+  materials,
+  punchIns,
+  punchInItem,
+  myPoints,
+  pointsEntry,
+  plan,
+  plans,
+  ranking,
+}

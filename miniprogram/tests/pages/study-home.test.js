@@ -1,0 +1,159 @@
+// The study home (pages/study/index): the punch-in, points and plans cards, the materials by
+// category a page at a time, and reloading the cards after a change elsewhere.
+
+const { signedInEachTest, settle } = require('../helpers/wx')
+const { loadPages, loadPage, tapEvent } = require('../helpers/page')
+const fixtures = require('../helpers/fixtures')
+const study = require('./study-fixtures')
+
+// 2026-11-24 20:30 in Beijing.
+const NOW = Date.UTC(2026, 10, 24, 12, 30)
+
+const fake = signedInEachTest(NOW)
+
+function routeCards() {
+  fake.route('GET /study/punch-ins/me', [study.punchIns(false, 3)])
+  fake.route('GET /study/points/me', [study.myPoints()])
+  fake.route('GET /study/plans/mine', [
+    study.plans([study.plan(8, { deadline: '2026-11-20', overdue: true, title: '十月学习计划' }), study.plan(9)]),
+  ])
+}
+
+function routeMaterials(pages = [[study.materialItem(41), study.materialItem(42)]]) {
+  fake.routePages('GET /study/materials', pages, (items, meta) => study.materials(items, meta))
+}
+
+test('on load: the cards and the first page of materials', async () => {
+  routeCards()
+  routeMaterials()
+  const page = loadPage('pages/study/index')
+
+  await page.onLoad()
+
+  expect(fake.requestsTo('GET /study/punch-ins/me')[0].data).toEqual({ days: 1 })
+  expect(fake.requestsTo('GET /study/points/me')[0].data).toEqual({ page: 1, per_page: 1 })
+  expect(fake.requestsTo('GET /study/materials')[0].data).toEqual({ page: 1, per_page: 20 })
+
+  expect(page.data.punch).toMatchObject({ punchedToday: false, streak: 3 })
+  expect(page.data.points).toMatchObject({ total: 57, today: 4, rankText: '第 3 名 / 共 20 人' })
+  expect(page.data.plans.map((plan) => [plan.title, plan.state, plan.leftText])).toEqual([
+    ['十月学习计划', 'overdue', '已逾期 4 天'],
+    ['学习计划 9', 'active', '还剩 6 天'],
+  ])
+  expect(page.data.items.map((item) => item.title)).toEqual(['学习材料 41', '学习材料 42'])
+})
+
+test('a card that fails says so; the others show', async () => {
+  routeCards()
+  fake.route('GET /study/points/me', [{ networkFailure: true }])
+  routeMaterials()
+  const page = loadPage('pages/study/index')
+
+  await page.onLoad()
+
+  expect(page.data.points).toBeNull()
+  expect(page.data.pointsError).toBe('网络连接失败，请稍后重试')
+  expect(page.data.punch).toMatchObject({ streak: 3 })
+  expect(page.data.plans).toHaveLength(2)
+})
+
+test('category chips: the list of that category, from page 1', async () => {
+  routeCards()
+  fake.route('GET /study/materials', (call) =>
+    study.materials(call.data.category === 'history' ? [study.materialItem(51, { category: 'history', category_label: '党史' })] : [study.materialItem(41)])
+  )
+  const page = loadPage('pages/study/index')
+  await page.onLoad()
+
+  await page.switchCategory(tapEvent({ value: 'history' }))
+
+  expect(page.data.category).toBe('history')
+  expect(fake.requestsTo('GET /study/materials')[1].data).toEqual({ page: 1, per_page: 20, category: 'history' })
+  expect(page.data.items.map((item) => item.id)).toEqual([51])
+
+  await page.switchCategory(tapEvent({ value: '' }))
+  expect(fake.requestsTo('GET /study/materials')[2].data).toEqual({ page: 1, per_page: 20 })
+  expect(page.data.items.map((item) => item.id)).toEqual([41])
+
+  // The same chip, or one that does not exist: nothing.
+  await page.switchCategory(tapEvent({ value: '' }))
+  await page.switchCategory(tapEvent({ value: 'gossip' }))
+  expect(fake.requestsTo('GET /study/materials')).toHaveLength(3)
+})
+
+test('the next page at the bottom, until the last', async () => {
+  routeCards()
+  routeMaterials([[study.materialItem(41)], [study.materialItem(40)]])
+  const page = loadPage('pages/study/index')
+  await page.onLoad()
+
+  await page.onReachBottom()
+  await page.onReachBottom()
+
+  expect(page.data.items.map((item) => item.id)).toEqual([41, 40])
+  expect(fake.requestsTo('GET /study/materials').map((call) => call.data.page)).toEqual([1, 2])
+})
+
+test('a material, of the list or of a plan, opens the reader; the cards their pages', () => {
+  const page = loadPage('pages/study/index')
+
+  page.openMaterial(tapEvent({ id: 41 }))
+  page.openPunchIn()
+  page.openPoints()
+  page.openRanking()
+
+  expect(fake.wx.navigateTo.mock.calls).toEqual([
+    [{ url: '/pages/study/reader?id=41' }],
+    [{ url: '/pages/study/punch-in' }],
+    [{ url: '/pages/study/points' }],
+    [{ url: '/pages/study/points?tab=branches' }],
+  ])
+})
+
+test('back from a punch-in: the cards reload, the materials do not', async () => {
+  routeCards()
+  routeMaterials()
+  fake.route('POST /study/punch-ins', [{ status: 201, body: { id: 1, day: '2026-11-24', streak: 4, created: true, points_awarded: 2 } }])
+  const {
+    pages: [home, punchIn],
+  } = loadPages(['pages/study/index', 'pages/study/punch-in'])
+  await home.onLoad()
+  await home.onShow()
+  expect(fake.requestsTo('GET /study/points/me')).toHaveLength(1)
+
+  fake.route('GET /study/punch-ins/me', [study.punchIns(true, 4)])
+  await punchIn.submit()
+  await home.onShow()
+
+  expect(fake.requestsTo('GET /study/points/me')).toHaveLength(2)
+  expect(fake.requestsTo('GET /study/plans/mine')).toHaveLength(2)
+  expect(fake.requestsTo('GET /study/materials')).toHaveLength(1)
+  expect(home.data.punch).toMatchObject({ punchedToday: true, streak: 4 })
+})
+
+test('pull-down: everything again, then the spinner stops', async () => {
+  routeCards()
+  routeMaterials()
+  const page = loadPage('pages/study/index')
+  await page.onLoad()
+
+  await page.onPullDownRefresh()
+
+  expect(fake.requestsTo('GET /study/materials')).toHaveLength(2)
+  expect(fake.requestsTo('GET /study/plans/mine')).toHaveLength(2)
+  expect(fake.wx.stopPullDownRefresh).toHaveBeenCalled()
+})
+
+test('signed out for good: to the login page', async () => {
+  const unauthorized = fixtures.apiError(401, 'unauthorized', '登录已失效')
+  ;['GET /study/punch-ins/me', 'GET /study/points/me', 'GET /study/plans/mine', 'GET /study/materials'].forEach((key) => fake.route(key, [unauthorized]))
+  fake.route('POST /auth/wx-login', [fixtures.authWxLoginUnbound('ticket-9')])
+  const page = loadPage('pages/study/index')
+
+  await page.onLoad()
+  await settle()
+
+  // Once, by the materials list; the cards say it in their place.
+  expect(fake.wx.reLaunch.mock.calls).toEqual([[{ url: '/pages/bind/index?ticket=ticket-9' }]])
+  expect(page.data.pointsError).toBe('请先绑定党员身份')
+})

@@ -1,0 +1,128 @@
+const { installWx } = require('../helpers/wx')
+const { installCheckinWx } = require('../helpers/checkin-wx')
+const fixtures = require('../helpers/fixtures')
+
+let fake
+let study
+
+beforeEach(() => {
+  jest.resetModules()
+  fake = installWx()
+  fake.storeSession({ token: 'tok-1', expires_at: 'x', member: null })
+  study = require('../../services/study')
+})
+
+afterEach(() => {
+  jest.restoreAllMocks()
+})
+
+const OK = { status: 200, body: { ok: true } }
+
+// Each call: the request it makes (key and body/query) as docs/study.md names them.
+test.each([
+  ['materials, first page', (s) => s.materials(), 'GET /study/materials', { page: 1, per_page: 20 }],
+  [
+    'materials of a category, page 2',
+    (s) => s.materials({ category: 'history', page: 2 }),
+    'GET /study/materials',
+    { page: 2, per_page: 20, category: 'history' },
+  ],
+  [
+    'materials leave out empty filters',
+    (s) => s.materials({ category: '', kind: null, tag: undefined, q: '党章', per_page: 5 }),
+    'GET /study/materials',
+    { page: 1, per_page: 5, q: '党章' },
+  ],
+  ['material', (s) => s.material(31), 'GET /study/materials/31', undefined],
+  ['my plans', (s) => s.myPlans(), 'GET /study/plans/mine', undefined],
+  [
+    'start reading: seq 0',
+    (s) => s.startReading(31, '2026-11-24T12:30:00Z'),
+    'POST /study/materials/31/reading-sessions',
+    { seq: 0, client_at: '2026-11-24T12:30:00Z' },
+  ],
+  [
+    'a reading event',
+    (s) => s.sendReadingEvent(501, 'beat', 3, '2026-11-24T12:30:45Z'),
+    'POST /study/reading-sessions/501/events',
+    { kind: 'beat', seq: 3, client_at: '2026-11-24T12:30:45Z' },
+  ],
+  ['punch in with a reflection, trimmed', (s) => s.punchIn('  学习了党章  '), 'POST /study/punch-ins', { reflection: '学习了党章' }],
+  ['punch in without one: no empty text', (s) => s.punchIn('   '), 'POST /study/punch-ins', {}],
+  ['my punch-ins', (s) => s.myPunchIns(), 'GET /study/punch-ins/me', {}],
+  ['my punch-ins of one day', (s) => s.myPunchIns(1), 'GET /study/punch-ins/me', { days: 1 }],
+  ['my points', (s) => s.myPoints(), 'GET /study/points/me', { page: 1, per_page: 20 }],
+  ['my points, page 3 of 10', (s) => s.myPoints(3, 10), 'GET /study/points/me', { page: 3, per_page: 10 }],
+  ['branch ranking of a week', (s) => s.branchRanking('week'), 'GET /study/rankings/branches', { period: 'week' }],
+  ['branch ranking, the server’s default period', (s) => s.branchRanking(), 'GET /study/rankings/branches', {}],
+  ['branch ranking ignores an unknown period', (s) => s.branchRanking('decade'), 'GET /study/rankings/branches', {}],
+])('%s', async (_name, call, key, data) => {
+  fake.route(key, [OK])
+
+  const body = await call(study)
+
+  expect(fake.requests.map((r) => r.key)).toEqual([key])
+  expect(fake.requests[0].data).toEqual(data)
+  expect(fake.requests[0].header.Authorization).toBe('Bearer tok-1')
+  expect(body).toEqual({ ok: true })
+})
+
+test('ids are escaped in the path', async () => {
+  fake.route('GET /study/materials/7%2F1', [OK])
+  fake.route('POST /study/reading-sessions/5%3F/events', [OK])
+
+  await study.material('7/1')
+  await study.sendReadingEvent('5?', 'pause', 1)
+
+  expect(fake.requests.map((r) => r.key)).toEqual(['GET /study/materials/7%2F1', 'POST /study/reading-sessions/5%3F/events'])
+  expect(fake.requests[1].data).toEqual({ kind: 'pause', seq: 1 })
+})
+
+test('errors are the server’s', async () => {
+  fake.route('POST /study/materials/31/reading-sessions', [fixtures.apiError(409, 'not_published', '该材料未发布，不能学习')])
+
+  const error = await study.startReading(31).catch((e) => e)
+
+  expect(error).toMatchObject({ status: 409, code: 'not_published', message: '该材料未发布，不能学习' })
+  expect(fake.requests[0].data).toEqual({ seq: 0 })
+})
+
+describe('changes the study home sees', () => {
+  test('a punch-in, either answer, is a change', async () => {
+    fake.route('POST /study/punch-ins', [
+      { status: 201, body: { id: 1, created: true } },
+      { status: 200, body: { id: 1, created: false } },
+    ])
+
+    await study.punchIn()
+    await study.punchIn()
+
+    expect(study.changeCount()).toBe(2)
+  })
+
+  test('reading events change it only when they count time or points', async () => {
+    fake.route('POST /study/reading-sessions/5/events', [
+      { status: 200, body: { verdict: 'too_fast', credited_seconds: 0, points_awarded: 0 } },
+      { status: 200, body: { verdict: 'counted', credited_seconds: 15, points_awarded: 0 } },
+      { status: 200, body: { verdict: 'counted', credited_seconds: 0, points_awarded: 1 } },
+    ])
+
+    await study.sendReadingEvent(5, 'beat', 1)
+    expect(study.changeCount()).toBe(0)
+    await study.sendReadingEvent(5, 'beat', 2)
+    await study.sendReadingEvent(5, 'beat', 3)
+    expect(study.changeCount()).toBe(2)
+  })
+})
+
+test('the document is downloaded with the session', async () => {
+  const controls = installCheckinWx(fake)
+  controls.state.download = { statusCode: 200, tempFilePath: 'wxfile://tmp/doc.pdf' }
+
+  const path = await study.downloadDocument(31)
+
+  expect(path).toBe('wxfile://tmp/doc.pdf')
+  const call = fake.wx.downloadFile.mock.calls[0][0]
+  expect(call.url).toBe('http://127.0.0.1:5000/api/v1/study/materials/31/document')
+  expect(call.header).toEqual({ Authorization: 'Bearer tok-1' })
+})

@@ -16,11 +16,9 @@ from pathlib import Path
 
 from flask import current_app
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
-from sqlalchemy import select
-from sqlalchemy.dialects.mysql import insert as mysql_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 
+from ..db_types import locked_row
 from ..extensions import db
 from ..people.models import Person
 from .models import PointsDaily, PointsEntry
@@ -115,21 +113,7 @@ def award(person: Person, action: str, units: int, source: str, on: date) -> int
 
 
 def _counter(person_id: int, action: str, on: date) -> PointsDaily:
-    """The day's counter, created if need be and locked (one statement takes the lock)."""
-    row = {"person_id": person_id, "action": action, "day": on, "points": 0}
-    if db.engine.dialect.name == "mysql":
-        statement = mysql_insert(PointsDaily).values(row)
-        statement = statement.on_duplicate_key_update(points=PointsDaily.points)
-    else:
-        statement = sqlite_insert(PointsDaily).values(row).on_conflict_do_nothing()
-    db.session.execute(statement)
-    return db.session.execute(
-        select(PointsDaily)
-        .where(
-            PointsDaily.person_id == person_id,
-            PointsDaily.action == action,
-            PointsDaily.day == on,
-        )
-        .with_for_update()
-        .execution_options(populate_existing=True)
-    ).scalar_one()
+    """The day's counter, created if need be and locked."""
+    return locked_row(
+        PointsDaily, {"person_id": person_id, "action": action, "day": on}, {"points": 0}
+    )

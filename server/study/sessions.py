@@ -14,10 +14,8 @@ receive time are comparable. Counted time goes to the member's progress on the m
 from __future__ import annotations
 
 from sqlalchemy import select
-from sqlalchemy.dialects.mysql import insert as mysql_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
-from ..db_types import utcnow
+from ..db_types import locked_row, utcnow
 from ..errors import ApiError
 from ..extensions import db
 from ..notify.services import local_today
@@ -39,19 +37,7 @@ def _person(principal):
 
 
 def _lock_reader(person_id: int) -> Reader:
-    row = {"person_id": person_id, "busy_until": None}
-    if db.engine.dialect.name == "mysql":
-        statement = mysql_insert(Reader).values(row)
-        statement = statement.on_duplicate_key_update(person_id=Reader.person_id)
-    else:
-        statement = sqlite_insert(Reader).values(row).on_conflict_do_nothing()
-    db.session.execute(statement)
-    return db.session.execute(
-        select(Reader)
-        .where(Reader.person_id == person_id)
-        .with_for_update()
-        .execution_options(populate_existing=True)
-    ).scalar_one()
+    return locked_row(Reader, {"person_id": person_id}, {"busy_until": None})
 
 
 def _state(session: ReadingSession) -> reading.ReadingState:

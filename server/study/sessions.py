@@ -20,7 +20,7 @@ from ..errors import ApiError
 from ..extensions import db
 from ..notify.services import local_today
 from . import materials, points, reading
-from .models import PUBLISHED, Reader, ReadingSession, StudyProgress
+from .models import PUBLISHED, Reader, ReadingSession, StudyMaterial, StudyProgress
 
 SETTINGS = reading.DEFAULTS
 
@@ -111,11 +111,14 @@ def event(session_id: int, data: dict, principal) -> dict:
     if result.seconds > 0:
         progress.seconds += result.seconds
         progress.last_read_at = now
-        material = materials.get_visible(session.material_id, principal)
-        if progress.studied_at is None and reading.studied(
-            progress.seconds, material.min_dwell_seconds
-        ):
-            progress.studied_at = now
+        if progress.studied_at is None:  # (the session was checked when it started)
+            dwell = db.session.scalar(
+                select(StudyMaterial.min_dwell_seconds).where(
+                    StudyMaterial.id == session.material_id
+                )
+            )
+            if reading.studied(progress.seconds, dwell):
+                progress.studied_at = now
         awarded = _award_blocks(person, session)
     db.session.flush()
     return {

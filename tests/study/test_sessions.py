@@ -147,3 +147,18 @@ def test_refusals(app, client, reader, clock):
         ).status_code
         == 404
     )
+
+
+def test_a_material_withdrawn_mid_reading_does_not_break_the_session(app, client, reader, clock):
+    from server.study.models import StudyMaterial
+
+    sid = _start(client, reader).json["id"]
+    db.session.execute(
+        db.update(StudyMaterial)
+        .where(StudyMaterial.id == reader["material"])
+        .values(status="withdrawn")
+    )
+    db.session.commit()
+    clock["t"] += timedelta(seconds=15)
+    answer = _event(client, reader["token"], sid, "beat", 1)
+    assert answer.status_code == 200 and answer.json["credited_seconds"] == 15.0

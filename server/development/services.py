@@ -331,7 +331,7 @@ def _branch_manager_ids(record: DevelopmentRecord) -> list[int]:
 # --------------------------------------------------------------------------------------------
 # Entries: what a step records
 # --------------------------------------------------------------------------------------------
-def _people(data: dict, record: DevelopmentRecord) -> dict[str, list[R.Person]]:
+def _people(data: dict) -> dict[str, list[R.Person]]:
     """The people named in the body, loaded (422 naming an unknown id)."""
     wanted = {role: ids for role, ids in (data.get("people") or {}).items() if ids}
     all_ids = {pid for ids in wanted.values() for pid in ids}
@@ -356,12 +356,12 @@ def _people(data: dict, record: DevelopmentRecord) -> dict[str, list[R.Person]]:
     }
 
 
-def _proposal(step: int, done_on: date, data: dict, record: DevelopmentRecord) -> R.Proposal:
+def _proposal(step: int, done_on: date, data: dict, applicant_id: int) -> R.Proposal:
     training = data.get("training") or {}
     return R.Proposal(
         step=step,
         done_on=done_on,
-        people=_people(data, record),
+        people=_people(data),
         training_days=training.get("days"),
         training_hours=training.get("hours"),
         review_passed=data.get("review_passed"),
@@ -370,7 +370,7 @@ def _proposal(step: int, done_on: date, data: dict, record: DevelopmentRecord) -
         extension_months=data.get("extension_months"),
         special_reason=data.get("special_reason"),
         note=data.get("note"),
-        applicant_id=record.person_id,
+        applicant_id=applicant_id,
     )
 
 
@@ -478,7 +478,7 @@ def start(data: dict, principal) -> DevelopmentRecord:
     except LookupError:
         raise ApiError(422, "unknown_rules", f"没有版本为 {version} 的发展党员规则") from None
     step = rules.steps[1]
-    proposal = _proposal(1, data["applied_on"], data, _Applicant(person))
+    proposal = _proposal(1, data["applied_on"], data, person.id)
     verdict = R.check(rules, R.Timeline(birth_date=person.birth_date), proposal, today())
     _refuse(verdict)
     record = DevelopmentRecord(
@@ -513,14 +513,6 @@ def start(data: dict, principal) -> DevelopmentRecord:
     return record
 
 
-class _Applicant:
-    """The bits of a record ``_proposal`` needs, before the record exists."""
-
-    def __init__(self, person: Person):
-        self.person_id = person.id
-        self.person = person
-
-
 def submit(record: DevelopmentRecord, data: dict, principal) -> DevelopmentEntry:
     """Record step ``data["step"]``: done at once, or waiting for its body's decision."""
     if record.status != ACTIVE:
@@ -533,7 +525,7 @@ def submit(record: DevelopmentRecord, data: dict, principal) -> DevelopmentEntry
     replay = _by_key(record, data["key"])
     if replay is not None:
         return replay
-    proposal = _proposal(step.number, data["done_on"], data, record)
+    proposal = _proposal(step.number, data["done_on"], data, record.person_id)
     line = timeline(record, rules)
     verdict = R.check(rules, line, proposal, today())
     _refuse(verdict)
@@ -591,7 +583,7 @@ def decide(entry_id: int, approve: bool, data: dict, principal) -> DevelopmentEn
     check_decider(record, step, principal)
     done_on = data.get("done_on") or entry.done_on
     if approve:
-        proposal = _proposal(entry.step, done_on, _body_of(entry, data), record)
+        proposal = _proposal(entry.step, done_on, _body_of(entry, data), record.person_id)
         verdict = R.check(rules, timeline(record, rules), proposal, today())
         _refuse(verdict)
     changed = db.session.execute(
@@ -655,7 +647,7 @@ def correct(entry_id: int, data: dict, principal) -> DevelopmentEntry:
     else:
         check_recorder(record, step, principal)
     body = {**_body_of(entry, {}), **{k: v for k, v in data.items() if v is not None}}
-    proposal = _proposal(entry.step, data["done_on"], body, record)
+    proposal = _proposal(entry.step, data["done_on"], body, record.person_id)
     others = [e for e in record.entries if e.id != entry.id]
     line = timeline(record, rules, others)
     verdict = R.check(rules, line, proposal, today())

@@ -67,6 +67,12 @@ CREATE TABLE study_reminder_days (
 	CONSTRAINT pk_study_reminder_days PRIMARY KEY (day)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
 
+CREATE TABLE study_rollup_weeks (
+	week_start DATE NOT NULL, 
+	refreshed_at DATETIME, 
+	CONSTRAINT pk_study_rollup_weeks PRIMARY KEY (week_start)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
+
 CREATE TABLE subscribe_grants (
 	id INTEGER NOT NULL AUTO_INCREMENT, 
 	openid VARCHAR(64) NOT NULL, 
@@ -164,6 +170,27 @@ CREATE INDEX ix_study_materials_category ON study_materials (category);
 CREATE INDEX ix_study_materials_org_id ON study_materials (org_id);
 
 CREATE INDEX ix_study_materials_status_published_at ON study_materials (status, published_at);
+
+CREATE TABLE study_org_weeks (
+	id INTEGER NOT NULL AUTO_INCREMENT, 
+	org_id INTEGER NOT NULL, 
+	week_start DATE NOT NULL, 
+	members INTEGER NOT NULL, 
+	active INTEGER NOT NULL, 
+	active_days INTEGER NOT NULL, 
+	reading_seconds INTEGER NOT NULL, 
+	materials_studied INTEGER NOT NULL, 
+	punch_ins INTEGER NOT NULL, 
+	quizzes INTEGER NOT NULL, 
+	quiz_correct INTEGER NOT NULL, 
+	quiz_total INTEGER NOT NULL, 
+	points INTEGER NOT NULL, 
+	CONSTRAINT pk_study_org_weeks PRIMARY KEY (id), 
+	CONSTRAINT uq_study_org_weeks_org_id_week_start UNIQUE (org_id, week_start), 
+	CONSTRAINT fk_study_org_weeks_org_id_orgs FOREIGN KEY(org_id) REFERENCES orgs (id)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
+
+CREATE INDEX ix_study_org_weeks_week_start ON study_org_weeks (week_start);
 
 CREATE TABLE study_plans (
 	id INTEGER NOT NULL AUTO_INCREMENT, 
@@ -280,6 +307,28 @@ CREATE INDEX ix_party_posts_org_id ON party_posts (org_id);
 
 CREATE INDEX ix_party_posts_person_id ON party_posts (person_id);
 
+CREATE TABLE study_daily (
+	id INTEGER NOT NULL AUTO_INCREMENT, 
+	person_id INTEGER NOT NULL, 
+	day DATE NOT NULL, 
+	org_id INTEGER NOT NULL, 
+	active BOOL NOT NULL, 
+	reading_seconds INTEGER NOT NULL, 
+	materials_studied INTEGER NOT NULL, 
+	punched BOOL NOT NULL, 
+	quiz_correct INTEGER, 
+	quiz_total INTEGER, 
+	points INTEGER NOT NULL, 
+	CONSTRAINT pk_study_daily PRIMARY KEY (id), 
+	CONSTRAINT uq_study_daily_person_id_day UNIQUE (person_id, day), 
+	CONSTRAINT fk_study_daily_person_id_people FOREIGN KEY(person_id) REFERENCES people (id), 
+	CONSTRAINT fk_study_daily_org_id_orgs FOREIGN KEY(org_id) REFERENCES orgs (id)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
+
+CREATE INDEX ix_study_daily_day_org_id ON study_daily (day, org_id);
+
+CREATE INDEX ix_study_daily_org_id_day ON study_daily (org_id, day);
+
 CREATE TABLE study_plan_items (
 	id INTEGER NOT NULL AUTO_INCREMENT, 
 	plan_id INTEGER NOT NULL, 
@@ -321,7 +370,7 @@ CREATE TABLE study_points (
 	CONSTRAINT fk_study_points_org_id_orgs FOREIGN KEY(org_id) REFERENCES orgs (id)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
 
-CREATE INDEX ix_study_points_org_id_day ON study_points (org_id, day);
+CREATE INDEX ix_study_points_day_org_id ON study_points (day, org_id);
 
 CREATE INDEX ix_study_points_person_id_day ON study_points (person_id, day);
 
@@ -348,6 +397,8 @@ CREATE TABLE study_progress (
 	CONSTRAINT fk_study_progress_person_id_people FOREIGN KEY(person_id) REFERENCES people (id), 
 	CONSTRAINT fk_study_progress_material_id_study_materials FOREIGN KEY(material_id) REFERENCES study_materials (id)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
+
+CREATE INDEX ix_study_progress_studied_at ON study_progress (studied_at);
 
 CREATE TABLE study_punch_ins (
 	id INTEGER NOT NULL AUTO_INCREMENT, 
@@ -377,6 +428,8 @@ CREATE TABLE study_quiz_attempts (
 	CONSTRAINT fk_study_quiz_attempts_person_id_people FOREIGN KEY(person_id) REFERENCES people (id)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
 
+CREATE INDEX ix_study_quiz_attempts_day ON study_quiz_attempts (day);
+
 CREATE TABLE study_readers (
 	person_id INTEGER NOT NULL, 
 	busy_until DATETIME, 
@@ -401,6 +454,8 @@ CREATE TABLE study_reading_sessions (
 	CONSTRAINT fk_study_reading_sessions_person_id_people FOREIGN KEY(person_id) REFERENCES people (id), 
 	CONSTRAINT fk_study_reading_sessions_material_id_study_materials FOREIGN KEY(material_id) REFERENCES study_materials (id)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
+
+CREATE INDEX ix_study_reading_sessions_day_person_id ON study_reading_sessions (day, person_id);
 
 CREATE INDEX ix_study_reading_sessions_material_id ON study_reading_sessions (material_id);
 

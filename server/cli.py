@@ -126,6 +126,32 @@ def register(app: Flask) -> None:
         result = scan_due(on.date() if on else None)
         click.echo(f"{result['on']}: {result['sent']} reminder(s) of {result['candidates']} due")
 
+    @app.cli.group("study")
+    def study():
+        """Study."""
+
+    @study.command("rollup")
+    @click.option("--since", type=click.DateTime(["%Y-%m-%d"]), help="first day (default today)")
+    @click.option("--until", type=click.DateTime(["%Y-%m-%d"]), help="last day (default today)")
+    def study_rollup(since, until):
+        """Recompute the study figures of each day from SINCE to UNTIL (a backfill or repair;
+        the periodic job keeps today's)."""
+        from datetime import timedelta
+
+        from .notify.services import local_today
+        from .study.analytics import rollup_day
+
+        first = since.date() if since else local_today()
+        last = until.date() if until else local_today()
+        if first > last:
+            raise click.BadParameter("--since is after --until")
+        day, rows = first, 0
+        while day <= last:
+            rows += rollup_day(day)
+            db.session.commit()
+            day += timedelta(days=1)
+        click.echo(f"rolled up {(last - first).days + 1} day(s): {rows} member-day row(s)")
+
     @jobs.command("run-pending")
     def run_pending():
         """Run every queued job once, in this process, and exit."""

@@ -108,6 +108,8 @@ PERIODIC: list[Periodic] = [
     Periodic("server.development.due.scan_due", timedelta(days=1)),
     # Hourly, acting only at [study] remind_hour (20:00 Beijing), once a day (a row per day).
     Periodic("server.study.reminders.remind_study", timedelta(hours=1)),
+    # Today's study figures (and yesterday's until 03:00); a rollup replaces, never adds.
+    Periodic("server.study.analytics.rollup", timedelta(minutes=10)),
 ]
 
 

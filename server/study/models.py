@@ -49,7 +49,7 @@ class PointsEntry(db.Model):
     __table_args__ = (
         UniqueConstraint("person_id", "action", "source"),
         Index(None, "person_id", "day"),
-        Index(None, "org_id", "day"),
+        Index(None, "day", "org_id"),
         MYSQL_TABLE,
     )
 
@@ -130,7 +130,12 @@ class ReadingSession(db.Model):
     """One reading of a material: the state ``reading.credit`` keeps between heartbeats."""
 
     __tablename__ = "study_reading_sessions"
-    __table_args__ = (Index(None, "person_id", "day"), Index(None, "material_id"), MYSQL_TABLE)
+    __table_args__ = (
+        Index(None, "person_id", "day"),
+        Index(None, "day", "person_id"),
+        Index(None, "material_id"),
+        MYSQL_TABLE,
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     person_id: Mapped[int] = mapped_column(ForeignKey("people.id"), nullable=False)
@@ -150,7 +155,11 @@ class StudyProgress(db.Model):
     """A member's counted reading of one material over all sessions, and when it was studied."""
 
     __tablename__ = "study_progress"
-    __table_args__ = (UniqueConstraint("person_id", "material_id"), MYSQL_TABLE)
+    __table_args__ = (
+        UniqueConstraint("person_id", "material_id"),
+        Index(None, "studied_at"),
+        MYSQL_TABLE,
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     person_id: Mapped[int] = mapped_column(ForeignKey("people.id"), nullable=False)
@@ -247,7 +256,7 @@ class QuizAttempt(db.Model):
     """A member's quiz of one day: drawn once, answered once (the one that counts)."""
 
     __tablename__ = "study_quiz_attempts"
-    __table_args__ = (UniqueConstraint("person_id", "day"), MYSQL_TABLE)
+    __table_args__ = (UniqueConstraint("person_id", "day"), Index(None, "day"), MYSQL_TABLE)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     person_id: Mapped[int] = mapped_column(ForeignKey("people.id"), nullable=False)
@@ -267,3 +276,70 @@ class StudyReminderDay(db.Model):
 
     day: Mapped[date] = mapped_column(Date, primary_key=True)
     sent: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+
+
+# --------------------------------------------------------------------------------------------
+# Analytics: pre-aggregated by ``analytics.rollup_day`` from the rows above
+# --------------------------------------------------------------------------------------------
+class StudyDaily(db.Model):
+    """What one member (正式/预备党员 in normal status) did on one Beijing day, rolled up from
+    the reading sessions, progress, punch-ins, quizzes and points. Only days with activity or
+    points have a row. ``org_id`` is the member's org when the day was rolled up."""
+
+    __tablename__ = "study_daily"
+    __table_args__ = (
+        UniqueConstraint("person_id", "day"),
+        Index(None, "day", "org_id"),
+        Index(None, "org_id", "day"),
+        MYSQL_TABLE,
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id"), nullable=False)
+    day: Mapped[date] = mapped_column(Date, nullable=False)
+    org_id: Mapped[int] = mapped_column(ForeignKey("orgs.id"), nullable=False)
+    active: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
+    reading_seconds: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    materials_studied: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    punched: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
+    quiz_correct: Mapped[int | None] = mapped_column(Integer)
+    quiz_total: Mapped[int | None] = mapped_column(Integer)
+    points: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+
+
+class StudyOrgWeek(db.Model):
+    """One org's week (Monday ``week_start``), over the members whose org it is (not its
+    subtree: a subtree's figures are the sum of its orgs' rows). ``members`` is the head count
+    when the week was last rolled up; ``active`` the members who studied on any day of it."""
+
+    __tablename__ = "study_org_weeks"
+    __table_args__ = (
+        UniqueConstraint("org_id", "week_start"),
+        Index(None, "week_start"),
+        MYSQL_TABLE,
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    org_id: Mapped[int] = mapped_column(ForeignKey("orgs.id"), nullable=False)
+    week_start: Mapped[date] = mapped_column(Date, nullable=False)
+    members: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    active: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    active_days: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    reading_seconds: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    materials_studied: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    punch_ins: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    quizzes: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    quiz_correct: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    quiz_total: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    points: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+
+
+class StudyRollupWeek(db.Model):
+    """A week's rollup marker: locked by every rollup of a day of that week (so two workers
+    take turns), and when it last ran."""
+
+    __tablename__ = "study_rollup_weeks"
+    __table_args__ = (MYSQL_TABLE,)
+
+    week_start: Mapped[date] = mapped_column(Date, primary_key=True)
+    refreshed_at: Mapped[datetime | None] = mapped_column(DateTime)

@@ -8,7 +8,7 @@ far the people a plan covers have got.
 
 from __future__ import annotations
 
-from sqlalchemy import or_, select
+from sqlalchemy import case, func, or_, select
 
 from ..audit import services as audit
 from ..db_types import utcnow
@@ -177,27 +177,35 @@ def mine(principal) -> list[dict]:
     return out
 
 
-def completion(plan: StudyPlan) -> dict:
-    """How far each person the plan covers has got (members in normal status)."""
+def _covered(plan: StudyPlan, within: Org | None = None) -> list | None:
+    """Conditions on Person (joined to Org) for the members in normal status the plan covers,
+    within ``within``'s subtree if given; None when it names no one."""
     org_ids = [t.org_id for t in plan.targets if t.org_id]
     person_ids = [t.person_id for t in plan.targets if t.person_id]
     conditions = [Person.id.in_(person_ids)] if person_ids else []
     paths = db.session.execute(select(Org.path).where(Org.id.in_(org_ids))).scalars().all()
     conditions += [Org.path.startswith(path) for path in paths]
+    if not conditions:
+        return None
+    where = [or_(*conditions), Person.status == "normal", Person.member_type.in_(MEMBER_TYPES)]
+    if within is not None:
+        where.append(Org.path.startswith(within.path))
+    return where
+
+
+def completion(plan: StudyPlan) -> dict:
+    """How far each person the plan covers has got (members in normal status), and per org."""
+    where = _covered(plan)
     people = (
         db.session.execute(
             select(Person)
             .join(Org, Org.id == Person.org_id)
-            .where(
-                or_(*conditions),
-                Person.status == "normal",
-                Person.member_type.in_(MEMBER_TYPES),
-            )
+            .where(*where)
             .order_by(Person.org_id, Person.id)
         )
         .scalars()
         .all()
-        if conditions
+        if where
         else []
     )
     material_ids = [i.material_id for i in plan.items]
@@ -214,12 +222,23 @@ def completion(plan: StudyPlan) -> dict:
         {
             "person_id": p.id,
             "name": p.name,
+            "org_id": p.org_id,
             "org_name": p.org.name,
             "studied": studied.get(p.id, 0),
             "complete": studied.get(p.id, 0) == len(material_ids),
         }
         for p in people
     ]
+    by_org: dict[int, dict] = {}
+    for r in rows:
+        org = by_org.setdefault(
+            r["org_id"],
+            {"org_id": r["org_id"], "org_name": r["org_name"], "people": 0, "complete": 0},
+        )
+        org["people"] += 1
+        org["complete"] += r["complete"]
+    for org in by_org.values():
+        org["rate"] = round(org["complete"] / org["people"], 3)
     complete = sum(1 for r in rows if r["complete"])
     return {
         **summary(plan),
@@ -227,8 +246,36 @@ def completion(plan: StudyPlan) -> dict:
         "people": len(rows),
         "complete": complete,
         "rate": round(complete / len(rows), 3) if rows else 0.0,
+        "by_org": list(by_org.values()),
         "items": rows,
     }
+
+
+def completion_counts(plan: StudyPlan, within: Org) -> dict:
+    """The members of ``within``'s subtree the plan covers, and how many have studied all of
+    its materials: one aggregate query (the analytics overview lists several plans)."""
+    where = _covered(plan, within)
+    if where is None:
+        return {"people": 0, "complete": 0}
+    material_ids = [i.material_id for i in plan.items]
+    studied = (
+        select(func.count())
+        .where(
+            StudyProgress.person_id == Person.id,
+            StudyProgress.material_id.in_(material_ids),
+            StudyProgress.studied_at.is_not(None),
+        )
+        .correlate(Person)
+        .scalar_subquery()
+    )
+    complete = func.coalesce(func.sum(case((studied >= len(material_ids), 1), else_=0)), 0)
+    people, done = db.session.execute(
+        select(func.count(), complete)
+        .select_from(Person)
+        .join(Org, Org.id == Person.org_id)
+        .where(*where)
+    ).one()
+    return {"people": people, "complete": int(done)}
 
 
 def summary(plan: StudyPlan) -> dict:

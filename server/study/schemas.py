@@ -248,9 +248,18 @@ class MyPlansSchema(Schema):
 class CompletionRowSchema(Schema):
     person_id = fields.Integer()
     name = fields.String()
+    org_id = fields.Integer()
     org_name = fields.String()
     studied = fields.Integer()
     complete = fields.Boolean()
+
+
+class CompletionOrgSchema(Schema):
+    org_id = fields.Integer()
+    org_name = fields.String()
+    people = fields.Integer()
+    complete = fields.Integer()
+    rate = fields.Float()
 
 
 class CompletionSchema(PlanSchema):
@@ -258,6 +267,7 @@ class CompletionSchema(PlanSchema):
     people = fields.Integer()
     complete = fields.Integer()
     rate = fields.Float()
+    by_org = fields.List(fields.Nested(CompletionOrgSchema))
     items = fields.List(fields.Nested(CompletionRowSchema))
 
 
@@ -367,3 +377,101 @@ class BranchPointsSchema(Schema):
     org_name = fields.String()
     since = fields.Date(allow_none=True)
     items = fields.List(fields.Nested(MemberPointsSchema))
+
+
+# -- analytics -------------------------------------------------------------------------------
+class AnalyticsArgs(Schema):
+    org_id = fields.Integer(validate=validate.Range(min=1, max=2**31 - 1))
+    weeks = fields.Integer(load_default=12, validate=validate.Range(min=1, max=53))
+
+
+class AnalyticsOrgSchema(Schema):
+    id = fields.Integer()
+    name = fields.String()
+    type = fields.String()
+
+
+class FiguresSchema(Schema):
+    member_weeks = fields.Integer()
+    active = fields.Integer()
+    active_rate = fields.Float(allow_none=True)
+    active_days = fields.Integer()
+    reading_minutes = fields.Float()
+    minutes_per_member_week = fields.Float()
+    materials_studied = fields.Integer()
+    punch_ins = fields.Integer()
+    quizzes = fields.Integer()
+    quiz_accuracy = fields.Float(allow_none=True)
+    points = fields.Integer()
+
+
+class WeekFiguresSchema(FiguresSchema):
+    week_start = fields.Date()
+
+
+class ChildFiguresSchema(FiguresSchema):
+    org_id = fields.Integer()
+    org_name = fields.String()
+    direct = fields.Boolean()
+    members_now = fields.Integer()
+
+
+class TodayFiguresSchema(Schema):
+    day = fields.Date()
+    active = fields.Integer()
+    reading_minutes = fields.Float()
+    punch_ins = fields.Integer()
+    quizzes = fields.Integer()
+
+
+class PlanFiguresSchema(Schema):
+    id = fields.Integer()
+    title = fields.String()
+    org_name = fields.String()
+    deadline = fields.Date()
+    overdue = fields.Boolean()
+    people = fields.Integer()
+    complete = fields.Integer()
+    rate = fields.Float(allow_none=True)
+
+
+class OverviewSchema(Schema):
+    org = fields.Nested(AnalyticsOrgSchema)
+    refreshed_at = UtcDateTime(allow_none=True)
+    since = fields.Date()
+    until = fields.Date()
+    members = fields.Integer()
+    today = fields.Nested(TodayFiguresSchema)
+    totals = fields.Nested(FiguresSchema)
+    weeks = fields.List(fields.Nested(WeekFiguresSchema))
+    orgs = fields.List(fields.Nested(ChildFiguresSchema))
+    plans = fields.List(fields.Nested(PlanFiguresSchema))
+
+
+class AnalyticsPeopleArgs(PageArgs, TraceArgs):
+    org_id = fields.Integer(validate=validate.Range(min=1, max=2**31 - 1))
+    sort = fields.String(
+        load_default="minutes", validate=validate.OneOf(["minutes", "days", "points", "least"])
+    )
+
+
+class PersonFiguresSchema(Schema):
+    person_id = fields.Integer()
+    name = fields.String()
+    org_name = fields.String()
+    reading_minutes = fields.Float()
+    days_studied = fields.Integer()
+    punch_ins = fields.Integer()
+    quizzes = fields.Integer()
+    quiz_accuracy = fields.Float(allow_none=True)
+    materials_studied = fields.Integer()
+    points = fields.Integer()
+    last_studied = fields.Date(allow_none=True)
+
+
+class AnalyticsPeopleSchema(Schema):
+    org = fields.Nested(AnalyticsOrgSchema)
+    since = fields.Date()
+    until = fields.Date()
+    items = fields.List(fields.Nested(PersonFiguresSchema))
+    meta = fields.Nested(PageMeta)

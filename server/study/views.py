@@ -11,14 +11,18 @@ from ..auth.principal import allow, current
 from ..files import XLSX_MIMETYPE, MultipartBlueprint, content_disposition
 from ..notify.services import local_today
 from ..schemas import PageArgs, page_result
-from . import materials, plans, quiz, services, sessions, trace
+from . import analytics, materials, plans, quiz, services, sessions, trace
 from .schemas import (
+    AnalyticsArgs,
+    AnalyticsPeopleArgs,
+    AnalyticsPeopleSchema,
     BranchPointsArgs,
     BranchPointsSchema,
     CompletionSchema,
     MyPlansSchema,
     MyPointsSchema,
     MyPunchInsSchema,
+    OverviewSchema,
     PlanSchema,
     PlanWriteSchema,
     PunchInArgs,
@@ -332,3 +336,26 @@ def person_trace(args, person_id):
 @blp.response(200, description="xlsx")
 def person_trace_xlsx(args, person_id):
     return _xlsx(_trace(person_id, args))
+
+
+# -- analytics -------------------------------------------------------------------------------
+@blp.route("/analytics/overview", methods=["GET"])
+@allow(*MANAGE)
+@blp.arguments(AnalyticsArgs, location="query")
+@blp.response(200, OverviewSchema)
+def analytics_overview(args):
+    """An org's subtree (by default the broadest org the caller manages) over the last
+    ``weeks`` weeks: weekly trends, each org below it, today, and plan completion."""
+    org = analytics.org_for(args.get("org_id"), current())
+    return analytics.overview(org, args["weeks"])
+
+
+@blp.route("/analytics/people", methods=["GET"])
+@allow(*MANAGE)
+@blp.arguments(AnalyticsPeopleArgs, location="query")
+@blp.response(200, AnalyticsPeopleSchema)
+def analytics_people(args):
+    """Each member of the subtree over a period (default the last 30 days)."""
+    org = analytics.org_for(args.get("org_id"), current())
+    since, until = trace.period(args)
+    return analytics.people(org, since, until, args["sort"], args["page"], args["per_page"])

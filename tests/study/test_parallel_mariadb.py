@@ -137,3 +137,40 @@ def test_simultaneous_quiz_requests_draw_one_quiz_and_count_one_submission(app, 
     assert sorted(statuses) == [200] + [409] * 5
     assert db.session.scalar(select(func.count()).select_from(QuizAttempt)) == 1
     assert db.session.scalar(select(func.sum(PointsEntry.points))) == 1
+
+
+def test_simultaneous_rollups_of_one_week_take_turns(app, f):
+    """Workers rolling up the same day, and another day of its week, at once: no deadlock or
+    duplicate key, and the rows are what one rollup makes."""
+    from datetime import datetime
+
+    from server.study import analytics
+    from server.study.models import ReadingSession, StudyDaily, StudyMaterial, StudyOrgWeek
+
+    branch = f.tree()["a"]
+    people = [f.person(branch) for _ in range(5)]
+    material = StudyMaterial(
+        org_id=branch.id, kind="article", title="党章", category="theory", body_html="<p/>",
+        min_dwell_seconds=60, status="published", created_by="t",
+    )  # fmt: skip
+    db.session.add(material)
+    db.session.flush()
+    days = (date(2026, 3, 10), date(2026, 3, 11))
+    for i, person in enumerate(people):
+        for on in days:
+            start = datetime.combine(on, datetime.min.time())
+            db.session.add(ReadingSession(
+                person_id=person.id, material_id=material.id, day=on, started_at=start,
+                clock_at=start, last_seq=1, total_seconds=60.0 * (i + 1),
+            ))  # fmt: skip
+    db.session.commit()
+
+    def roll(i):
+        analytics.rollup_day(days[i % 2])
+        db.session.commit()
+
+    assert race(app, 8, roll) == []
+    assert db.session.scalar(select(func.count()).select_from(StudyDaily)) == 10
+    week = db.session.scalars(select(StudyOrgWeek).where(StudyOrgWeek.org_id == branch.id)).one()
+    assert (week.members, week.active, week.active_days) == (5, 5, 10)
+    assert week.reading_seconds == 2 * 60 * (1 + 2 + 3 + 4 + 5)

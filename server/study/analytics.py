@@ -1,0 +1,488 @@
+"""Study analytics for secretaries and the committee, read from pre-aggregated rows.
+
+The raw rows (reading sessions, progress, punch-ins, quizzes, points) grow by a million a year;
+the figures are read from two rollups of them instead:
+
+- ``study_daily``: per member (正式/预备党员 in normal status) and Beijing day, what they did;
+- ``study_org_weeks``: per org and week (Monday), the sums of its members' days, the members
+  who studied at all that week (``active``) and the head count.
+
+``rollup_day(day)`` recomputes a day's member rows from the raw rows, then the week's org rows
+from the member rows: it replaces, never adds, so running it again (a retried job, a second
+worker, a backfill) gives the same rows. It locks the week's marker row first, so two rollups
+of one week take turns. The periodic job ``rollup`` runs it every 10 minutes for today, and for
+yesterday too until 03:00 (a reading session counts to the day it started, and runs at most
+two hours). The figures are as fresh as ``refreshed_at``.
+
+A member **studied** (is active) on a day with counted reading time, a material studied, a
+punch-in or a submitted quiz — what the evening reminder asks of them. A subtree's figures are
+the sums over its orgs' rows; a week's active members are summed the same way, since each
+member belongs to one org.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import UTC, date, datetime, time, timedelta
+
+from sqlalchemy import case, delete, func, insert, or_, select
+
+from ..db_types import locked_row, utcnow
+from ..errors import ApiError
+from ..extensions import db
+from ..jobs import job
+from ..notify.services import local_time, local_today, timezone
+from ..orgs.models import Org
+from ..people.models import Person
+from .models import (
+    PUBLISHED,
+    PointsEntry,
+    PunchIn,
+    QuizAttempt,
+    ReadingSession,
+    StudyDaily,
+    StudyOrgWeek,
+    StudyPlan,
+    StudyPlanTarget,
+    StudyProgress,
+    StudyRollupWeek,
+)
+
+MEMBER_TYPES = ("probationary", "full")
+MANAGE_ROLES = ("secretary", "committee_admin")
+CATCH_UP_HOURS = 3  # yesterday is rolled up again until 03:00 Beijing
+MAX_PLANS = 10
+
+IS_MEMBER = (Person.status == "normal", Person.member_type.in_(MEMBER_TYPES))
+
+
+def week_of(on: date) -> date:
+    return on - timedelta(days=on.weekday())
+
+
+# --------------------------------------------------------------------------------------------
+# The rollup
+# --------------------------------------------------------------------------------------------
+@job("periodic")
+def rollup(now: datetime | None = None) -> dict:
+    """Roll up today (and yesterday, until ``CATCH_UP_HOURS``): the 10-minute periodic job."""
+    local = local_time(now or utcnow())
+    days = [local.date()]
+    if local.hour < CATCH_UP_HOURS:
+        days.insert(0, local.date() - timedelta(days=1))
+    done = {}
+    for on in days:
+        done[on.isoformat()] = rollup_day(on)
+        db.session.commit()
+    return done
+
+
+def rollup_day(on: date) -> int:
+    """Recompute the member rows of ``on`` and the org rows of its week; returns the number of
+    member rows. Flushes; the caller commits."""
+    week = week_of(on)
+    marker = locked_row(StudyRollupWeek, {"week_start": week}, {"refreshed_at": None})
+    members = dict(db.session.execute(select(Person.id, Person.org_id).where(*IS_MEMBER)).all())
+    days = _member_days(on, members)
+    db.session.execute(delete(StudyDaily).where(StudyDaily.day == on))
+    if days:
+        db.session.execute(insert(StudyDaily), list(days.values()))
+    _roll_week(week, members)
+    marker.refreshed_at = utcnow()
+    db.session.flush()
+    return len(days)
+
+
+def _member_days(on: date, members: dict[int, int]) -> dict[int, dict]:
+    days: dict[int, dict] = {}
+
+    def row(person_id: int) -> dict | None:
+        if person_id not in members:
+            return None  # an applicant's reading is in their trace, not in the figures
+        return days.setdefault(
+            person_id,
+            {
+                "person_id": person_id,
+                "day": on,
+                "org_id": members[person_id],
+                "active": False,
+                "reading_seconds": 0,
+                "materials_studied": 0,
+                "punched": False,
+                "quiz_correct": None,
+                "quiz_total": None,
+                "points": 0,
+            },
+        )
+
+    reading = db.session.execute(
+        select(ReadingSession.person_id, func.sum(ReadingSession.total_seconds))
+        .where(ReadingSession.day == on, ReadingSession.total_seconds > 0)
+        .group_by(ReadingSession.person_id)
+    )
+    for person_id, seconds in reading:
+        if (r := row(person_id)) is not None:
+            r["reading_seconds"] = round(seconds)
+            r["active"] = r["active"] or r["reading_seconds"] > 0
+    start, end = _utc_bounds(on)
+    studied = db.session.execute(
+        select(StudyProgress.person_id, func.count())
+        .where(StudyProgress.studied_at >= start, StudyProgress.studied_at < end)
+        .group_by(StudyProgress.person_id)
+    )
+    for person_id, count in studied:
+        if (r := row(person_id)) is not None:
+            r["materials_studied"] = count
+            r["active"] = True
+    for person_id in db.session.scalars(select(PunchIn.person_id).where(PunchIn.day == on)):
+        if (r := row(person_id)) is not None:
+            r["punched"] = r["active"] = True
+    quizzes = db.session.execute(
+        select(QuizAttempt.person_id, QuizAttempt.correct, QuizAttempt.question_ids).where(
+            QuizAttempt.day == on, QuizAttempt.submitted_at.is_not(None)
+        )
+    )
+    for person_id, correct, question_ids in quizzes:
+        if (r := row(person_id)) is not None:
+            r["quiz_correct"], r["quiz_total"] = correct or 0, len(question_ids or [])
+            r["active"] = True
+    earned = db.session.execute(
+        select(PointsEntry.person_id, func.sum(PointsEntry.points))
+        .where(PointsEntry.day == on)
+        .group_by(PointsEntry.person_id)
+    )
+    for person_id, points in earned:
+        if (r := row(person_id)) is not None:
+            r["points"] = int(points or 0)
+    return days
+
+
+def _utc_bounds(on: date) -> tuple[datetime, datetime]:
+    """The Beijing day ``on`` as naive-UTC [start, end)."""
+    start = datetime.combine(on, time(0), tzinfo=timezone()).astimezone(UTC)
+    start = start.replace(tzinfo=None)
+    return start, start + timedelta(days=1)
+
+
+def _roll_week(week: date, members: dict[int, int]) -> None:
+    d = StudyDaily
+    sums = db.session.execute(
+        select(
+            d.org_id,
+            func.count(func.distinct(case((d.active.is_(True), d.person_id)))),
+            func.sum(case((d.active.is_(True), 1), else_=0)),
+            func.sum(d.reading_seconds),
+            func.sum(d.materials_studied),
+            func.sum(case((d.punched.is_(True), 1), else_=0)),
+            func.count(d.quiz_total),
+            func.coalesce(func.sum(d.quiz_correct), 0),
+            func.coalesce(func.sum(d.quiz_total), 0),
+            func.sum(d.points),
+        )
+        .where(d.day >= week, d.day < week + timedelta(days=7))
+        .group_by(d.org_id)
+    )
+    rows: dict[int, dict] = {}
+    for org_id, active, active_days, seconds, studied, punched, quizzes, right, asked, pts in sums:
+        rows[org_id] = {
+            "org_id": org_id,
+            "week_start": week,
+            "members": 0,
+            "active": active,
+            "active_days": int(active_days or 0),
+            "reading_seconds": int(seconds or 0),
+            "materials_studied": int(studied or 0),
+            "punch_ins": int(punched or 0),
+            "quizzes": quizzes,
+            "quiz_correct": int(right),
+            "quiz_total": int(asked),
+            "points": int(pts or 0),
+        }
+    zero = dict.fromkeys(
+        ("active", "active_days", "reading_seconds", "materials_studied", "punch_ins",
+         "quizzes", "quiz_correct", "quiz_total", "points"), 0,
+    )  # fmt: skip
+    for org_id in members.values():
+        row = rows.setdefault(org_id, {"org_id": org_id, "week_start": week, **zero})
+        row["members"] = row.get("members", 0) + 1
+    db.session.execute(delete(StudyOrgWeek).where(StudyOrgWeek.week_start == week))
+    if rows:
+        db.session.execute(insert(StudyOrgWeek), list(rows.values()))
+
+
+# --------------------------------------------------------------------------------------------
+# Reading the figures
+# --------------------------------------------------------------------------------------------
+def org_for(org_id: int | None, principal) -> Org:
+    """The org asked for, if the caller manages it (404 otherwise); by default the broadest
+    org the caller manages."""
+    if org_id is not None:
+        org = db.session.get(Org, org_id)
+        if org is None or not principal.covers(org.path, *MANAGE_ROLES):
+            raise ApiError(404, "not_found", "组织不存在")
+        return org
+    scope = principal.scope(*MANAGE_ROLES)
+    if not scope:
+        raise ApiError(403, "forbidden", "当前角色无权查看学习统计")
+    query = select(Org).order_by(Org.depth, Org.sort_order, Org.id).limit(1)
+    if "/" not in scope:
+        query = query.where(Org.path.in_(scope))
+    org = db.session.scalar(query)
+    if org is None:
+        raise ApiError(404, "not_found", "组织不存在")
+    return org
+
+
+def _subtree(org: Org) -> dict[int, tuple[int, str]]:
+    """Every org of ``org``'s subtree → (the child of ``org`` it lies under, or ``org``
+    itself; its name)."""
+    depth = len(org.path.strip("/").split("/"))
+    rows = db.session.execute(
+        select(Org.id, Org.path, Org.name).where(Org.path.startswith(org.path))
+    ).all()
+    out = {}
+    for org_id, path, name in rows:
+        parts = path.strip("/").split("/")
+        out[org_id] = (int(parts[depth]) if len(parts) > depth else org.id, name)
+    return out
+
+
+def overview(org: Org, weeks: int) -> dict:
+    """The org's subtree over the last ``weeks`` weeks (this one included): weekly trends, the
+    figures of each org directly below it, today's activity and its study plans."""
+    on = local_today()
+    this_week = week_of(on)
+    first = this_week - timedelta(weeks=weeks - 1)
+    subtree = _subtree(org)
+    w = StudyOrgWeek
+    rows = db.session.execute(
+        select(
+            w.org_id, w.week_start, w.members, w.active, w.active_days, w.reading_seconds,
+            w.materials_studied, w.punch_ins, w.quizzes, w.quiz_correct, w.quiz_total, w.points,
+        )
+        .join(Org, Org.id == w.org_id)
+        .where(Org.path.startswith(org.path), w.week_start >= first, w.week_start <= this_week)
+    ).all()  # fmt: skip
+    by_week: dict[date, _Sums] = defaultdict(_Sums)
+    by_child: dict[int, _Sums] = defaultdict(_Sums)
+    total = _Sums()
+    for row in rows:
+        by_week[row.week_start].add(row)
+        total.add(row)
+        if row.org_id in subtree:
+            by_child[subtree[row.org_id][0]].add(row)
+    members = dict(
+        db.session.execute(
+            select(Person.org_id, func.count())
+            .join(Org, Org.id == Person.org_id)
+            .where(Org.path.startswith(org.path), *IS_MEMBER)
+            .group_by(Person.org_id)
+        ).all()
+    )
+    headcount: dict[int, int] = defaultdict(int)
+    for org_id, n in members.items():
+        headcount[subtree.get(org_id, (org.id, ""))[0]] += n
+    children = sorted({child for child, _ in subtree.values()} - {org.id})
+    if headcount.get(org.id) or by_child.get(org.id):
+        children.insert(0, org.id)  # members directly in the org itself (直属)
+    week_list = [first + timedelta(weeks=i) for i in range(weeks)]
+    refreshed = db.session.scalar(
+        select(StudyRollupWeek.refreshed_at).where(StudyRollupWeek.week_start == this_week)
+    )
+    return {
+        "org": {"id": org.id, "name": org.name, "type": org.type},
+        "refreshed_at": refreshed,
+        "since": first,
+        "until": on,
+        "members": sum(members.values()),
+        "today": _today(org, on),
+        "totals": total.view(),
+        "weeks": [{"week_start": start, **by_week[start].view()} for start in week_list],
+        "orgs": [
+            {
+                "org_id": child,
+                "org_name": subtree[child][1],
+                "direct": child == org.id,
+                "members_now": headcount.get(child, 0),
+                **by_child[child].view(),
+            }
+            for child in children
+        ],
+        "plans": plan_completion(org, first, on),
+    }
+
+
+class _Sums:
+    """Sums of org-week rows; ``members`` adds up head counts per week, so the active rate is
+    the average weekly share of members who studied."""
+
+    FIELDS = ("members", "active", "active_days", "reading_seconds", "materials_studied",
+              "punch_ins", "quizzes", "quiz_correct", "quiz_total", "points")  # fmt: skip
+
+    def __init__(self) -> None:
+        for name in self.FIELDS:
+            setattr(self, name, 0)
+
+    def add(self, row) -> None:
+        for name in self.FIELDS:
+            setattr(self, name, getattr(self, name) + getattr(row, name))
+
+    def view(self) -> dict:
+        return {
+            "member_weeks": self.members,
+            "active": self.active,
+            "active_rate": _rate(self.active, self.members),
+            "active_days": self.active_days,
+            "reading_minutes": round(self.reading_seconds / 60, 1),
+            "minutes_per_member_week": round(self.reading_seconds / 60 / self.members, 1)
+            if self.members
+            else 0.0,
+            "materials_studied": self.materials_studied,
+            "punch_ins": self.punch_ins,
+            "quizzes": self.quizzes,
+            "quiz_accuracy": _rate(self.quiz_correct, self.quiz_total),
+            "points": self.points,
+        }
+
+
+def _rate(part: int, whole: int) -> float | None:
+    return round(part / whole, 3) if whole else None
+
+
+def _today(org: Org, on: date) -> dict:
+    d = StudyDaily
+    active, seconds, punched, quizzes = db.session.execute(
+        select(
+            func.count(),
+            func.coalesce(func.sum(d.reading_seconds), 0),
+            func.coalesce(func.sum(case((d.punched.is_(True), 1), else_=0)), 0),
+            func.count(d.quiz_total),
+        )
+        .join(Org, Org.id == d.org_id)
+        .where(d.day == on, d.active.is_(True), Org.path.startswith(org.path))
+    ).one()
+    return {
+        "day": on,
+        "active": active,
+        "reading_minutes": round(seconds / 60, 1),
+        "punch_ins": int(punched),
+        "quizzes": quizzes,
+    }
+
+
+def plan_completion(org: Org, since: date, on: date) -> list[dict]:
+    """The published plans that cover people of ``org``'s subtree and were due on or after
+    ``since``, open ones first by nearest deadline: how many of the subtree's members each
+    covers and how many have studied all its materials."""
+    targets = StudyPlanTarget
+    covering = or_(
+        targets.org_id.in_(select(Org.id).where(Org.path.startswith(org.path))),
+        targets.org_id.in_([int(i) for i in org.path.strip("/").split("/")]),
+        targets.person_id.in_(
+            select(Person.id)
+            .join(Org, Org.id == Person.org_id)
+            .where(Org.path.startswith(org.path))
+        ),
+    )
+    plans = db.session.scalars(
+        select(StudyPlan)
+        .where(
+            StudyPlan.status == PUBLISHED,
+            StudyPlan.deadline >= since,
+            StudyPlan.id.in_(select(targets.plan_id).where(covering)),
+        )
+        .order_by(case((StudyPlan.deadline < on, 1), else_=0), StudyPlan.deadline)
+        .limit(MAX_PLANS)
+    ).all()
+    from . import plans as plan_services  # (plans imports nothing from here)
+
+    out = []
+    for plan in plans:
+        counts = plan_services.completion_counts(plan, within=org)
+        out.append(
+            {
+                "id": plan.id,
+                "title": plan.title,
+                "org_name": plan.org.name,
+                "deadline": plan.deadline,
+                "overdue": plan.deadline < on,
+                "people": counts["people"],
+                "complete": counts["complete"],
+                "rate": _rate(counts["complete"], counts["people"]),
+            }
+        )
+    return out
+
+
+def people(org: Org, since: date, until: date, sort: str, page: int, per_page: int) -> dict:
+    """Each member of the subtree over [since, until]: reading minutes, days studied,
+    punch-ins, quizzes, points and the last day they studied; members who did nothing too."""
+    d = StudyDaily
+    sums = (
+        select(
+            d.person_id.label("person_id"),
+            func.sum(d.reading_seconds).label("seconds"),
+            func.sum(case((d.active.is_(True), 1), else_=0)).label("days"),
+            func.sum(case((d.punched.is_(True), 1), else_=0)).label("punch_ins"),
+            func.count(d.quiz_total).label("quizzes"),
+            func.coalesce(func.sum(d.quiz_correct), 0).label("quiz_correct"),
+            func.coalesce(func.sum(d.quiz_total), 0).label("quiz_total"),
+            func.sum(d.materials_studied).label("studied"),
+            func.sum(d.points).label("points"),
+            func.max(case((d.active.is_(True), d.day))).label("last_day"),
+        )
+        .join(Org, Org.id == d.org_id)
+        .where(d.day >= since, d.day <= until, Org.path.startswith(org.path))
+        .group_by(d.person_id)
+        .subquery()
+    )
+    order = {
+        "minutes": func.coalesce(sums.c.seconds, 0).desc(),
+        "days": func.coalesce(sums.c.days, 0).desc(),
+        "points": func.coalesce(sums.c.points, 0).desc(),
+        "least": func.coalesce(sums.c.days, 0).asc(),
+    }[sort]
+    in_subtree = (Org.path.startswith(org.path), *IS_MEMBER)
+    total = db.session.scalar(
+        select(func.count())
+        .select_from(Person)
+        .join(Org, Org.id == Person.org_id)
+        .where(*in_subtree)
+    )
+    query = (
+        select(Person.id, Person.name, Org.name.label("org_name"), sums)
+        .join(Org, Org.id == Person.org_id)
+        .outerjoin(sums, sums.c.person_id == Person.id)
+        .where(*in_subtree)
+        .order_by(order, Person.id)
+        .limit(per_page)
+        .offset((page - 1) * per_page)
+    )
+    items = [
+        {
+            "person_id": r.id,
+            "name": r.name,
+            "org_name": r.org_name,
+            "reading_minutes": round((r.seconds or 0) / 60, 1),
+            "days_studied": int(r.days or 0),
+            "punch_ins": int(r.punch_ins or 0),
+            "quizzes": int(r.quizzes or 0),
+            "quiz_accuracy": _rate(int(r.quiz_correct or 0), int(r.quiz_total or 0)),
+            "materials_studied": int(r.studied or 0),
+            "points": int(r.points or 0),
+            "last_studied": r.last_day,
+        }
+        for r in db.session.execute(query)
+    ]
+    return {
+        "org": {"id": org.id, "name": org.name, "type": org.type},
+        "since": since,
+        "until": until,
+        "items": items,
+        "meta": {
+            "page": page,
+            "per_page": per_page,
+            "total": total,
+            "pages": -(-total // per_page),
+        },
+    }

@@ -626,6 +626,10 @@ class _Builder:
         self._welcome_notice(cs_undergrad.org, secretary)
         self._meetings(cs_undergrad.org, secretary, member)
         self._development(cs_undergrad, secretary)
+        from .notify.services import local_today
+        from .study.demo import seed as seed_study
+
+        seed_study(committee, cs_undergrad.org, member, local_today())
 
     def _meetings(self, branch: Org, secretary: Person, member: Person) -> None:
         """Meetings of the demo branch, made through the meeting services: one whose check-in
@@ -849,6 +853,13 @@ def _summary(committee: Org) -> list[str]:
     lines.append(
         f"发展党员 Development: {records} records, {waiting} waiting for the branch committee — "
         "GET /api/v1/development/todo as its secretary (dev:demo-secretary)"
+    )
+    from .study.models import ReadingSession
+
+    sessions = db.session.scalar(db.select(db.func.count()).select_from(ReadingSession))
+    lines.append(
+        f"学习 Study: {sessions} reading sessions over the last 8 weeks, rolled up — "
+        "GET /api/v1/study/analytics/overview as office or a secretary"
     )
     lines.append(
         "沙箱发件箱 Sandbox outbox (WeChat pushes are kept, not sent): "

@@ -218,8 +218,23 @@ def test_demo_is_deterministic(app, ctx):
         DevelopmentRecord,
     )
     from server.meetings.models import LeaveRequest, Meeting, Participant
+    from server.study import models as study
 
     for model in (
+        study.StudyOrgWeek,
+        study.StudyDaily,
+        study.StudyRollupWeek,
+        study.PointsDaily,
+        study.PointsEntry,
+        study.QuizAttempt,
+        study.QuizQuestion,
+        study.PunchIn,
+        study.StudyProgress,
+        study.ReadingSession,
+        study.StudyPlanTarget,
+        study.StudyPlanItem,
+        study.StudyPlan,
+        study.StudyMaterial,
         DevelopmentOpening,
         DevelopmentEntry,
         DevelopmentRecord,
@@ -314,3 +329,41 @@ def test_the_demo_has_development_records_with_an_approval_waiting(app, demo):
         db.select(DevelopmentEntry).where(DevelopmentEntry.state == "pending")
     ).all()
     assert sorted(e.step for e in pending) == [3, 12]
+
+
+def test_the_demo_has_eight_weeks_of_study_within_the_rules(app, demo):
+    from sqlalchemy import func
+
+    from server.notify.services import local_today
+    from server.study import points
+    from server.study.models import PointsDaily, PunchIn
+
+    client = app.test_client()
+    token = client.post(
+        "/api/v1/auth/login", json={"username": "office", "password": "demo1234"}
+    ).json["token"]
+    found = client.get(
+        "/api/v1/study/analytics/overview?weeks=8", headers={"Authorization": f"Bearer {token}"}
+    ).json
+    assert all(week["active"] > 0 and week["reading_minutes"] > 0 for week in found["weeks"])
+    below = db.session.scalars(
+        db.select(Org.id).where(Org.parent_id == found["org"]["id"]).order_by(Org.id)
+    ).all()
+    assert [row["org_id"] for row in found["orgs"]] == below
+    assert found["plans"][0]["title"] == "本月理论学习计划"
+    caps = {action: rule.daily_cap for action, rule in points.rules().items()}
+    for action, most in db.session.execute(
+        db.select(PointsDaily.action, func.max(PointsDaily.points)).group_by(PointsDaily.action)
+    ):
+        assert most <= caps[action]
+    # The sandbox member has today's punch-in and quiz still to do.
+    member = db.session.scalars(
+        db.select(WechatBinding.person_id).where(WechatBinding.openid == "demo-member")
+    ).one()
+    assert not db.session.scalars(
+        db.select(PunchIn).where(PunchIn.person_id == member, PunchIn.day == local_today())
+    ).all()
+    mp = client.post("/api/v1/auth/wx-login", json={"code": "dev:demo-member"}).json["token"]
+    quiz = client.get("/api/v1/study/quiz/today", headers={"Authorization": f"Bearer {mp}"})
+    assert quiz.status_code == 200 and len(quiz.json["questions"]) == 5
+    assert quiz.json["submitted"] is False

@@ -1,9 +1,10 @@
 // 学习: study materials, the member's study plans, reading time (a reading session and its
-// heartbeats), the daily punch-in (学习打卡), my points and the branches' ranking, as
-// docs/study.md describes the server. Everything is under /study; bodies use the server's field
+// heartbeats), the daily quiz (每日答题), the daily punch-in (学习打卡), my points and the
+// branches' ranking, and my learning trace (学习有痕), as docs/study.md describes the server. Everything is under /study; bodies use the server's field
 // names, and query parameters go in `data` (wx.request turns a GET's data into the query string).
 //
-// How the study pages put these bodies into words is utils/study-view.js.
+// How the study pages put these bodies into words is utils/study-view.js (utils/study-quiz.js for
+// the quiz, utils/study-trace.js for the trace).
 
 var api = require('../api/request')
 var meetings = require('./meetings')
@@ -20,7 +21,7 @@ function sessionPath(id) {
   return BASE + '/reading-sessions/' + encodeURIComponent(String(id))
 }
 
-// A punch-in, or reading time counted on this phone, changes what the study home shows (today's
+// A punch-in, a quiz submitted, or reading time counted on this phone, changes what the study home shows (today's
 // punch-in, points, plan progress); it lies under the page that made the change and reloads when
 // shown again. A counter, as services/meetings.js has, so that each page under it sees the change.
 var changes = 0
@@ -114,6 +115,59 @@ function myPoints(page, perPage) {
   return api.request({ url: BASE + '/points/me', data: { page: page || 1, per_page: perPage || DEFAULT_PER_PAGE } })
 }
 
+// GET /study/quiz/today → { id, day, submitted, correct (null until submitted), total,
+// points_awarded (null), questions: [{ id, kind (single|multiple|judge), stem, options }] }. The
+// first request of the (Beijing) day draws the questions; later ones get the same. Once submitted
+// each question also has answer (the right option indexes), explanation, chosen and right.
+// 404 no_questions when the bank has no question for the member; 403 no_member for an account
+// without a member record.
+function todayQuiz() {
+  return api.request({ url: BASE + '/quiz/today' })
+}
+
+// POST /study/quiz/today { answers: [{ question_id, choices: [option index, …] }] } → the scored
+// quiz, as todayQuiz() gives it once submitted, with points_awarded. Only the first submission
+// counts: 409 already_submitted after it; 409 no_quiz when today's quiz was never drawn (the day
+// changed since it was loaded); 422 not_in_quiz for a question not in today's quiz. A scored quiz
+// (its points) is a change for the study home.
+function submitQuiz(answers) {
+  return api.request({ url: BASE + '/quiz/today', method: 'POST', data: { answers: answers || [] } }).then(markChanged)
+}
+
+// The since/until of a trace request ('YYYY-MM-DD', Beijing dates); empty ones are left out, so
+// that the server takes its default (the last 30 days up to today).
+function traceQuery(params) {
+  params = params || {}
+  var data = {}
+  ;['since', 'until'].forEach(function (name) {
+    var value = params[name]
+    if (value !== undefined && value !== null && value !== '') data[name] = String(value)
+  })
+  return data
+}
+
+// GET /study/trace/me?since=&until= → { person: { id, name, org_name }, since, until,
+// reading_seconds, days_studied, days: [{ day, reading: [{ material_id, title, seconds }],
+// punch_in: { streak, reflection } | null, quiz: { correct, total } | null }] }: the days with
+// something studied, newest first. At most 366 days: 422 period_too_long; since after until: 422
+// period_invalid.
+function trace(params) {
+  return api.request({ url: BASE + '/trace/me', data: traceQuery(params) })
+}
+
+// GET /study/trace/me.xlsx?since=&until= (the same period as trace()) into a temporary file,
+// downloaded with the session as a meeting's attachment is (services/meetings.js
+// downloadContent). Resolves with the path.
+function downloadTrace(params) {
+  var data = traceQuery(params)
+  var query = Object.keys(data)
+    .map(function (name) {
+      return name + '=' + encodeURIComponent(data[name])
+    })
+    .join('&')
+  return meetings.downloadContent(BASE + '/trace/me.xlsx' + (query ? '?' + query : ''))
+}
+
 var PERIODS = ['week', 'month', 'year', 'all']
 
 // GET /study/rankings/branches?period= → { period, since, items: [{ rank, org_id, org_name,
@@ -135,8 +189,12 @@ module.exports = {
   myPlans: myPlans,
   startReading: startReading,
   sendReadingEvent: sendReadingEvent,
+  todayQuiz: todayQuiz,
+  submitQuiz: submitQuiz,
   punchIn: punchIn,
   myPunchIns: myPunchIns,
   myPoints: myPoints,
   branchRanking: branchRanking,
+  trace: trace,
+  downloadTrace: downloadTrace,
 }

@@ -1,9 +1,12 @@
 // 学习: the member's study home — today's punch-in (学习打卡) and streak, my points today and in
-// total with my place in my branch, my study plans with their progress and deadlines (overdue
-// ones highlighted), and the materials, filtered by category, a page at a time. A material (of
-// the list or of a plan) opens the reader; the punch-in and points cards open their pages.
+// total with my place in my branch, the entries of 每日答题 and 学习有痕, my study plans with their
+// progress and deadlines (overdue ones highlighted), and the materials, filtered by category, a
+// page at a time. A material (of the list or of a plan) opens the reader; the punch-in and points
+// cards and the entries open their pages. The home does not ask for today's quiz: the first
+// request of the day draws its questions, which is for the quiz page to do.
 //
-// Back from reading or punching in (services/study.js counts the changes), the cards reload.
+// Back from reading, punching in or answering the quiz (services/study.js counts the changes),
+// the cards reload.
 
 var study = require('../../services/study')
 var studyView = require('../../utils/study-view')
@@ -13,6 +16,8 @@ var errors = require('../../api/errors')
 var READER_PAGE = '/pages/study/reader'
 var PUNCH_IN_PAGE = '/pages/study/punch-in'
 var POINTS_PAGE = '/pages/study/points'
+var QUIZ_PAGE = '/pages/study/quiz'
+var TRACE_PAGE = '/pages/study/trace'
 
 // One list per category chip. A chip change refreshes, and a refresh drops any answer still on
 // its way for the other chip (the paged list's generation), so the two never mix.
@@ -138,5 +143,13 @@ Page(pagedList.listPage(null, {
 
   openRanking: function () {
     wx.navigateTo({ url: POINTS_PAGE + '?tab=branches' })
+  },
+
+  openQuiz: function () {
+    wx.navigateTo({ url: QUIZ_PAGE })
+  },
+
+  openTrace: function () {
+    wx.navigateTo({ url: TRACE_PAGE })
   },
 }))

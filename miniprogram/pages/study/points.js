@@ -2,7 +2,8 @@
 // in my branch, and the history a page at a time (GET /points/me carries the totals with each
 // history page). 支部排行 — the branches ranked by points per member over a period (近7天, 近30天,
 // 近一年, 全部); the ranking names branches only, never members. The member's own branch (from the
-// stored login) is marked 本支部. Opened with ?tab=branches it starts on the ranking.
+// stored login) is marked 本支部. Opened with ?tab=branches it starts on the ranking. The history's
+// heading links 学习有痕 (pages/study/trace), the day-by-day record the points came from.
 
 var study = require('../../services/study')
 var studyView = require('../../utils/study-view')
@@ -14,6 +15,7 @@ var feedback = require('../../utils/feedback')
 var TAB_MINE = 'mine'
 var TAB_BRANCHES = 'branches'
 var DEFAULT_PERIOD = 'month'
+var TRACE_PAGE = '/pages/study/trace'
 
 // The history is the list; the totals come with each of its pages.
 var history = pagedList.create({
@@ -103,5 +105,9 @@ Page(pagedList.listPage(history, {
         feedback.leaveIfSignedOut(error)
       }
     )
+  },
+
+  openTrace: function () {
+    wx.navigateTo({ url: TRACE_PAGE })
   },
 }))

@@ -103,6 +103,78 @@ function ranking(period = 'month', items = null, since = '2026-10-26') {
   }
 }
 
+// Today's questions of GET /study/quiz/today, in the quiz's order, and what the server keeps of
+// each until the quiz is submitted (the right option indexes and the explanation).
+const QUIZ_QUESTIONS = [
+  { id: 11, kind: 'single', stem: '中国共产党的最高理想和最终目标是什么？', options: ['实现共产主义', '全面建成小康社会', '实现现代化', '共同富裕'] },
+  { id: 12, kind: 'multiple', stem: '党的纪律包括哪些？', options: ['政治纪律', '组织纪律', '廉洁纪律', '着装纪律'] },
+  { id: 13, kind: 'judge', stem: '预备党员的预备期为一年。', options: ['正确', '错误'] },
+]
+const QUIZ_KEYS = {
+  11: { answer: [0], explanation: '见党章总纲。' },
+  12: { answer: [0, 1, 2], explanation: '党的纪律主要包括政治纪律、组织纪律、廉洁纪律等。' },
+  13: { answer: [0], explanation: null },
+}
+
+// GET (or POST) /study/quiz/today. Submitted: `chosen` maps question id → the indexes the member
+// chose, and the body is scored as the server scores it.
+function quiz({ submitted = false, chosen = {}, pointsAwarded = null, questions = QUIZ_QUESTIONS, id = 301 } = {}) {
+  const scored = questions.map((question) => {
+    if (!submitted) return Object.assign({}, question)
+    const key = QUIZ_KEYS[question.id]
+    const mine = chosen[question.id] || []
+    return Object.assign({}, question, {
+      answer: key.answer,
+      explanation: key.explanation,
+      chosen: mine,
+      right: JSON.stringify(mine) === JSON.stringify(key.answer),
+    })
+  })
+  return {
+    status: 200,
+    body: {
+      id,
+      day: '2026-11-24',
+      submitted,
+      correct: submitted ? scored.filter((question) => question.right).length : null,
+      total: questions.length,
+      points_awarded: pointsAwarded,
+      questions: scored,
+    },
+  }
+}
+
+// Days of GET /study/trace/me, newest first: only the days with something studied.
+const TRACE_DAYS = [
+  {
+    day: '2026-11-24',
+    reading: [
+      { material_id: 31, title: '中国共产党章程', seconds: 320.5 },
+      { material_id: 32, title: '党史微课', seconds: 600 },
+    ],
+    punch_in: { streak: 4, reflection: '学习了党章第二章' },
+    quiz: { correct: 3, total: 3 },
+  },
+  { day: '2026-11-22', reading: [], punch_in: { streak: 2, reflection: null }, quiz: null },
+  { day: '2026-11-20', reading: [{ material_id: 33, title: '关于加强基层党建的意见', seconds: 45 }], punch_in: null, quiz: { correct: 1, total: 3 } },
+]
+
+// GET /study/trace/me over since–until (by default the server's: the last 30 days).
+function trace({ since = '2026-10-26', until = '2026-11-24', days = TRACE_DAYS } = {}) {
+  const seconds = days.reduce((sum, day) => sum + day.reading.reduce((total, item) => total + item.seconds, 0), 0)
+  return {
+    status: 200,
+    body: {
+      person: { id: 7, name: '张三', org_name: '本科生第一党支部' },
+      since,
+      until,
+      reading_seconds: seconds,
+      days_studied: days.length,
+      days,
+    },
+  }
+}
+
 module.exports = {
   materialItem,
   materials,
@@ -113,4 +185,8 @@ module.exports = {
   plan,
   plans,
   ranking,
+  QUIZ_QUESTIONS,
+  quiz,
+  TRACE_DAYS,
+  trace,
 }

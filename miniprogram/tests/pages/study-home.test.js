@@ -94,20 +94,60 @@ test('the next page at the bottom, until the last', async () => {
   expect(fake.requestsTo('GET /study/materials').map((call) => call.data.page)).toEqual([1, 2])
 })
 
-test('a material, of the list or of a plan, opens the reader; the cards their pages', () => {
+test('a material, of the list or of a plan, opens the reader; the cards and entries their pages', () => {
   const page = loadPage('pages/study/index')
 
   page.openMaterial(tapEvent({ id: 41 }))
   page.openPunchIn()
   page.openPoints()
   page.openRanking()
+  page.openQuiz()
+  page.openTrace()
 
   expect(fake.wx.navigateTo.mock.calls).toEqual([
     [{ url: '/pages/study/reader?id=41' }],
     [{ url: '/pages/study/punch-in' }],
     [{ url: '/pages/study/points' }],
     [{ url: '/pages/study/points?tab=branches' }],
+    [{ url: '/pages/study/quiz' }],
+    [{ url: '/pages/study/trace' }],
   ])
+})
+
+test('the home does not draw today’s quiz: that is for the quiz page', async () => {
+  routeCards()
+  routeMaterials()
+  const page = loadPage('pages/study/index')
+
+  await page.onLoad()
+  await page.onPullDownRefresh()
+
+  expect(fake.requestsTo('GET /study/quiz/today')).toHaveLength(0)
+})
+
+test('back from the quiz: the cards reload (its points), the materials do not', async () => {
+  routeCards()
+  routeMaterials()
+  fake.route('GET /study/quiz/today', [study.quiz()])
+  fake.route('POST /study/quiz/today', [study.quiz({ submitted: true, chosen: { 11: [0], 12: [0, 1, 2], 13: [0] }, pointsAwarded: 3 })])
+  fake.wx.pageScrollTo = jest.fn()
+  const {
+    pages: [home, quiz],
+  } = loadPages(['pages/study/index', 'pages/study/quiz'])
+  await home.onLoad()
+  await quiz.onLoad()
+  ;[[11, 0], [12, 0], [12, 1], [12, 2], [13, 0]].forEach(([question, index]) => quiz.choose(tapEvent({ question, index })))
+
+  await home.onShow()
+  expect(fake.requestsTo('GET /study/points/me')).toHaveLength(1)
+
+  fake.route('GET /study/points/me', [study.myPoints({ total: 60, today: 7 })])
+  await quiz.submit()
+  await home.onShow()
+
+  expect(fake.requestsTo('GET /study/points/me')).toHaveLength(2)
+  expect(fake.requestsTo('GET /study/materials')).toHaveLength(1)
+  expect(home.data.points).toMatchObject({ total: 60, today: 7 })
 })
 
 test('back from a punch-in: the cards reload, the materials do not', async () => {

@@ -1,7 +1,8 @@
 /**
  * @jest-environment jsdom
  */
-// Renders the real templates of the study pages (pages/study/index, reader, punch-in, points) and
+// Renders the real templates of the study pages (pages/study/index, reader, punch-in, points, quiz,
+// trace) and
 // the 我的 page's 学习 row, compiled by the official wcc through miniprogram-simulate, each page
 // adapted to Component() (tests/helpers/render.js). The logic is tested in study-*.test.js; here:
 // that what the logic sets is what the member sees.
@@ -12,14 +13,20 @@ const { pageRenderer, texts } = require('../helpers/render')
 const fixtures = require('../helpers/fixtures')
 const study = require('./study-fixtures')
 
-const render = pageRenderer(['index', 'reader', 'punch-in', 'points'], (name) => `pages/study/${name}`)
+const render = pageRenderer(['index', 'reader', 'punch-in', 'points', 'quiz', 'trace'], (name) => `pages/study/${name}`)
 const renderMine = pageRenderer(['mine'], () => 'pages/me/index')
 // 2026-11-24 20:30 in Beijing.
 const fake = signedInEachTest(Date.UTC(2026, 10, 24, 12, 30))
 
 beforeEach(() => {
   fake.wx.setNavigationBarTitle = jest.fn()
+  fake.wx.pageScrollTo = jest.fn()
 })
+
+async function tap(node) {
+  node.dispatchEvent('tap')
+  await settle(1)
+}
 
 describe('学习 (home)', () => {
   function routeAll() {
@@ -86,6 +93,162 @@ describe('学习 (home)', () => {
     await new Promise((resolve) => setTimeout(resolve, 0))
 
     expect(fake.wx.navigateTo).toHaveBeenCalledWith({ url: '/pages/study/reader?id=42' })
+  })
+
+  test('the entries of 每日答题 and 学习有痕 open their pages', async () => {
+    routeAll()
+    const comp = render('index')
+    await comp.instance.onLoad()
+
+    expect(texts(comp, '.study-entry-title')).toEqual(['每日答题›', '学习有痕›'])
+    await tap(comp.querySelector('.study-entry-quiz'))
+    await tap(comp.querySelector('.study-entry-trace'))
+
+    expect(fake.wx.navigateTo.mock.calls).toEqual([[{ url: '/pages/study/quiz' }], [{ url: '/pages/study/trace' }]])
+  })
+})
+
+describe('每日答题', () => {
+  test('answering: taps pick options; the missing questions are named; then the scored result', async () => {
+    fake.route('GET /study/quiz/today', [study.quiz()])
+    fake.route('POST /study/quiz/today', [study.quiz({ submitted: true, chosen: { 11: [0], 12: [0, 1], 13: [0] }, pointsAwarded: 2 })])
+    const comp = render('quiz')
+    await comp.instance.onLoad()
+
+    expect(comp.querySelector('.quiz-progress').dom.textContent).toBe('共 3 题，已答 0 题')
+    expect(texts(comp, '.quiz-question .study-tag')).toEqual(['单选题', '多选题', '判断题'])
+    expect(texts(comp, '.quiz-multiple-hint')).toEqual(['可选多项'])
+    expect(texts(comp, '.quiz-question')[0]).toContain('中国共产党的最高理想和最终目标是什么？')
+    expect(texts(comp, '.quiz-letter')).toEqual(['A', 'B', 'C', 'D', 'A', 'B', 'C', 'D', 'A', 'B'])
+    expect(comp.querySelector('.quiz-score')).toBeFalsy()
+    expect(comp.querySelector('.quiz-answer')).toBeFalsy()
+
+    const options = comp.querySelectorAll('.quiz-option')
+    await tap(options[0])
+    await tap(options[4])
+    await tap(options[5])
+    expect(texts(comp, '.quiz-option-picked .quiz-option-text')).toEqual(['实现共产主义', '政治纪律', '组织纪律'])
+
+    await tap(comp.querySelector('.quiz-submit'))
+    expect(comp.querySelector('.quiz-error').dom.textContent).toBe('第 3 题还没有作答')
+    expect(comp.querySelectorAll('.quiz-question-missing')).toHaveLength(1)
+    expect(texts(comp, '.quiz-missing')).toEqual(['请作答本题'])
+
+    await tap(options[8])
+    expect(comp.querySelector('.quiz-error')).toBeFalsy()
+    expect(comp.querySelector('.quiz-progress').dom.textContent).toBe('共 3 题，已答 3 题')
+    await comp.instance.submit()
+
+    expect(comp.querySelector('.quiz-score-title').dom.textContent).toBe('今日答题已完成')
+    expect(comp.querySelector('.quiz-score-text').dom.textContent).toBe('答对 2 / 3 题')
+    expect(comp.querySelector('.quiz-points').dom.textContent).toBe('+2 积分')
+    expect(texts(comp, '.quiz-result')).toEqual(['回答正确', '回答错误', '回答正确'])
+    expect(comp.querySelectorAll('.quiz-result-wrong')).toHaveLength(1)
+    expect(texts(comp, '.quiz-answer-row')).toEqual(['正确答案：A', '你的答案：A', '正确答案：ABC', '你的答案：AB', '正确答案：正确', '你的答案：正确'])
+    expect(texts(comp, '.quiz-option-right .quiz-option-text')).toEqual(['实现共产主义', '政治纪律', '组织纪律', '廉洁纪律', '正确'])
+    expect(comp.querySelectorAll('.quiz-option-wrong')).toHaveLength(0)
+    expect(texts(comp, '.quiz-explanation')).toEqual(['解析：见党章总纲。', '解析：党的纪律主要包括政治纪律、组织纪律、廉洁纪律等。'])
+    expect(comp.querySelector('.quiz-submit')).toBeFalsy()
+    expect(comp.querySelector('.quiz-progress')).toBeFalsy()
+  })
+
+  test('a wrong choice is marked wrong; submitted before: the note of a second submission', async () => {
+    fake.route('GET /study/quiz/today', [study.quiz()])
+    fake.route('POST /study/quiz/today', [fixtures.apiError(409, 'already_submitted', '今日已答题，每天只计一次')])
+    const comp = render('quiz')
+    await comp.instance.onLoad()
+    ;[0, 4, 8].forEach((index) => comp.querySelectorAll('.quiz-option')[index].dispatchEvent('tap'))
+    await settle(1)
+    fake.route('GET /study/quiz/today', [study.quiz({ submitted: true, chosen: { 11: [1], 12: [0, 1, 2], 13: [0] } })])
+
+    await comp.instance.submit()
+
+    expect(comp.querySelector('.quiz-note').dom.textContent).toBe('今天已经提交过答题，每天只计首次提交的结果')
+    expect(comp.querySelector('.quiz-score-text').dom.textContent).toBe('答对 2 / 3 题')
+    expect(comp.querySelector('.quiz-points')).toBeFalsy()
+    expect(texts(comp, '.quiz-option-wrong .quiz-option-text')).toEqual(['全面建成小康社会'])
+  })
+
+  test('an empty bank: 题库暂无题目', async () => {
+    fake.route('GET /study/quiz/today', [fixtures.apiError(404, 'no_questions', '题库中还没有题目')])
+    const comp = render('quiz')
+    await comp.instance.onLoad()
+
+    expect(comp.querySelector('.quiz-empty-title').dom.textContent).toBe('题库暂无题目')
+    expect(comp.querySelector('.quiz-question')).toBeFalsy()
+    expect(comp.querySelector('.quiz-submit')).toBeFalsy()
+    expect(comp.dom.textContent).not.toContain('加载中')
+  })
+
+  test('a lost network: 重试; no member record: no 重试', async () => {
+    fake.route('GET /study/quiz/today', [{ networkFailure: true }, fixtures.apiError(403, 'no_member', '该账号未关联党员档案')])
+    const comp = render('quiz')
+    await comp.instance.onLoad()
+
+    expect(comp.querySelector('.quiz-load-error').dom.textContent).toContain('网络连接失败，请稍后重试')
+    expect(comp.querySelector('.quiz-load-error .study-retry')).toBeTruthy()
+
+    await tap(comp.querySelector('.quiz-load-error .study-retry'))
+    await settle()
+
+    expect(comp.querySelector('.quiz-load-error').dom.textContent).toContain('该账号未关联党员档案')
+    expect(comp.querySelector('.quiz-load-error .study-retry')).toBeFalsy()
+  })
+})
+
+describe('学习有痕', () => {
+  test('the periods, the totals, the days; a material opens the reader', async () => {
+    fake.route('GET /study/trace/me', [study.trace()])
+    const comp = render('trace')
+    await comp.instance.onLoad({})
+
+    expect(texts(comp, '.study-chip')).toEqual(['近7天', '近30天', '近90天'])
+    expect(texts(comp, '.study-chip-active')).toEqual(['近30天'])
+    expect(comp.querySelector('.trace-since').dom.textContent).toBe('2026-10-26')
+    expect(comp.querySelector('.trace-until').dom.textContent).toBe('2026-11-24')
+    expect(comp.querySelector('.trace-minutes').dom.textContent).toBe('16')
+    expect(comp.querySelector('.trace-days-studied').dom.textContent).toBe('3')
+    expect(comp.querySelector('.trace-period').dom.textContent).toBe('10月26日 至 11月24日，共 30 天')
+    expect(comp.querySelector('.trace-export').dom.textContent).toBe('导出')
+
+    expect(texts(comp, '.trace-day-date')).toEqual(['今天', '11月22日', '11月20日'])
+    expect(texts(comp, '.trace-day-time')).toEqual(['阅读 15分20秒', '阅读 45秒'])
+    expect(texts(comp, '.trace-reading-title')).toEqual(['中国共产党章程', '党史微课', '关于加强基层党建的意见'])
+    expect(texts(comp, '.trace-punch-streak')).toEqual(['连续打卡 4 天', '连续打卡 2 天'])
+    expect(texts(comp, '.trace-reflection')).toEqual(['学习了党章第二章'])
+    expect(texts(comp, '.trace-quiz-result')).toEqual(['答对 3/3', '答对 1/3'])
+    expect(comp.querySelectorAll('.trace-quiz-full')).toHaveLength(1)
+    expect(comp.querySelector('.trace-empty')).toBeFalsy()
+
+    await tap(comp.querySelectorAll('.trace-reading')[1])
+    expect(fake.wx.navigateTo).toHaveBeenCalledWith({ url: '/pages/study/reader?id=32' })
+  })
+
+  test('another period by its chip; dates the server would refuse are said; nothing studied', async () => {
+    fake.route('GET /study/trace/me', (call) => study.trace({ since: call.data.since, until: call.data.until, days: [] }))
+    const comp = render('trace')
+    await comp.instance.onLoad({})
+
+    await tap(comp.querySelectorAll('.study-chip')[0])
+    await settle()
+    expect(texts(comp, '.study-chip-active')).toEqual(['近7天'])
+    expect(comp.querySelector('.trace-period').dom.textContent).toBe('11月18日 至 11月24日，共 7 天')
+    expect(comp.querySelector('.trace-empty').dom.textContent).toBe('这段时间还没有学习记录')
+
+    await comp.instance.pickSince(inputEvent('2026-12-01'))
+    await settle(1)
+    expect(comp.querySelector('.trace-range-error').dom.textContent).toBe('开始日期不能晚于结束日期')
+    expect(comp.querySelectorAll('.study-chip-active')).toHaveLength(0)
+  })
+
+  test('a failure: said, with 重试', async () => {
+    fake.route('GET /study/trace/me', [{ networkFailure: true }])
+    const comp = render('trace')
+    await comp.instance.onLoad({})
+
+    expect(comp.querySelector('.trace-error').dom.textContent).toContain('网络连接失败，请稍后重试')
+    expect(comp.querySelector('.trace-error .study-retry')).toBeTruthy()
+    expect(comp.querySelector('.trace-summary')).toBeFalsy()
   })
 })
 
@@ -235,6 +398,17 @@ describe('学习积分', () => {
     expect(texts(comp, '.ranking-per-member')).toEqual(['5', '4.5', '1'])
     expect(comp.querySelectorAll('.ranking-mine')).toHaveLength(1)
     expect(comp.querySelector('.ranking-note').dom.textContent).toBe('统计10月26日起，按人均积分排名')
+  })
+
+  test('学习有痕 from the history’s heading', async () => {
+    fake.routePages('GET /study/points/me', [[study.pointsEntry(9)]], (items) => study.myPoints({ items }))
+    const comp = render('points')
+    await comp.instance.onLoad({})
+
+    expect(comp.querySelector('.points-trace').dom.textContent).toBe('学习有痕 ›')
+    await tap(comp.querySelector('.points-trace'))
+
+    expect(fake.wx.navigateTo).toHaveBeenCalledWith({ url: '/pages/study/trace' })
   })
 })
 

@@ -46,6 +46,14 @@ describe('我的积分', () => {
   })
 })
 
+test('学习有痕 opens the trace', () => {
+  const page = loadPage('pages/study/points')
+
+  page.openTrace()
+
+  expect(fake.wx.navigateTo.mock.calls).toEqual([[{ url: '/pages/study/trace' }]])
+})
+
 describe('支部排行', () => {
   test('a second tab: this month’s ranking by default, loaded when first shown', async () => {
     routePoints([[]])

@@ -56,6 +56,16 @@ test.each([
   ['branch ranking of a week', (s) => s.branchRanking('week'), 'GET /study/rankings/branches', { period: 'week' }],
   ['branch ranking, the server’s default period', (s) => s.branchRanking(), 'GET /study/rankings/branches', {}],
   ['branch ranking ignores an unknown period', (s) => s.branchRanking('decade'), 'GET /study/rankings/branches', {}],
+  ['today’s quiz', (s) => s.todayQuiz(), 'GET /study/quiz/today', undefined],
+  [
+    'submit the quiz',
+    (s) => s.submitQuiz([{ question_id: 11, choices: [0] }, { question_id: 12, choices: [0, 2] }]),
+    'POST /study/quiz/today',
+    { answers: [{ question_id: 11, choices: [0] }, { question_id: 12, choices: [0, 2] }] },
+  ],
+  ['my trace, the server’s default period', (s) => s.trace(), 'GET /study/trace/me', {}],
+  ['my trace of a period', (s) => s.trace({ since: '2026-11-18', until: '2026-11-24' }), 'GET /study/trace/me', { since: '2026-11-18', until: '2026-11-24' }],
+  ['my trace leaves out empty dates', (s) => s.trace({ since: '', until: null }), 'GET /study/trace/me', {}],
 ])('%s', async (_name, call, key, data) => {
   fake.route(key, [OK])
 
@@ -100,6 +110,19 @@ describe('changes the study home sees', () => {
     expect(study.changeCount()).toBe(2)
   })
 
+  test('a scored quiz is a change; a refused one is not', async () => {
+    fake.route('POST /study/quiz/today', [
+      { status: 200, body: { id: 1, submitted: true, correct: 2, total: 3, points_awarded: 2 } },
+      fixtures.apiError(409, 'already_submitted', '今日已答题，每天只计一次'),
+    ])
+
+    await study.submitQuiz([])
+    const error = await study.submitQuiz([]).catch((e) => e)
+
+    expect(error).toMatchObject({ status: 409, code: 'already_submitted' })
+    expect(study.changeCount()).toBe(1)
+  })
+
   test('reading events change it only when they count time or points', async () => {
     fake.route('POST /study/reading-sessions/5/events', [
       { status: 200, body: { verdict: 'too_fast', credited_seconds: 0, points_awarded: 0 } },
@@ -125,4 +148,31 @@ test('the document is downloaded with the session', async () => {
   const call = fake.wx.downloadFile.mock.calls[0][0]
   expect(call.url).toBe('http://127.0.0.1:5000/api/v1/study/materials/31/document')
   expect(call.header).toEqual({ Authorization: 'Bearer tok-1' })
+})
+
+describe('the trace’s .xlsx is downloaded with the session', () => {
+  test.each([
+    ['of a period', { since: '2026-11-18', until: '2026-11-24' }, '/study/trace/me.xlsx?since=2026-11-18&until=2026-11-24'],
+    ['of the server’s default period', undefined, '/study/trace/me.xlsx'],
+    ['from a date on', { since: '2026-11-01', until: '' }, '/study/trace/me.xlsx?since=2026-11-01'],
+  ])('%s', async (_name, params, path) => {
+    const controls = installCheckinWx(fake)
+    controls.state.download = { statusCode: 200, tempFilePath: 'wxfile://tmp/trace.xlsx' }
+
+    const file = await study.downloadTrace(params)
+
+    expect(file).toBe('wxfile://tmp/trace.xlsx')
+    const call = fake.wx.downloadFile.mock.calls[0][0]
+    expect(call.url).toBe('http://127.0.0.1:5000/api/v1' + path)
+    expect(call.header).toEqual({ Authorization: 'Bearer tok-1' })
+  })
+
+  test('a refusal is an ApiError with its status', async () => {
+    const controls = installCheckinWx(fake)
+    controls.state.download = { statusCode: 422 }
+
+    const error = await study.downloadTrace({ since: '2025-01-01', until: '2026-11-24' }).catch((e) => e)
+
+    expect(error).toMatchObject({ name: 'ApiError', status: 422 })
+  })
 })

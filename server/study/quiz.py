@@ -16,7 +16,7 @@ from io import BytesIO
 
 from flask import current_app
 from openpyxl import load_workbook
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from ..audit import services as audit
@@ -27,7 +27,7 @@ from ..files import read_upload
 from ..notify.services import local_today
 from ..orgs.models import Org
 from . import points
-from .models import QUESTION_KINDS, QuizAttempt, QuizQuestion
+from .models import QUESTION_KINDS, PointsEntry, QuizAttempt, QuizQuestion
 
 MANAGE_ROLES = ("secretary", "committee_admin")
 XLSX = {"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": "xlsx"}
@@ -188,6 +188,8 @@ def submit(data: dict, principal) -> tuple[QuizAttempt, list[QuizQuestion], int]
     person = _person(principal)
     on = local_today()
     attempt = _attempt(person.id, on)
+    if data.get("quiz_id") is not None and (attempt is None or attempt.id != data["quiz_id"]):
+        raise ApiError(409, "quiz_expired", "这份题目已不是今日题目，请重新获取今日题目")
     if attempt is None:
         raise ApiError(409, "no_quiz", "请先获取今日题目")
     questions = _questions(attempt.question_ids)
@@ -210,9 +212,22 @@ def submit(data: dict, principal) -> tuple[QuizAttempt, list[QuizQuestion], int]
     return attempt, questions, awarded
 
 
+def awarded_for(attempt: QuizAttempt) -> int:
+    """The points a submitted quiz earned (its ledger entry; 0 at the day's cap)."""
+    return db.session.scalar(
+        select(func.coalesce(func.sum(PointsEntry.points), 0)).where(
+            PointsEntry.person_id == attempt.person_id,
+            PointsEntry.action == "quiz",
+            PointsEntry.source == f"quiz:{attempt.id}",
+        )
+    )
+
+
 def view(attempt: QuizAttempt, questions: list[QuizQuestion], awarded: int | None = None) -> dict:
     """The quiz as the member sees it: the right answers only once it is submitted."""
     done = attempt.submitted_at is not None
+    if done and awarded is None:
+        awarded = awarded_for(attempt)
     mine = {a["question_id"]: a["choices"] for a in attempt.answers or []}
     return {
         "id": attempt.id,

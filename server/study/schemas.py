@@ -291,6 +291,10 @@ class QuizAnswerSchema(Schema):
 
 
 class QuizSubmitSchema(Schema):
+    quiz_id = fields.Integer(
+        validate=validate.Range(min=1, max=2**31 - 1),
+        metadata={"description": "the id of the quiz answered; another day's gets 409"},
+    )
     answers = fields.List(
         fields.Nested(QuizAnswerSchema), required=True, validate=validate.Length(max=50)
     )

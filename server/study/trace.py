@@ -37,7 +37,7 @@ def person_for(person_id: int | None, principal) -> Person:
 
 
 def period(args: dict) -> tuple[date, date]:
-    until = args.get("until") or local_today()
+    until = min(args.get("until") or local_today(), local_today())  # nothing lies ahead
     since = args.get("since") or until - timedelta(days=29)
     if since > until:
         raise ApiError(

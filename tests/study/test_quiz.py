@@ -86,6 +86,7 @@ def test_the_quiz_keeps_its_answers_until_the_one_counted_submission(app, client
     assert again.status_code == 409 and again.json["code"] == "already_submitted"
     shown = client.get("/api/v1/study/quiz/today", headers=headers).json
     assert shown["submitted"] is True and "answer" in shown["questions"][0]
+    assert shown["points_awarded"] == 2  # what it earned, read back from the ledger
     assert db.session.scalar(select(func.sum(PointsEntry.points))) == 2
 
 
@@ -100,7 +101,17 @@ def test_refusals(app, client, bank):
         headers=headers,
     )
     assert response.status_code == 422 and response.json["code"] == "not_in_quiz"
-    for body in ({"answers": [{"question_id": 1, "choices": [9]}]}, {"answers": "A"}, {}):
+    # Answers to a quiz of another day (loaded before midnight, sent after it).
+    today_id = client.get("/api/v1/study/quiz/today", headers=headers).json["id"]
+    for stale in (today_id + 1, today_id + 1000):
+        response = client.post(
+            "/api/v1/study/quiz/today",
+            json={"quiz_id": stale, "answers": [{"question_id": 1, "choices": [0]}]},
+            headers=headers,
+        )
+        assert response.status_code == 409 and response.json["code"] == "quiz_expired"
+    for body in ({"answers": [{"question_id": 1, "choices": [9]}]}, {"answers": "A"}, {},
+                 {"quiz_id": 0, "answers": []}, {"quiz_id": "x", "answers": []}):  # fmt: skip
         response = client.post("/api/v1/study/quiz/today", json=body, headers=headers)
         assert response.status_code == 422
     assert (

@@ -90,6 +90,15 @@ def test_bad_periods_and_members(app, client, traced):
     )
     assert response.status_code == 422 and response.json["code"] == "period_too_long"
     assert client.get("/api/v1/study/trace/me?since=x", headers=headers).status_code == 422
+    # A period reaching into the future ends today.
+    from server.notify.services import local_today
+
+    today = local_today()
+    ahead = client.get(
+        f"/api/v1/study/trace/me?since={today}&until={today.replace(year=today.year + 1)}",
+        headers=headers,
+    )
+    assert ahead.status_code == 200 and ahead.json["until"] == today.isoformat()
     # A member cannot read another person's trace.
     other = traced["member"].id
     assert client.get(f"/api/v1/study/trace/people/{other}", headers=headers).status_code == 403

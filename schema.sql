@@ -406,6 +406,8 @@ CREATE TABLE study_punch_ins (
 	day DATE NOT NULL, 
 	streak INTEGER NOT NULL, 
 	reflection VARCHAR(500), 
+	photo_key VARCHAR(255), 
+	photo_type VARCHAR(20), 
 	created_at DATETIME NOT NULL, 
 	CONSTRAINT pk_study_punch_ins PRIMARY KEY (id), 
 	CONSTRAINT uq_study_punch_ins_person_id_day UNIQUE (person_id, day), 

@@ -101,6 +101,7 @@ DEFAULTS: dict[str, dict[str, Any]] = {
     "study": {
         "points_file": "",
         "document_max_mb": 20,
+        "photo_max_mb": 5,
         "quiz_questions": 5,
         "remind_hour": 20,
     },
@@ -248,6 +249,7 @@ class DevelopmentSection(_Section):
 class StudySection(_Section):
     points_file = fields.String()
     document_max_mb = fields.Integer(validate=validate.Range(min=1, max=200))
+    photo_max_mb = fields.Integer(validate=validate.Range(min=1, max=50))
     quiz_questions = fields.Integer(validate=validate.Range(min=1, max=50))
     remind_hour = fields.Integer(validate=validate.Range(min=0, max=23))
 

@@ -18,6 +18,7 @@ class PunchInSchema(Schema):
     day = fields.Date()
     streak = fields.Integer()
     reflection = fields.String(allow_none=True)
+    photo_url = fields.String(allow_none=True, metadata={"description": "照片地址（需登录）"})
     created_at = UtcDateTime()
 
 
@@ -119,7 +120,9 @@ class StudyMaterialUpdateSchema(Schema):
     min_dwell_seconds = fields.Integer(validate=validate.Range(min=10, max=3600))
 
 
-class StudyDocumentSchema(Schema):
+class UploadSchema(Schema):
+    """A multipart body of one file (a material's PDF, a punch-in photo)."""
+
     file = FileUpload(required=True)
 
 
@@ -336,6 +339,7 @@ class TraceReadingSchema(Schema):
 class TracePunchInSchema(Schema):
     streak = fields.Integer()
     reflection = fields.String(allow_none=True)
+    photo_url = fields.String(allow_none=True)
 
 
 class TraceQuizSchema(Schema):

@@ -3,16 +3,21 @@ branches' ranking. Services flush; ``@allow`` commits."""
 
 from __future__ import annotations
 
+import secrets
 from datetime import date, timedelta
 
+from flask import current_app
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from ..errors import ApiError
-from ..extensions import db
+from ..extensions import db, storage
+from ..files import read_upload
+from ..jobs import after_commit
 from ..notify.services import local_today as today
 from ..orgs.models import Org
 from ..people.models import Person
+from ..storage import StorageError
 from . import points
 from .models import PointsEntry, PunchIn
 
@@ -68,14 +73,60 @@ def _punch_in_on(person_id: int, on: date, latest: bool = False) -> PunchIn | No
     return db.session.execute(query).scalar_one_or_none()
 
 
+PHOTO_TYPES = {"image/jpeg": "jpg", "image/png": "png", "image/webp": "webp"}
+
+
+def photo_url(row: PunchIn) -> str | None:
+    return f"/api/v1/study/punch-ins/{row.id}/photo" if row.photo_key else None
+
+
 def punch_in_view(row: PunchIn) -> dict:
     return {
         "id": row.id,
         "day": row.day,
         "streak": row.streak,
         "reflection": row.reflection,
+        "photo_url": photo_url(row),
         "created_at": row.created_at,
     }
+
+
+def attach_photo(punch_in_id: int, file, principal) -> PunchIn:
+    """The photo of the caller's punch-in of today (a later one replaces it; the replaced file
+    is removed once the change commits)."""
+    person = _person(principal)
+    row = db.session.execute(
+        select(PunchIn).where(PunchIn.id == punch_in_id).with_for_update()
+    ).scalar_one_or_none()
+    if row is None or row.person_id != person.id:
+        raise ApiError(404, "not_found", "打卡记录不存在")
+    if row.day != today():
+        raise ApiError(409, "punch_in_closed", "只能为今天的打卡添加照片")
+    limit_mb = current_app.config["STUDY"]["photo_max_mb"]
+    content, mime = read_upload(file, limit_mb, PHOTO_TYPES, "只能上传 JPG、PNG 或 WebP 图片")
+    key = f"study/punch-ins/{row.id}/{secrets.token_hex(16)}.{PHOTO_TYPES[mime]}"
+    storage.save(key, content, mime)
+    replaced = row.photo_key
+    row.photo_key, row.photo_type = key, mime
+    if replaced:
+        after_commit(lambda: storage.delete(replaced))
+    db.session.flush()
+    return row
+
+
+def photo(punch_in_id: int, principal) -> tuple[bytes, str]:
+    """A punch-in's photo, for its author or a manager of their org; 404 for anyone else."""
+    row = db.session.get(PunchIn, punch_in_id)
+    if row is None or not row.photo_key:
+        raise ApiError(404, "not_found", "照片不存在")
+    if row.person_id != principal.person_id:
+        owner = db.session.get(Person, row.person_id)
+        if not principal.covers(owner.org.path, "secretary", "committee_admin"):
+            raise ApiError(404, "not_found", "照片不存在")
+    try:
+        return storage.load(row.photo_key), row.photo_type
+    except StorageError:
+        raise ApiError(404, "file_missing", "照片文件已丢失") from None
 
 
 def streak(person_id: int, on: date | None = None) -> dict:
@@ -100,7 +151,7 @@ def my_punch_ins(principal, days: int) -> dict:
         .where(PunchIn.person_id == person.id, PunchIn.day > on - timedelta(days=days))
         .order_by(PunchIn.day.desc())
     ).scalars()
-    return {**streak(person.id, on), "items": list(items)}
+    return {**streak(person.id, on), "items": [punch_in_view(row) for row in items]}
 
 
 # --------------------------------------------------------------------------------------------

@@ -19,6 +19,7 @@ from ..files import safe_filename, xlsx_bytes, xlsx_row, xlsx_sheet
 from ..notify.services import local_today
 from ..people.models import Person
 from .models import PunchIn, QuizAttempt, ReadingSession, StudyMaterial
+from .services import photo_url
 
 MANAGE_ROLES = ("secretary", "committee_admin")
 MAX_DAYS = 366
@@ -82,7 +83,11 @@ def trace(person: Person, since: date, until: date, principal) -> dict:
     for row in db.session.execute(
         select(PunchIn).where(PunchIn.person_id == person.id, PunchIn.day.between(since, until))
     ).scalars():
-        day(row.day)["punch_in"] = {"streak": row.streak, "reflection": row.reflection}
+        day(row.day)["punch_in"] = {
+            "streak": row.streak,
+            "reflection": row.reflection,
+            "photo_url": photo_url(row),
+        }
     for row in db.session.execute(
         select(QuizAttempt).where(
             QuizAttempt.person_id == person.id,

@@ -28,6 +28,7 @@ from .schemas import (
     PunchInArgs,
     PunchInBodySchema,
     PunchInResultSchema,
+    PunchInSchema,
     QuizImportResultSchema,
     QuizImportSchema,
     QuizSchema,
@@ -38,7 +39,6 @@ from .schemas import (
     SessionEventSchema,
     SessionSchema,
     SessionStartSchema,
-    StudyDocumentSchema,
     StudyMaterialArgs,
     StudyMaterialPageSchema,
     StudyMaterialSchema,
@@ -46,6 +46,7 @@ from .schemas import (
     StudyMaterialWriteSchema,
     TraceArgs,
     TraceSchema,
+    UploadSchema,
 )
 
 blp = MultipartBlueprint(
@@ -65,6 +66,31 @@ def punch_in(data):
     row, created, awarded = services.punch_in(data, current())
     answer = {**services.punch_in_view(row), "created": created, "points_awarded": awarded}
     return answer, 201 if created else 200
+
+
+PUNCH_IN = "/punch-ins/<int(max=2147483647):punch_in_id>"
+
+
+@blp.route(f"{PUNCH_IN}/photo", methods=["POST"])
+@allow("member")
+@blp.arguments(UploadSchema, location="multipart")
+@blp.response(200, PunchInSchema)
+def upload_punch_in_photo(data, punch_in_id):
+    """A photo for today's punch-in (JPEG/PNG/WebP, ``[study] photo_max_mb``); replaces any."""
+    return services.punch_in_view(services.attach_photo(punch_in_id, data["file"], current()))
+
+
+@blp.route(f"{PUNCH_IN}/photo", methods=["GET"])
+@allow("member", *MANAGE)
+@blp.response(200, {"type": "string", "format": "binary"}, content_type="image/jpeg")
+def punch_in_photo(punch_in_id):
+    """The photo, for its author or a manager of their org."""
+    content, mime = services.photo(punch_in_id, current())
+    response = Response(content, mimetype=mime)
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response.headers["Cache-Control"] = "private, max-age=3600"
+    return response
 
 
 @blp.route("/punch-ins/me", methods=["GET"])
@@ -154,7 +180,7 @@ def update_material(data, material_id):
 
 @blp.route(f"{MATERIAL}/document", methods=["POST"])
 @allow(*MANAGE)
-@blp.arguments(StudyDocumentSchema, location="multipart")
+@blp.arguments(UploadSchema, location="multipart")
 @blp.response(200, StudyMaterialSchema)
 def upload_document(data, material_id):
     """The PDF of a document material (checked by its bytes, ``[study] document_max_mb``)."""

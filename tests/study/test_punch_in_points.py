@@ -3,12 +3,14 @@ caps, one award per source, rank in the branch, the branches' ranking)."""
 
 from __future__ import annotations
 
+import io
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from sqlalchemy import func, select
 
-from server.extensions import db
+from server.extensions import db, storage
+from server.storage import StorageError
 from server.study import points
 from server.study.models import PointsDaily, PointsEntry, PunchIn
 from tests.factories import auth
@@ -157,3 +159,71 @@ def test_secretaries_see_their_members_points_others_do_not(app, client, f, stud
     }
     assert client.get(url, headers=auth(b_sec)).status_code == 404
     assert client.get(url, headers=auth(tokens[0])).status_code == 403
+
+
+def _photo(client, token, punch_in_id, data, name="p.png"):
+    return client.post(
+        f"/api/v1/study/punch-ins/{punch_in_id}/photo",
+        data={"file": (io.BytesIO(data), name)},
+        headers=auth(token),
+        content_type="multipart/form-data",
+    )
+
+
+def test_a_punch_in_photo_today_replaces_and_is_private(app, client, study, f, monkeypatch):
+    from tests.development.test_materials import PDF, PNG
+
+    orgs, _, tokens = study
+    _, a_sec = f.secretary(orgs["a"])
+    _, b_sec = f.secretary(orgs["b"])
+    _at(monkeypatch, datetime(2026, 5, 6, 4, 0, tzinfo=UTC))
+    made = _punch(client, tokens[0], reflection="学习心得")
+    assert made.json["photo_url"] is None
+    pid = made.json["id"]
+    first = _photo(client, tokens[0], pid, PNG)
+    assert first.status_code == 200, first.json
+    url = first.json["photo_url"]
+    assert url == f"/api/v1/study/punch-ins/{pid}/photo"
+    old_key = db.session.get(PunchIn, pid).photo_key
+    # A second photo replaces the first, whose file goes once the change commits.
+    assert _photo(client, tokens[0], pid, PNG, "again.png").status_code == 200
+    db.session.expire_all()
+    assert db.session.get(PunchIn, pid).photo_key != old_key
+    with pytest.raises(StorageError):
+        storage.load(old_key)
+    shown = client.get(url, headers=auth(tokens[0]))
+    assert shown.status_code == 200 and shown.data == PNG
+    assert shown.mimetype == "image/png" and "sandbox" in shown.headers["Content-Security-Policy"]
+    # The branch's secretary sees it (the trace links it); another branch and members do not.
+    assert client.get(url, headers=auth(a_sec)).status_code == 200
+    assert client.get(url, headers=auth(b_sec)).status_code == 404
+    assert client.get(url, headers=auth(tokens[1])).status_code == 404
+    trace = client.get("/api/v1/study/trace/me?since=2026-05-01", headers=auth(tokens[0])).json
+    assert trace["days"][0]["punch_in"]["photo_url"] == url
+    mine = client.get("/api/v1/study/punch-ins/me", headers=auth(tokens[0])).json
+    assert mine["items"][0]["photo_url"] == url
+    # Refusals: not a picture, empty, another member's punch-in, an unknown one, a past day.
+    refused = _photo(client, tokens[0], pid, PDF, "p.png")
+    assert refused.status_code == 415 and refused.json["code"] == "file_type_not_allowed"
+    assert _photo(client, tokens[0], pid, b"").status_code == 422
+    assert _photo(client, tokens[1], pid, PNG).status_code == 404
+    assert _photo(client, tokens[0], 999999, PNG).status_code == 404
+    missing = client.post(f"/api/v1/study/punch-ins/{pid}/photo", data={}, headers=auth(tokens[0]),
+                          content_type="multipart/form-data")  # fmt: skip
+    assert missing.status_code == 422
+    _at(monkeypatch, datetime(2026, 5, 7, 4, 0, tzinfo=UTC))
+    late = _photo(client, tokens[0], pid, PNG)
+    assert late.status_code == 409 and late.json["code"] == "punch_in_closed"
+    db.session.expire_all()
+    assert storage.load(db.session.get(PunchIn, pid).photo_key) == PNG  # kept as it was
+
+
+def test_a_photo_larger_than_the_limit_is_refused(app, client, study, monkeypatch):
+    from tests.development.test_materials import PNG
+
+    _, _, tokens = study
+    pid = _punch(client, tokens[0]).json["id"]
+    monkeypatch.setitem(app.config["STUDY"], "photo_max_mb", 1)
+    big = _photo(client, tokens[0], pid, PNG + b"\x00" * (1024 * 1024))
+    assert big.status_code == 413 and big.json["code"] == "file_too_large"
+    assert db.session.get(PunchIn, pid).photo_key is None

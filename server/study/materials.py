@@ -26,7 +26,7 @@ from ..extensions import db, storage
 from ..files import read_upload, safe_filename
 from ..orgs.models import Org
 from ..storage import StorageError
-from .models import DRAFT, PUBLISHED, WITHDRAWN, StudyMaterial
+from .models import DRAFT, PUBLISHED, WITHDRAWN, StudyMaterial, StudyProgress
 
 MANAGE_ROLES = ("secretary", "committee_admin")
 PDF = {"application/pdf": "pdf"}
@@ -104,6 +104,26 @@ def get_visible(material_id: int, principal) -> StudyMaterial:
     if material is None or not can_read(material, principal):
         raise ApiError(404, "not_found", "学习材料不存在")
     return material
+
+
+def with_progress(items: list[StudyMaterial], principal) -> list[StudyMaterial]:
+    """Mark each material with the caller's counted reading of it and whether it is studied."""
+    mine = {}
+    if principal.person_id is not None and items:
+        mine = {
+            row.material_id: row
+            for row in db.session.scalars(
+                select(StudyProgress).where(
+                    StudyProgress.person_id == principal.person_id,
+                    StudyProgress.material_id.in_([m.id for m in items]),
+                )
+            )
+        }
+    for material in items:
+        row = mine.get(material.id)
+        material.my_seconds = round(row.seconds, 1) if row else 0.0
+        material.studied = bool(row and row.studied_at)
+    return items
 
 
 def can_manage(material: StudyMaterial, principal) -> bool:

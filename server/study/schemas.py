@@ -71,6 +71,15 @@ class MyPointsSchema(Schema):
     history = fields.Nested(PointsHistorySchema)
 
 
+class CategorySchema(Schema):
+    code = fields.String()
+    label = fields.String()
+
+
+class CategoriesSchema(Schema):
+    items = fields.List(fields.Nested(CategorySchema))
+
+
 class RankingArgs(Schema):
     period = fields.String(
         load_default="month", validate=validate.OneOf(["week", "month", "year", "all"])
@@ -148,6 +157,8 @@ class StudyMaterialSummarySchema(Schema):
     min_dwell_seconds = fields.Integer()
     status = fields.String()
     published_at = UtcDateTime(allow_none=True)
+    my_seconds = fields.Float(metadata={"description": "我已计入的阅读秒数"})
+    studied = fields.Boolean(metadata={"description": "我是否已学完（达到最短学习时长）"})
 
 
 class StudyMaterialSchema(StudyMaterialSummarySchema):

@@ -261,8 +261,9 @@ def branch_ranking(since: date | None) -> list[dict]:
         for org_id, name in branches
     ]
     rows.sort(key=lambda r: (-r["per_member"], r["org_id"]))
-    for index, row in enumerate(rows, start=1):
-        row["rank"] = index
+    for index, row in enumerate(rows, start=1):  # ties share a place: 1, 1, 3
+        same = index > 1 and rows[index - 2]["per_member"] == row["per_member"]
+        row["rank"] = rows[index - 2]["rank"] if same else index
     return rows
 
 

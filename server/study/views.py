@@ -12,12 +12,14 @@ from ..files import XLSX_MIMETYPE, MultipartBlueprint, content_disposition
 from ..notify.services import local_today
 from ..schemas import PageArgs, page_result
 from . import analytics, materials, plans, quiz, services, sessions, trace
+from .models import CATEGORIES
 from .schemas import (
     AnalyticsArgs,
     AnalyticsPeopleArgs,
     AnalyticsPeopleSchema,
     BranchPointsArgs,
     BranchPointsSchema,
+    CategoriesSchema,
     CompletionSchema,
     MyPlansSchema,
     MyPointsSchema,
@@ -141,7 +143,7 @@ def branch_ranking(args):
 def _material(material, principal):
     """The material as the answer shows it, with whether the caller may change it."""
     material.can_manage = materials.can_manage(material, principal)
-    return material
+    return materials.with_progress([material], principal)[0]
 
 
 @blp.route("/materials", methods=["POST"])
@@ -159,7 +161,17 @@ def create_material(data):
 @blp.response(200, StudyMaterialPageSchema)
 def list_materials(args):
     """Published materials for me; with ``managed=true`` everything of the orgs I manage."""
-    return page_result(materials.search(current(), args, args["page"], args["per_page"]))
+    found = page_result(materials.search(current(), args, args["page"], args["per_page"]))
+    materials.with_progress(found["items"], current())
+    return found
+
+
+@blp.route("/categories", methods=["GET"])
+@allow("member", *MANAGE)
+@blp.response(200, CategoriesSchema)
+def categories():
+    """The materials' categories, in the order to show them."""
+    return {"items": [{"code": code, "label": label} for code, label in CATEGORIES.items()]}
 
 
 @blp.route(MATERIAL, methods=["GET"])

@@ -215,3 +215,38 @@ def test_bad_bodies_are_422_and_store_nothing(app, client, setup):
         response = _create(client, token, org, **body)
         assert response.status_code == 422, body
     assert db.session.scalar(select(func.count()).select_from(StudyMaterial)) == 0
+
+
+def test_materials_carry_my_progress_and_categories_are_listed(app, client, setup):
+    from datetime import datetime
+
+    from server.people.models import Person
+    from server.study.models import StudyProgress
+
+    orgs = setup["orgs"]
+    ids = []
+    for title in ("甲", "乙", "丙"):
+        mid = _create(client, setup["committee"], orgs["committee"], title=title).json["id"]
+        client.post(f"/api/v1/study/materials/{mid}/publish", headers=auth(setup["committee"]))
+        ids.append(mid)
+    member = db.session.scalars(
+        select(Person).where(Person.org_id == orgs["a"].id).order_by(Person.id.desc())
+    ).first()  # member_a (made after the branch's secretary)
+    now = datetime(2026, 3, 1, 12)
+    db.session.add_all([
+        StudyProgress(person_id=member.id, material_id=ids[0], seconds=130.0, studied_at=now,
+                      last_read_at=now),
+        StudyProgress(person_id=member.id, material_id=ids[1], seconds=45.5, last_read_at=now),
+    ])  # fmt: skip
+    db.session.commit()
+    listing = client.get("/api/v1/study/materials", headers=auth(setup["member_a"])).json
+    mine = {m["id"]: (m["my_seconds"], m["studied"]) for m in listing["items"]}
+    assert mine == {ids[0]: (130.0, True), ids[1]: (45.5, False), ids[2]: (0.0, False)}
+    other = client.get("/api/v1/study/materials", headers=auth(setup["member_b"])).json
+    assert {m["my_seconds"] for m in other["items"]} == {0.0}  # someone else's progress
+    one = client.get(f"/api/v1/study/materials/{ids[1]}", headers=auth(setup["member_a"])).json
+    assert (one["my_seconds"], one["studied"]) == (45.5, False)
+    found = client.get("/api/v1/study/categories", headers=auth(setup["member_a"])).json
+    assert found["items"][0] == {"code": "theory", "label": "理论学习"}
+    assert len(found["items"]) == 6
+    assert client.get("/api/v1/study/categories").status_code == 401

@@ -115,6 +115,13 @@ def test_my_points_rank_in_branch_and_the_branches_ranking(app, client, f, study
     # Rankings name branches, never people.
     assert all(set(r) == {"rank", "org_id", "org_name", "members", "points", "per_member"}
                for r in ranking["items"])  # fmt: skip
+    # Branches with as many points per member share a place.
+    points.award(f.person(orgs["c"]), "quiz", 3, "quiz:d", on)
+    db.session.commit()
+    ranking = client.get("/api/v1/study/rankings/branches?period=all", headers=auth(tokens[2])).json
+    assert [(r["org_id"], r["rank"]) for r in ranking["items"]] == [
+        (orgs["a"].id, 1), (orgs["b"].id, 2), (orgs["c"].id, 2),
+    ]  # fmt: skip
 
 
 def test_refusals(app, client, f, study):

@@ -134,20 +134,14 @@ def event(session_id: int, data: dict, principal) -> dict:
 
 
 def _progress(person_id: int, material_id: int, now) -> StudyProgress:
-    """Get or make the member's progress on the material. Their events run one at a time; the
-    locking read sees what the previous one committed."""
-    row = db.session.execute(
-        select(StudyProgress)
-        .where(StudyProgress.person_id == person_id, StudyProgress.material_id == material_id)
-        .with_for_update()
-        .execution_options(populate_existing=True)
-    ).scalar_one_or_none()
-    if row is None:
-        row = StudyProgress(
-            person_id=person_id, material_id=material_id, seconds=0.0, last_read_at=now
-        )
-        db.session.add(row)
-    return row
+    """The member's progress on the material, made if need be, locked. An upsert that takes
+    the row lock, not a locking read and then an insert: the read of a missing row locks the
+    index gap, and two members whose rows fall in one gap then deadlock inserting."""
+    return locked_row(
+        StudyProgress,
+        {"person_id": person_id, "material_id": material_id},
+        {"seconds": 0.0, "last_read_at": now},
+    )
 
 
 def _award_blocks(person, session: ReadingSession) -> int:

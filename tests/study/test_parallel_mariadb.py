@@ -174,3 +174,45 @@ def test_simultaneous_rollups_of_one_week_take_turns(app, f):
     week = db.session.scalars(select(StudyOrgWeek).where(StudyOrgWeek.org_id == branch.id)).one()
     assert (week.members, week.active, week.active_days) == (5, 5, 10)
     assert week.reading_seconds == 2 * 60 * (1 + 2 + 3 + 4 + 5)
+
+
+def test_many_members_first_heartbeats_at_once_all_count(app, f, client):
+    """The first counted beat of each member makes their progress row. Made by a locking read
+    then an insert, members whose keys share an index gap deadlocked (503 at the evening
+    peak); an upsert that takes the row lock has no gap to fight over."""
+    from datetime import timedelta
+
+    from server.db_types import utcnow
+    from server.study.models import ReadingSession, StudyMaterial, StudyProgress
+
+    orgs = f.tree()
+    material = StudyMaterial(
+        org_id=orgs["committee"].id, kind="article", title="党章", category="theory",
+        body_html="<p/>", min_dwell_seconds=600, status="published", created_by="t",
+    )  # fmt: skip
+    db.session.add(material)
+    db.session.commit()
+    members = [f.person(orgs["a"]) for _ in range(12)]
+    tokens = [f.token_for(m) for m in members]
+    ago = utcnow().replace(microsecond=0) - timedelta(seconds=15)
+    sessions = []
+    for member in members:
+        row = ReadingSession(person_id=member.id, material_id=material.id, day=ago.date(),
+                             started_at=ago, clock_at=ago, last_seq=0)  # fmt: skip
+        db.session.add(row)
+        db.session.flush()
+        sessions.append(row.id)
+    db.session.commit()
+    answers = []
+
+    def beat(i):
+        response = app.test_client().post(
+            f"/api/v1/study/reading-sessions/{sessions[i]}/events",
+            json={"kind": "beat", "seq": 1},
+            headers=auth(tokens[i]),
+        )
+        answers.append((response.status_code, response.json.get("verdict")))
+
+    assert race(app, 12, beat) == []
+    assert answers == [(200, "counted")] * 12, answers
+    assert db.session.scalar(select(func.count()).select_from(StudyProgress)) == 12

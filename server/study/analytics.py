@@ -247,7 +247,7 @@ def _subtree(org: Org) -> dict[int, tuple[int, str]]:
     return out
 
 
-def overview(org: Org, weeks: int) -> dict:
+def overview(org: Org, weeks: int, principal) -> dict:
     """The org's subtree over the last ``weeks`` weeks (this one included): weekly trends, the
     figures of each org directly below it, today's activity and its study plans."""
     on = local_today()
@@ -289,8 +289,17 @@ def overview(org: Org, weeks: int) -> dict:
     refreshed = db.session.scalar(
         select(StudyRollupWeek.refreshed_at).where(StudyRollupWeek.week_start == this_week)
     )
+    parent = db.session.get(Org, org.parent_id) if org.parent_id else None
+    if parent is not None and not principal.covers(parent.path, *MANAGE_ROLES):
+        parent = None
+    with_children = set(
+        db.session.scalars(
+            select(Org.parent_id).where(Org.parent_id.in_(children)).distinct()
+        )
+    ) if children else set()  # fmt: skip
     return {
         "org": {"id": org.id, "name": org.name, "type": org.type},
+        "parent": {"id": parent.id, "name": parent.name} if parent else None,
         "refreshed_at": refreshed,
         "since": first,
         "until": on,
@@ -303,6 +312,7 @@ def overview(org: Org, weeks: int) -> dict:
                 "org_id": child,
                 "org_name": subtree[child][1],
                 "direct": child == org.id,
+                "has_children": child != org.id and child in with_children,
                 "members_now": headcount.get(child, 0),
                 **by_child[child].view(),
             }
@@ -442,6 +452,7 @@ def people(org: Org, since: date, until: date, sort: str, page: int, per_page: i
         "points": func.coalesce(sums.c.points, 0).desc(),
         "least": func.coalesce(sums.c.days, 0).asc(),
     }[sort]
+    then = func.coalesce(sums.c.seconds, 0)  # ties: by minutes (the fewest first for "least")
     in_subtree = (Org.path.startswith(org.path), *IS_MEMBER)
     total = db.session.scalar(
         select(func.count())
@@ -454,7 +465,7 @@ def people(org: Org, since: date, until: date, sort: str, page: int, per_page: i
         .join(Org, Org.id == Person.org_id)
         .outerjoin(sums, sums.c.person_id == Person.id)
         .where(*in_subtree)
-        .order_by(order, Person.id)
+        .order_by(order, then.asc() if sort == "least" else then.desc(), Person.id)
         .limit(per_page)
         .offset((page - 1) * per_page)
     )

@@ -432,6 +432,7 @@ class ChildFiguresSchema(FiguresSchema):
     org_id = fields.Integer()
     org_name = fields.String()
     direct = fields.Boolean()
+    has_children = fields.Boolean()
     members_now = fields.Integer()
 
 
@@ -454,8 +455,14 @@ class PlanFiguresSchema(Schema):
     rate = fields.Float(allow_none=True)
 
 
+class OrgRefSchema(Schema):
+    id = fields.Integer()
+    name = fields.String()
+
+
 class OverviewSchema(Schema):
     org = fields.Nested(AnalyticsOrgSchema)
+    parent = fields.Nested(OrgRefSchema, allow_none=True)
     refreshed_at = UtcDateTime(allow_none=True)
     since = fields.Date()
     until = fields.Date()

@@ -77,7 +77,11 @@ PHOTO_TYPES = {"image/jpeg": "jpg", "image/png": "png", "image/webp": "webp"}
 
 
 def photo_url(row: PunchIn) -> str | None:
-    return f"/api/v1/study/punch-ins/{row.id}/photo" if row.photo_key else None
+    """The photo's address; ``v`` changes with the photo, so a client may cache by it."""
+    if not row.photo_key:
+        return None
+    version = row.photo_key.rsplit("/", 1)[-1][:8]
+    return f"/api/v1/study/punch-ins/{row.id}/photo?v={version}"
 
 
 def punch_in_view(row: PunchIn) -> dict:

@@ -385,7 +385,7 @@ def analytics_overview(args):
     """An org's subtree (by default the broadest org the caller manages) over the last
     ``weeks`` weeks: weekly trends, each org below it, today, and plan completion."""
     org = analytics.org_for(args.get("org_id"), current())
-    return analytics.overview(org, args["weeks"])
+    return analytics.overview(org, args["weeks"], current())
 
 
 @blp.route("/analytics/people", methods=["GET"])

@@ -226,6 +226,10 @@ def test_the_overview_of_a_general_branch(app, client, world):
     assert rows == [(o["general"].name, True, 1, 2, 0), (o["a"].name, False, 4, 8, 4),
                     (o["b"].name, False, 2, 4, 1)]  # fmt: skip
     assert [r["active_rate"] for r in body["orgs"]] == [0.0, 0.5, 0.25]
+    # Only A has an org below it (its party group); the committee above is not the
+    # general branch secretary's to see.
+    assert [r["has_children"] for r in body["orgs"]] == [False, True, False]
+    assert body["parent"] is None
     assert body["plans"] == [
         {"id": world["plan"].id, "title": "三月学习计划", "org_name": o["a"].name,
          "deadline": "2026-03-31", "overdue": False, "people": 4, "complete": 1,
@@ -238,6 +242,7 @@ def test_a_branch_sees_its_groups_and_its_own_members(app, client, world):
     o = world["orgs"]
     body = _overview(client, world["a_sec"], weeks=1).json  # by default: the branch
     assert body["org"]["id"] == o["a"].id and body["members"] == 4
+    assert body["parent"] is None  # the general branch is not this secretary's
     rows = [(r["org_name"], r["direct"], r["members_now"], r["active"]) for r in body["orgs"]]
     assert rows == [(o["a"].name, True, 3, 1), (o["group_a"].name, False, 1, 1)]
 
@@ -247,6 +252,8 @@ def test_the_committee_sees_everything_and_weeks_before_any_rollup_are_empty(app
     o = world["orgs"]
     body = _overview(client, world["admin"], weeks=3).json
     assert body["org"]["id"] == o["committee"].id and body["members"] == 8
+    below = _overview(client, world["admin"], org_id=o["general"].id).json
+    assert below["parent"] == {"id": o["committee"].id, "name": o["committee"].name}
     assert [r["org_name"] for r in body["orgs"]] == [o["general"].name, o["c"].name]
     first = body["weeks"][0]
     assert first["week_start"] == "2026-02-23"
@@ -298,7 +305,11 @@ def test_the_people_list_over_a_period_with_idle_members(app, client, world):
     assert found.json["meta"] == {"page": 1, "per_page": 20, "total": 7, "pages": 1}
     least = _people(client, world["admin"], sort="least", per_page=2,
                     since="2026-03-09", until="2026-03-11").json  # fmt: skip
+    # The least active first; among those with as few days, the fewest minutes.
     assert [i["person_id"] for i in least["items"]] == [p["m2"].id, p["m5"].id]
+    whole = _people(client, world["admin"], sort="least", per_page=50,
+                    since="2026-03-09", until="2026-03-11").json["items"]  # fmt: skip
+    assert [i["person_id"] for i in whole][-3:] == [p["m4"].id, p["m3"].id, p["m1"].id]
     assert least["items"][0]["last_studied"] is None and least["meta"]["pages"] == 4
     # The default period is the last 30 days; the branch secretary sees only the branch.
     mine = _people(client, world["a_sec"]).json

@@ -189,11 +189,15 @@ def test_a_punch_in_photo_today_replaces_and_is_private(app, client, study, f, m
     pid = made.json["id"]
     first = _photo(client, tokens[0], pid, PNG)
     assert first.status_code == 200, first.json
-    url = first.json["photo_url"]
-    assert url == f"/api/v1/study/punch-ins/{pid}/photo"
+    first_url = first.json["photo_url"]
+    assert first_url.startswith(f"/api/v1/study/punch-ins/{pid}/photo?v=")
     old_key = db.session.get(PunchIn, pid).photo_key
-    # A second photo replaces the first, whose file goes once the change commits.
-    assert _photo(client, tokens[0], pid, PNG, "again.png").status_code == 200
+    # A second photo replaces the first, whose file goes once the change commits; the
+    # address changes with it (a client may cache by it).
+    second = _photo(client, tokens[0], pid, PNG, "again.png")
+    assert second.status_code == 200
+    url = second.json["photo_url"]
+    assert url != first_url and url.split("?")[0] == first_url.split("?")[0]
     db.session.expire_all()
     assert db.session.get(PunchIn, pid).photo_key != old_key
     with pytest.raises(StorageError):

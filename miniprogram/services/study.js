@@ -1,12 +1,17 @@
-// 学习: study materials, the member's study plans, reading time (a reading session and its
-// heartbeats), the daily quiz (每日答题), the daily punch-in (学习打卡), my points and the
-// branches' ranking, and my learning trace (学习有痕), as docs/study.md describes the server. Everything is under /study; bodies use the server's field
-// names, and query parameters go in `data` (wx.request turns a GET's data into the query string).
+// 学习: study materials and their categories, the member's study plans, reading time (a reading
+// session and its heartbeats), the daily quiz (每日答题), the daily punch-in (学习打卡) and its
+// photo, my points and the branches' ranking, the learning trace (学习有痕: mine, or a managed
+// person's), and the analytics of the orgs a secretary manages (学习统计), as docs/study.md
+// describes the server. Everything is under /study; bodies use the server's field names, and
+// query parameters go in `data` (wx.request turns a GET's data into the query string).
 //
 // How the study pages put these bodies into words is utils/study-view.js (utils/study-quiz.js for
-// the quiz, utils/study-trace.js for the trace).
+// the quiz, utils/study-trace.js for the trace, utils/study-analytics.js for the analytics).
 
 var api = require('../api/request')
+var upload = require('../api/upload')
+var errors = require('../api/errors')
+var config = require('../config')
 var meetings = require('./meetings')
 
 var BASE = '/study'
@@ -36,7 +41,8 @@ function changeCount() {
 }
 
 // GET /study/materials → { items: [{ id, org_id, org_name, kind, title, summary, category,
-// category_label, tags, min_dwell_seconds, status, published_at }], meta }, newest first.
+// category_label, tags, min_dwell_seconds, status, published_at, my_seconds, studied }], meta },
+// newest first. my_seconds and studied are the caller's own counted reading of the material.
 // params: { category?, kind?, tag?, q?, page?, per_page? }; empty ones are left out.
 function materials(params) {
   params = params || {}
@@ -48,9 +54,14 @@ function materials(params) {
   return api.request({ url: BASE + '/materials', data: data })
 }
 
-// GET /study/materials/{id} → the material with body_html (an article, sanitised by the server),
-// video_url (a video), document_name and document_size (a document), created_by and can_manage.
-// 404 when the member may not read it.
+// GET /study/categories → { items: [{ code, label }] }, in the order to show them.
+function categories() {
+  return api.request({ url: BASE + '/categories' })
+}
+
+// GET /study/materials/{id} → the material (with my_seconds and studied) with body_html (an
+// article, sanitised by the server), video_url (a video), document_name and document_size (a
+// document), created_by and can_manage. 404 when the member may not read it.
 function material(id) {
   return api.request({ url: materialPath(id) })
 }
@@ -90,9 +101,10 @@ function sendReadingEvent(sessionId, kind, seq, clientAt) {
   })
 }
 
-// POST /study/punch-ins { reflection? } → { id, day, streak, reflection, created_at, created,
-// points_awarded }: 201 with created true, or 200 today's punch-in again (created false,
+// POST /study/punch-ins { reflection? } → { id, day, streak, reflection, photo_url, created_at,
+// created, points_awarded }: 201 with created true, or 200 today's punch-in again (created false,
 // points_awarded 0). An empty reflection is left out (the server refuses an empty text).
+// photo_url (null without a photo) is an API path that needs the session: downloadPhoto.
 function punchIn(reflection) {
   var data = {}
   var text = String(reflection || '').trim()
@@ -101,11 +113,48 @@ function punchIn(reflection) {
 }
 
 // GET /study/punch-ins/me?days= → { today, punched_today, streak, items: [{ id, day, streak,
-// reflection, created_at }] } over the last `days` days (1–366; the server's default 30).
+// reflection, photo_url, created_at }] } over the last `days` days (1–366; the server's default 30).
 function myPunchIns(days) {
   var data = {}
   if (days) data.days = days
   return api.request({ url: BASE + '/punch-ins/me', data: data })
+}
+
+// POST /study/punch-ins/{id}/photo (multipart `file`, through api/upload.js) → the punch-in, as
+// punchIn() gives it, with its photo_url. filePath is a temporary file of wx.chooseMedia. A new
+// photo replaces the old one (under the same photo_url). Only for the caller's punch-in of today:
+// 409 punch_in_closed for an earlier day's (the day changed since the page loaded), 404 for
+// another's; 413 file_too_large (over [study] photo_max_mb), 415 file_type_not_allowed (not a
+// JPEG, PNG or WebP by its bytes), 422 file_empty.
+function uploadPunchInPhoto(id, filePath) {
+  return upload.upload({
+    url: BASE + '/punch-ins/' + encodeURIComponent(String(id)) + '/photo',
+    filePath: filePath,
+    name: 'file',
+  })
+}
+
+// The path under config.apiBase of an address the server gives for a file of its own (a
+// punch-in's photo_url, '/api/v1/study/punch-ins/88/photo'), or of a full address under
+// config.apiBase; '' for anything else, so that the session's token never goes elsewhere.
+function apiPath(url) {
+  var text = typeof url === 'string' ? url : ''
+  var base = config.apiBase
+  var prefix = base.replace(/^[a-z]+:\/\/[^/]+/i, '')
+  if (text.indexOf(base + '/') === 0) return text.slice(base.length)
+  if (prefix && text.indexOf(prefix + '/') === 0) return text.slice(prefix.length)
+  return ''
+}
+
+// GET a punch-in's photo (its photo_url, of a punch-in or of a trace's day) into a temporary file
+// for <image> and wx.previewImage, which cannot send the bearer token themselves: downloaded with
+// the session as a meeting's photo is (services/meetings.js downloadContent). Resolves with the
+// path; 404 for someone who may not see it. An address that is not the server's is refused
+// without asking.
+function downloadPhoto(photoUrl) {
+  var path = apiPath(photoUrl)
+  if (!path) return Promise.reject(new errors.ApiError({ code: 'photo_url_invalid', message: '照片地址无效' }))
+  return meetings.downloadContent(path)
 }
 
 // GET /study/points/me?page=&per_page= → { total, today, by_action: [{ action, label, points }],
@@ -116,22 +165,26 @@ function myPoints(page, perPage) {
 }
 
 // GET /study/quiz/today → { id, day, submitted, correct (null until submitted), total,
-// points_awarded (null), questions: [{ id, kind (single|multiple|judge), stem, options }] }. The
-// first request of the (Beijing) day draws the questions; later ones get the same. Once submitted
-// each question also has answer (the right option indexes), explanation, chosen and right.
+// points_awarded (null until submitted; then what it earned), questions: [{ id, kind
+// (single|multiple|judge), stem, options }] }. The first request of the (Beijing) day draws the
+// questions; later ones get the same. Once submitted each question also has answer (the right
+// option indexes), explanation, chosen and right.
 // 404 no_questions when the bank has no question for the member; 403 no_member for an account
 // without a member record.
 function todayQuiz() {
   return api.request({ url: BASE + '/quiz/today' })
 }
 
-// POST /study/quiz/today { answers: [{ question_id, choices: [option index, …] }] } → the scored
-// quiz, as todayQuiz() gives it once submitted, with points_awarded. Only the first submission
-// counts: 409 already_submitted after it; 409 no_quiz when today's quiz was never drawn (the day
-// changed since it was loaded); 422 not_in_quiz for a question not in today's quiz. A scored quiz
-// (its points) is a change for the study home.
-function submitQuiz(answers) {
-  return api.request({ url: BASE + '/quiz/today', method: 'POST', data: { answers: answers || [] } }).then(markChanged)
+// POST /study/quiz/today { quiz_id, answers: [{ question_id, choices: [option index, …] }] } → the
+// scored quiz, as todayQuiz() gives it once submitted, with points_awarded. quiz_id is the id of
+// the quiz the answers are to (left out when not known). Only the first submission counts: 409
+// already_submitted after it; 409 quiz_expired when quiz_id is not today's quiz (loaded before
+// midnight, sent after it); 409 no_quiz when today's quiz was never drawn; 422 not_in_quiz for a
+// question not in today's quiz. A scored quiz (its points) is a change for the study home.
+function submitQuiz(answers, quizId) {
+  var data = { answers: answers || [] }
+  if (quizId !== undefined && quizId !== null && quizId !== '') data.quiz_id = quizId
+  return api.request({ url: BASE + '/quiz/today', method: 'POST', data: data }).then(markChanged)
 }
 
 // The since/until of a trace request ('YYYY-MM-DD', Beijing dates); empty ones are left out, so
@@ -146,26 +199,48 @@ function traceQuery(params) {
   return data
 }
 
-// GET /study/trace/me?since=&until= → { person: { id, name, org_name }, since, until,
-// reading_seconds, days_studied, days: [{ day, reading: [{ material_id, title, seconds }],
-// punch_in: { streak, reflection } | null, quiz: { correct, total } | null }] }: the days with
-// something studied, newest first. At most 366 days: 422 period_too_long; since after until: 422
-// period_invalid.
-function trace(params) {
-  return api.request({ url: BASE + '/trace/me', data: traceQuery(params) })
+// The trace of the caller ('/trace/me') or of a person they manage ('/trace/people/{id}').
+function tracePath(personId) {
+  return BASE + (personId ? '/trace/people/' + encodeURIComponent(String(personId)) : '/trace/me')
 }
 
-// GET /study/trace/me.xlsx?since=&until= (the same period as trace()) into a temporary file,
-// downloaded with the session as a meeting's attachment is (services/meetings.js
-// downloadContent). Resolves with the path.
-function downloadTrace(params) {
+// GET /study/trace/me?since=&until= → { person: { id, name, org_name }, since, until,
+// reading_seconds, days_studied, days: [{ day, reading: [{ material_id, title, seconds }],
+// punch_in: { streak, reflection, photo_url } | null, quiz: { correct, total } | null }] }: the
+// days with something studied, newest first. At most 366 days: 422 period_too_long; since after
+// until: 422 period_invalid.
+function trace(params) {
+  return api.request({ url: tracePath(), data: traceQuery(params) })
+}
+
+// GET /study/trace/people/{id}?since=&until= → the trace of a person the caller manages, as
+// trace() gives the caller's own (audited by the server). 403 for a caller who manages nothing
+// (not a secretary or committee admin); 404 for a person outside the orgs they manage.
+function personTrace(personId, params) {
+  return api.request({ url: tracePath(personId), data: traceQuery(params) })
+}
+
+function downloadTraceOf(personId, params) {
   var data = traceQuery(params)
   var query = Object.keys(data)
     .map(function (name) {
       return name + '=' + encodeURIComponent(data[name])
     })
     .join('&')
-  return meetings.downloadContent(BASE + '/trace/me.xlsx' + (query ? '?' + query : ''))
+  return meetings.downloadContent(tracePath(personId) + '.xlsx' + (query ? '?' + query : ''))
+}
+
+// GET /study/trace/me.xlsx?since=&until= (the same period as trace()) into a temporary file,
+// downloaded with the session as a meeting's attachment is (services/meetings.js
+// downloadContent). Resolves with the path.
+function downloadTrace(params) {
+  return downloadTraceOf(null, params)
+}
+
+// GET /study/trace/people/{id}.xlsx?since=&until= (as personTrace()) into a temporary file, as
+// downloadTrace(). Resolves with the path.
+function downloadPersonTrace(personId, params) {
+  return downloadTraceOf(personId, params)
 }
 
 var PERIODS = ['week', 'month', 'year', 'all']
@@ -178,12 +253,61 @@ function branchRanking(period) {
   return api.request({ url: BASE + '/rankings/branches', data: data })
 }
 
+// The sorts of GET /analytics/people: reading minutes (the server's default), days studied,
+// points, and the least active first.
+var PEOPLE_SORTS = ['minutes', 'days', 'points', 'least']
+
+function positiveId(value) {
+  var id = Number(value)
+  return id > 0 && id % 1 === 0 ? id : 0
+}
+
+// GET /study/analytics/overview?org_id=&weeks= → { org: { id, name, type }, refreshed_at (ISO UTC
+// | null), since (the Monday `weeks` weeks back), until (today), members (today's head count),
+// today: { day, active, reading_minutes, punch_ins, quizzes }, totals: Figures, weeks: [Figures
+// with week_start], oldest first, orgs: [Figures with org_id, org_name, direct, members_now], plans:
+// [{ id, title, org_name, deadline, overdue, people, complete, rate | null }] }, where Figures is {
+// member_weeks, active, active_rate | null, active_days, reading_minutes, minutes_per_member_week,
+// materials_studied, punch_ins, quizzes, quiz_accuracy | null, points }. `orgs` are the orgs
+// directly below, the org's own members first (direct: true). params: { org_id? (the server's
+// default: the broadest org the caller manages), weeks? (1–53; the server's default 12) }.
+// 403 forbidden for a caller who manages nothing; 404 for an org they do not manage.
+function analyticsOverview(params) {
+  params = params || {}
+  var data = {}
+  var orgId = positiveId(params.org_id)
+  if (orgId) data.org_id = orgId
+  var weeks = Number(params.weeks)
+  if (weeks >= 1 && weeks <= 53 && weeks % 1 === 0) data.weeks = weeks
+  return api.request({ url: BASE + '/analytics/overview', data: data })
+}
+
+// GET /study/analytics/people?org_id=&since=&until=&sort=&page=&per_page= → { org: { id, name,
+// type }, since, until, items: [{ person_id, name, org_name, reading_minutes, days_studied,
+// punch_ins, quizzes, quiz_accuracy | null, materials_studied, points, last_studied ('YYYY-MM-DD'
+// | null) }], meta }: every member of the org's subtree over the period, those who did nothing
+// too. params: { org_id?, since?, until? (the server's default: the last 30 days, at most 366),
+// sort? (PEOPLE_SORTS; the server's default minutes), page?, per_page? }. Refusals as
+// analyticsOverview's.
+function analyticsPeople(params) {
+  params = params || {}
+  var data = traceQuery(params)
+  data.page = params.page || 1
+  data.per_page = params.per_page || DEFAULT_PER_PAGE
+  var orgId = positiveId(params.org_id)
+  if (orgId) data.org_id = orgId
+  if (PEOPLE_SORTS.indexOf(params.sort) !== -1) data.sort = params.sort
+  return api.request({ url: BASE + '/analytics/people', data: data })
+}
+
 module.exports = {
   DEFAULT_PER_PAGE: DEFAULT_PER_PAGE,
   PERIODS: PERIODS,
+  PEOPLE_SORTS: PEOPLE_SORTS,
   markChanged: markChanged,
   changeCount: changeCount,
   materials: materials,
+  categories: categories,
   material: material,
   downloadDocument: downloadDocument,
   myPlans: myPlans,
@@ -193,8 +317,15 @@ module.exports = {
   submitQuiz: submitQuiz,
   punchIn: punchIn,
   myPunchIns: myPunchIns,
+  uploadPunchInPhoto: uploadPunchInPhoto,
+  apiPath: apiPath,
+  downloadPhoto: downloadPhoto,
   myPoints: myPoints,
   branchRanking: branchRanking,
   trace: trace,
+  personTrace: personTrace,
   downloadTrace: downloadTrace,
+  downloadPersonTrace: downloadPersonTrace,
+  analyticsOverview: analyticsOverview,
+  analyticsPeople: analyticsPeople,
 }

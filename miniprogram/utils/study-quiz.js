@@ -162,7 +162,8 @@ function viewQuiz(body, picks, missing) {
     correct: correct,
     scoreText: submitted ? '答对 ' + correct + ' / ' + total + ' 题' : '',
     allRight: submitted && total > 0 && correct === total,
-    // Only the submission's answer says what it earned (a quiz loaded again says null).
+    // What the submission earned: in its answer, and in a submitted quiz loaded again (the server
+    // reads it from the ledger; null before submission).
     pointsText: submitted && awarded > 0 ? '+' + awarded + ' 积分' : '',
     answeredCount: submitted ? questions.length : questions.length - missingNumbers(body, picks).length,
     questions: questions.map(function (question, i) {

@@ -1,4 +1,5 @@
-// 学习有痕 (pages/study/trace): pure functions over GET /study/trace/me (services/study.js) — the
+// 学习有痕 (pages/study/trace): pure functions over GET /study/trace/me and /trace/people/{id}
+// (services/study.js) — the
 // periods the member picks (近7天, 近30天, 近90天, or two dates), the checks the server makes of a
 // period, and the trace as the page shows it: the totals and the studied days, newest first.
 //
@@ -100,7 +101,8 @@ function minutes(seconds) {
   return Math.round(Math.max(0, Number(seconds) || 0) / 60)
 }
 
-// One day of the trace: what was read and for how long, the punch-in, the quiz.
+// One day of the trace: what was read and for how long, the punch-in (with its photo's address,
+// which needs the session: services/study.js downloadPhoto), the quiz.
 function viewDay(day, todayText) {
   var reading = (day.reading || []).map(function (item) {
     return {
@@ -122,12 +124,12 @@ function viewDay(day, todayText) {
     weekdayText: weekdayText(day.day),
     reading: reading,
     readingText: reading.length ? studyView.durationText(seconds) : '',
-    punchIn: punch ? { streak: Number(punch.streak) || 0, reflection: punch.reflection || '' } : null,
+    punchIn: punch ? { streak: Number(punch.streak) || 0, reflection: punch.reflection || '', photoUrl: punch.photo_url || '' } : null,
     quiz: quiz ? { text: '答对 ' + correct + '/' + total, allRight: total > 0 && correct === total } : null,
   }
 }
 
-// GET /trace/me as the page shows it.
+// GET /trace/me (or /trace/people/{id}) as the page shows it.
 function viewTrace(body, now) {
   body = body || {}
   var todayText = studyView.today(now)
@@ -136,6 +138,7 @@ function viewTrace(body, now) {
     return viewDay(day, todayText)
   })
   return {
+    personId: person.id,
     personName: person.name || '',
     orgName: person.org_name || '',
     since: body.since || '',

@@ -7,7 +7,8 @@ var time = require('./time')
 var notices = require('./notices')
 var attachments = require('./attachments')
 
-// The categories of docs/study.md (server/study/models.py CATEGORIES), in its order, after 全部.
+// The categories of docs/study.md (server/study/models.py CATEGORIES), in its order, after 全部:
+// the chips until GET /categories answers (categoryChips), and should it fail.
 var CATEGORIES = [
   { value: '', label: '全部' },
   { value: 'theory', label: '理论学习' },
@@ -40,6 +41,30 @@ var DATE_PATTERN = /^(\d{4})-(\d{2})-(\d{2})$/
 
 function isValidCategory(value) {
   return value === '' || Object.prototype.hasOwnProperty.call(CATEGORY_LABELS, value)
+}
+
+// GET /categories → the chips of the study home: 全部, then the server's, in its order (those
+// without a code left out). An answer without any gives the built-in CATEGORIES.
+function categoryChips(body) {
+  var seen = {}
+  var chips = ((body && body.items) || [])
+    .filter(function (item) {
+      var code = item && typeof item.code === 'string' ? item.code : ''
+      if (!code || seen[code]) return false
+      seen[code] = true
+      return true
+    })
+    .map(function (item) {
+      return { value: item.code, label: item.label || CATEGORY_LABELS[item.code] || item.code }
+    })
+  return chips.length ? [CATEGORIES[0]].concat(chips) : CATEGORIES.slice()
+}
+
+// Whether `value` is one of `chips` (categoryChips).
+function hasChip(chips, value) {
+  return (chips || []).some(function (chip) {
+    return chip.value === value
+  })
 }
 
 // Seconds of reading → "45秒", "2分钟", "2分30秒", "1小时5分"; whole seconds, rounded down.
@@ -109,7 +134,17 @@ function viewMaterialItem(item, now) {
     tags: (item.tags || []).filter(Boolean),
     publishedText: item.published_at ? dayText(time.beijingDate(item.published_at), today(now)) : '',
     dwellText: item.min_dwell_seconds ? '学习' + durationText(item.min_dwell_seconds) + '计为已学' : '',
+    // The member's own reading of it, as a plan's items say it; '' before any.
+    studied: !!item.studied,
+    progressText: readingProgressText(item.my_seconds, item.studied),
   }
+}
+
+// "已学习" once studied, else "已学 3分20秒" of the time counted so far; '' when none.
+function readingProgressText(seconds, studied) {
+  if (studied) return '已学习'
+  var counted = Math.max(0, Number(seconds) || 0)
+  return counted >= 1 ? '已学 ' + durationText(counted) : ''
 }
 
 // GET /materials/{id} as the reader shows it. `document` is the PDF as utils/attachments.js
@@ -203,6 +238,8 @@ function viewPunchIn(item, now) {
     dayText: dayText(item.day, today(now)),
     streak: Number(item.streak) || 0,
     reflection: item.reflection || '',
+    // An API path that needs the session (services/study.js downloadPhoto); '' without a photo.
+    photoUrl: item.photo_url || '',
     timeText: item.created_at ? time.beijingClock(item.created_at) : '',
   }
 }
@@ -317,6 +354,9 @@ module.exports = {
   PERIODS: PERIODS,
   REFLECTION_MAX: REFLECTION_MAX,
   isValidCategory: isValidCategory,
+  categoryChips: categoryChips,
+  hasChip: hasChip,
+  readingProgressText: readingProgressText,
   durationText: durationText,
   dayText: dayText,
   today: today,

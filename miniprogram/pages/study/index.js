@@ -1,15 +1,23 @@
 // 学习: the member's study home — today's punch-in (学习打卡) and streak, my points today and in
-// total with my place in my branch, the entries of 每日答题 and 学习有痕, my study plans with their
-// progress and deadlines (overdue ones highlighted), and the materials, filtered by category, a
-// page at a time. A material (of the list or of a plan) opens the reader; the punch-in and points
-// cards and the entries open their pages. The home does not ask for today's quiz: the first
-// request of the day draws its questions, which is for the quiz page to do.
+// total with my place in my branch, the entries of 每日答题 and 学习有痕 (and, for secretaries and
+// committee admins, 支部学习统计), my study plans with their progress and deadlines (overdue ones
+// highlighted), and the materials, filtered by category (the server's, GET /categories), a page
+// at a time, each with how far the member has read it (已学习, or the time read so far). A
+// material (of the list or of a plan) opens the reader; the punch-in and points cards and the
+// entries open their pages. The home does not ask for today's quiz: the first request of the day
+// draws its questions, which is for the quiz page to do.
 //
 // Back from reading, punching in or answering the quiz (services/study.js counts the changes),
 // the cards reload.
+//
+// 支部学习统计 is offered as 我的 offers 发展党员待办: from the member's /me roles (the copy in the
+// stored session at once, then /me); the server answers 403 to anyone else.
 
 var study = require('../../services/study')
+var me = require('../../services/me')
+var auth = require('../../services/auth')
 var studyView = require('../../utils/study-view')
+var studyAnalytics = require('../../utils/study-analytics')
 var pagedList = require('../../utils/paged-list')
 var errors = require('../../api/errors')
 
@@ -18,18 +26,24 @@ var PUNCH_IN_PAGE = '/pages/study/punch-in'
 var POINTS_PAGE = '/pages/study/points'
 var QUIZ_PAGE = '/pages/study/quiz'
 var TRACE_PAGE = '/pages/study/trace'
+var BRANCH_PAGE = '/pages/study/branch'
 
-// One list per category chip. A chip change refreshes, and a refresh drops any answer still on
-// its way for the other chip (the paged list's generation), so the two never mix.
+// One list per category chip, made when first shown. A chip change refreshes, and a refresh drops
+// any answer still on its way for the other chip (the paged list's generation), so the two never
+// mix.
 var lists = {}
-studyView.CATEGORIES.forEach(function (category) {
-  lists[category.value] = pagedList.create({
-    fetch: function (page) {
-      return study.materials({ category: category.value, page: page })
-    },
-    viewItem: studyView.viewMaterialItem,
-  })
-})
+
+function listOf(category) {
+  if (!lists[category]) {
+    lists[category] = pagedList.create({
+      fetch: function (page) {
+        return study.materials({ category: category, page: page })
+      },
+      viewItem: studyView.viewMaterialItem,
+    })
+  }
+  return lists[category]
+}
 
 // What a card shows when its request failed. A lost session is the materials list's to report
 // (it loads with the cards and sends the member to log in again), so that it is reported once.
@@ -39,8 +53,9 @@ function failure(error) {
 
 Page(pagedList.listPage(null, {
   data: pagedList.initialData({
-    categories: studyView.CATEGORIES,
+    categories: studyView.CATEGORIES, // the built-in ones until GET /categories answers
     category: '',
+    canViewAnalytics: false,
     punch: null, // studyView.viewPunchIns
     punchError: '',
     points: null, // studyView.viewPointsSummary
@@ -51,7 +66,9 @@ Page(pagedList.listPage(null, {
   }),
 
   onLoad: function () {
-    return Promise.all([this.loadCards(), this.refresh()])
+    var session = auth.getSession()
+    this.setData({ canViewAnalytics: studyAnalytics.canView(session && session.member) })
+    return Promise.all([this.loadCards(), this.refresh(), this.loadCategories(), this.loadRoles()])
   },
 
   // Back from the reader or the punch-in page: the cards are out of date.
@@ -61,9 +78,37 @@ Page(pagedList.listPage(null, {
   },
 
   onPullDownRefresh: function () {
-    return Promise.all([this.loadCards(), this.refresh()]).then(function () {
+    var loads = [this.loadCards(), this.refresh()]
+    // The chips that failed on the way in are asked for again; once known, they stay.
+    if (!this.categoriesKnown) loads.push(this.loadCategories())
+    return Promise.all(loads).then(function () {
       wx.stopPullDownRefresh()
     })
+  },
+
+  // The server's categories as the chips. A failure keeps the built-in ones, quietly (the
+  // materials list reports a lost session).
+  loadCategories: function () {
+    var page = this
+    return study.categories().then(
+      function (body) {
+        page.categoriesKnown = true
+        page.setData({ categories: studyView.categoryChips(body) })
+      },
+      function () {}
+    )
+  },
+
+  // Whether to offer 支部学习统计, from /me roles. Only what is offered depends on it: a failure
+  // keeps the stored session's answer, quietly.
+  loadRoles: function () {
+    var page = this
+    return me.fetchMe().then(
+      function (member) {
+        page.setData({ canViewAnalytics: studyAnalytics.canView(member) })
+      },
+      function () {}
+    )
   },
 
   // The punch-in, points and plans cards. Never rejects.
@@ -110,18 +155,18 @@ Page(pagedList.listPage(null, {
   },
 
   refresh: function () {
-    return lists[this.data.category].refresh(this)
+    return listOf(this.data.category).refresh(this)
   },
 
   loadMore: function () {
-    return lists[this.data.category].loadMore(this)
+    return listOf(this.data.category).loadMore(this)
   },
 
   switchCategory: function (event) {
     var category = event.currentTarget.dataset.value
     if (category === undefined || category === null) category = ''
     category = String(category)
-    if (!studyView.isValidCategory(category) || category === this.data.category) return Promise.resolve()
+    if (!studyView.hasChip(this.data.categories, category) || category === this.data.category) return Promise.resolve()
     // The other chip's rows must not show under this one while it loads.
     this.setData({ category: category, items: [], page: 0, pages: 0, loaded: false, loadFailed: false })
     return this.refresh()
@@ -151,5 +196,10 @@ Page(pagedList.listPage(null, {
 
   openTrace: function () {
     wx.navigateTo({ url: TRACE_PAGE })
+  },
+
+  openBranch: function () {
+    if (!this.data.canViewAnalytics) return
+    wx.navigateTo({ url: BRANCH_PAGE })
   },
 }))

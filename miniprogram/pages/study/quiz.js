@@ -6,9 +6,11 @@
 //
 // Only the first submission counts. A quiz submitted before (on load, or answered 409
 // already_submitted because it was submitted elsewhere meanwhile, or because a first send
-// arrived though its answer was lost) is loaded again and shown as the result. A quiz loaded
-// before midnight and submitted after it is refused (409 no_quiz, 422 not_in_quiz): the page
-// loads the new day's questions, keeping the picks of any question that is still there.
+// arrived though its answer was lost) is loaded again and shown as the result, with the points it
+// earned. The answers go with the id of the quiz they answer (quiz_id): a quiz loaded before
+// midnight and submitted after it is refused (409 quiz_expired; without an id the server would
+// answer 409 no_quiz or 422 not_in_quiz): the page loads the new day's questions, keeping the
+// picks of any question that is still there, and the next submission names the new quiz.
 //
 // The picks live in data.picks (utils/study-quiz.js); the body they belong to in this.body.
 
@@ -20,6 +22,7 @@ var feedback = require('../../utils/feedback')
 // The refusals of a submission that loading the quiz again answers, with what the page says.
 var RELOAD_NOTES = {
   already_submitted: '今天已经提交过答题，每天只计首次提交的结果',
+  quiz_expired: '已是新的一天，题目已更新，请重新作答',
   no_quiz: '已是新的一天，题目已更新，请重新作答',
   not_in_quiz: '题目已更新，请重新作答',
 }
@@ -116,7 +119,7 @@ Page({
     })
   },
 
-  // POST /quiz/today, once every question has an answer. Never rejects.
+  // POST /quiz/today with the quiz's id, once every question has an answer. Never rejects.
   submit: function () {
     var page = this
     var quiz = page.data.quiz
@@ -131,7 +134,7 @@ Page({
       return Promise.resolve()
     }
     page.setData({ submitting: true, error: '', note: '' })
-    return study.submitQuiz(studyQuiz.answersOf(page.body, page.data.picks)).then(
+    return study.submitQuiz(studyQuiz.answersOf(page.body, page.data.picks), page.body.id).then(
       function (body) {
         page.show(body)
         page.setData({ submitting: false })

@@ -152,20 +152,21 @@ const TRACE_DAYS = [
       { material_id: 31, title: '中国共产党章程', seconds: 320.5 },
       { material_id: 32, title: '党史微课', seconds: 600 },
     ],
-    punch_in: { streak: 4, reflection: '学习了党章第二章' },
+    punch_in: { streak: 4, reflection: '学习了党章第二章', photo_url: '/api/v1/study/punch-ins/5/photo' },
     quiz: { correct: 3, total: 3 },
   },
-  { day: '2026-11-22', reading: [], punch_in: { streak: 2, reflection: null }, quiz: null },
+  { day: '2026-11-22', reading: [], punch_in: { streak: 2, reflection: null, photo_url: null }, quiz: null },
   { day: '2026-11-20', reading: [{ material_id: 33, title: '关于加强基层党建的意见', seconds: 45 }], punch_in: null, quiz: { correct: 1, total: 3 } },
 ]
 
-// GET /study/trace/me over since–until (by default the server's: the last 30 days).
-function trace({ since = '2026-10-26', until = '2026-11-24', days = TRACE_DAYS } = {}) {
+// GET /study/trace/me (or /trace/people/{id}, of `person`) over since–until (by default the
+// server's: the last 30 days).
+function trace({ since = '2026-10-26', until = '2026-11-24', days = TRACE_DAYS, person = { id: 7, name: '张三', org_name: '本科生第一党支部' } } = {}) {
   const seconds = days.reduce((sum, day) => sum + day.reading.reduce((total, item) => total + item.seconds, 0), 0)
   return {
     status: 200,
     body: {
-      person: { id: 7, name: '张三', org_name: '本科生第一党支部' },
+      person,
       since,
       until,
       reading_seconds: seconds,
@@ -175,7 +176,87 @@ function trace({ since = '2026-10-26', until = '2026-11-24', days = TRACE_DAYS }
   }
 }
 
+// The figures of the overview's totals, weeks and orgs (GET /study/analytics/overview).
+function figures(overrides = {}) {
+  return Object.assign(
+    {
+      member_weeks: 240,
+      active: 150,
+      active_rate: 0.625,
+      active_days: 480,
+      reading_minutes: 3620.4,
+      minutes_per_member_week: 15.1,
+      materials_studied: 96,
+      punch_ins: 310,
+      quizzes: 200,
+      quiz_accuracy: 0.812,
+      points: 1280,
+    },
+    overrides
+  )
+}
+
+// GET /study/analytics/overview of `org` (by default the committee the caller manages), with two
+// orgs below it and its own members (本级直属) first, three weeks and two plans.
+function overview({ org = { id: 1, name: '某某大学党委', type: 'committee' }, orgs = null, plans = null, weeks = null, refreshedAt = '2026-11-24T12:20:00Z' } = {}) {
+  return {
+    status: 200,
+    body: {
+      org,
+      refreshed_at: refreshedAt,
+      since: '2026-09-07',
+      until: '2026-11-24',
+      members: 20,
+      today: { day: '2026-11-24', active: 6, reading_minutes: 95.5, punch_ins: 5, quizzes: 4 },
+      totals: figures(),
+      weeks: weeks || [
+        Object.assign(figures({ active_rate: 0.5, reading_minutes: 300 }), { week_start: '2026-11-09' }),
+        Object.assign(figures({ active_rate: null, reading_minutes: 0 }), { week_start: '2026-11-16' }),
+        Object.assign(figures({ active_rate: 0.75, reading_minutes: 212.4 }), { week_start: '2026-11-23' }),
+      ],
+      orgs: orgs || [
+        Object.assign(figures({ active_rate: 1, minutes_per_member_week: 30 }), { org_id: org.id, org_name: org.name, direct: true, members_now: 2 }),
+        Object.assign(figures({ active_rate: 0.4, minutes_per_member_week: 12.25 }), { org_id: 2, org_name: '计算机学院党总支', direct: false, members_now: 12 }),
+        Object.assign(figures({ active_rate: null, minutes_per_member_week: 0 }), { org_id: 5, org_name: '机关党支部', direct: false, members_now: 0 }),
+      ],
+      plans: plans || [
+        { id: 8, title: '十一月学习计划', org_name: '某某大学党委', deadline: '2026-11-30', overdue: false, people: 20, complete: 12, rate: 0.6 },
+        { id: 6, title: '十月学习计划', org_name: '某某大学党委', deadline: '2026-11-20', overdue: true, people: 20, complete: 19, rate: 0.95 },
+      ],
+    },
+  }
+}
+
+// An item of GET /study/analytics/people.
+function personFigures(personId, overrides = {}) {
+  return Object.assign(
+    {
+      person_id: personId,
+      name: `党员 ${personId}`,
+      org_name: '本科生第一党支部',
+      reading_minutes: 35.5,
+      days_studied: 6,
+      punch_ins: 4,
+      quizzes: 2,
+      quiz_accuracy: 0.9,
+      materials_studied: 3,
+      points: 21,
+      last_studied: '2026-11-23',
+    },
+    overrides
+  )
+}
+
+// A page of GET /study/analytics/people; options as routePages gives them.
+function people(items, { page = 1, perPage = 20, total = items.length, pages = 1 } = {}, org = { id: 1, name: '某某大学党委', type: 'committee' }) {
+  return { status: 200, body: { org, since: '2026-10-26', until: '2026-11-24', items, meta: { page, per_page: perPage, total, pages } } }
+}
+
 module.exports = {
+  figures,
+  overview,
+  personFigures,
+  people,
   materialItem,
   materials,
   punchIns,

@@ -1,5 +1,7 @@
 // The study home (pages/study/index): the punch-in, points and plans cards, the materials by
-// category a page at a time, and reloading the cards after a change elsewhere.
+// category (the server's categories) a page at a time with the member's reading of each, the
+// entry of 支部学习统计 for secretaries and committee admins, and reloading the cards after a
+// change elsewhere.
 
 const { signedInEachTest, settle } = require('../helpers/wx')
 const { loadPages, loadPage, tapEvent } = require('../helpers/page')
@@ -196,4 +198,139 @@ test('signed out for good: to the login page', async () => {
   // Once, by the materials list; the cards say it in their place.
   expect(fake.wx.reLaunch.mock.calls).toEqual([[{ url: '/pages/bind/index?ticket=ticket-9' }]])
   expect(page.data.pointsError).toBe('请先绑定党员身份')
+})
+
+describe('the category chips: the server’s', () => {
+  const CATEGORIES = {
+    status: 200,
+    body: {
+      items: [
+        { code: 'theory', label: '理论学习' },
+        { code: 'history', label: '党史' },
+        { code: 'study_tour', label: '红色研学' },
+      ],
+    },
+  }
+
+  test('GET /categories gives the chips, in its order after 全部; a chip of its own lists its materials', async () => {
+    routeCards()
+    fake.route('GET /study/categories', [CATEGORIES])
+    fake.route('GET /study/materials', (call) => study.materials(call.data.category === 'study_tour' ? [study.materialItem(61, { category: 'study_tour', category_label: '红色研学' })] : [study.materialItem(41)]))
+    const page = loadPage('pages/study/index')
+
+    await page.onLoad()
+
+    expect(page.data.categories).toEqual([
+      { value: '', label: '全部' },
+      { value: 'theory', label: '理论学习' },
+      { value: 'history', label: '党史' },
+      { value: 'study_tour', label: '红色研学' },
+    ])
+    await page.switchCategory(tapEvent({ value: 'study_tour' }))
+    expect(fake.requestsTo('GET /study/materials')[1].data).toEqual({ page: 1, per_page: 20, category: 'study_tour' })
+    expect(page.data.items.map((item) => [item.id, item.categoryLabel])).toEqual([[61, '红色研学']])
+
+    // A built-in category the server no longer offers is not a chip.
+    await page.switchCategory(tapEvent({ value: 'rules' }))
+    expect(page.data.category).toBe('study_tour')
+    expect(fake.requestsTo('GET /study/materials')).toHaveLength(2)
+  })
+
+  test('a failure keeps the built-in chips, quietly; a pull-down asks again, and once known not again', async () => {
+    routeCards()
+    routeMaterials()
+    fake.route('GET /study/categories', [{ networkFailure: true }, CATEGORIES])
+    const page = loadPage('pages/study/index')
+
+    await page.onLoad()
+    expect(page.data.categories.map((chip) => chip.label)).toEqual(['全部', '理论学习', '党史', '政策文件', '党规党纪', '先进典型', '其他'])
+    expect(fake.wx.showToast).not.toHaveBeenCalled()
+
+    await page.onPullDownRefresh()
+    expect(page.data.categories.map((chip) => chip.label)).toEqual(['全部', '理论学习', '党史', '红色研学'])
+
+    await page.onPullDownRefresh()
+    expect(fake.requestsTo('GET /study/categories')).toHaveLength(2)
+  })
+})
+
+test('each material says how far the member has read it', async () => {
+  routeCards()
+  routeMaterials([
+    [
+      study.materialItem(41, { my_seconds: 130, studied: true }),
+      study.materialItem(42, { my_seconds: 75, studied: false }),
+      study.materialItem(43, { my_seconds: 0, studied: false }),
+    ],
+  ])
+  const page = loadPage('pages/study/index')
+
+  await page.onLoad()
+
+  expect(page.data.items.map((item) => [item.id, item.studied, item.progressText])).toEqual([
+    [41, true, '已学习'],
+    [42, false, '已学 1分15秒'],
+    [43, false, ''],
+  ])
+})
+
+describe('支部学习统计', () => {
+  const secretary = Object.assign({}, fixtures.member, { roles: ['member', 'secretary'] })
+
+  test('offered to a secretary at once, from the stored session; /me confirms it', async () => {
+    fake.storeSession({ token: 'tok-1', expires_at: 'x', member: secretary })
+    routeCards()
+    routeMaterials()
+    let shownBeforeMe = null
+    fake.route('GET /me', () => {
+      shownBeforeMe = page.data.canViewAnalytics
+      return fixtures.me({ roles: ['member', 'secretary'] })
+    })
+    const page = loadPage('pages/study/index')
+
+    await page.onLoad()
+
+    expect(shownBeforeMe).toBe(true)
+    expect(page.data.canViewAnalytics).toBe(true)
+    page.openBranch()
+    expect(fake.wx.navigateTo).toHaveBeenCalledWith({ url: '/pages/study/branch' })
+  })
+
+  test('a committee admin by /me roles gets it too', async () => {
+    routeCards()
+    routeMaterials()
+    fake.route('GET /me', [fixtures.me({ roles: ['member', 'committee_admin'] })])
+    const page = loadPage('pages/study/index')
+
+    await page.onLoad()
+
+    expect(page.data.canViewAnalytics).toBe(true)
+  })
+
+  test('a member does not; nor one whose post ended since the last login (/me says so)', async () => {
+    fake.storeSession({ token: 'tok-1', expires_at: 'x', member: secretary })
+    routeCards()
+    routeMaterials()
+    fake.route('GET /me', [fixtures.me({ roles: ['member'] })])
+    const page = loadPage('pages/study/index')
+
+    await page.onLoad()
+
+    expect(page.data.canViewAnalytics).toBe(false)
+    page.openBranch()
+    expect(fake.wx.navigateTo).not.toHaveBeenCalled()
+  })
+
+  test('/me failing keeps what the stored session says, quietly', async () => {
+    fake.storeSession({ token: 'tok-1', expires_at: 'x', member: secretary })
+    routeCards()
+    routeMaterials()
+    fake.route('GET /me', [{ networkFailure: true }])
+    const page = loadPage('pages/study/index')
+
+    await page.onLoad()
+
+    expect(page.data.canViewAnalytics).toBe(true)
+    expect(fake.wx.showToast).not.toHaveBeenCalled()
+  })
 })

@@ -2,18 +2,18 @@
  * @jest-environment jsdom
  */
 // Renders the real templates of the study pages (pages/study/index, reader, punch-in, points, quiz,
-// trace) and
-// the 我的 page's 学习 row, compiled by the official wcc through miniprogram-simulate, each page
-// adapted to Component() (tests/helpers/render.js). The logic is tested in study-*.test.js; here:
-// that what the logic sets is what the member sees.
+// trace, branch) and the 我的 page's 学习 row, compiled by the official wcc through
+// miniprogram-simulate, each page adapted to Component() (tests/helpers/render.js). The logic is
+// tested in study-*.test.js; here: that what the logic sets is what the member sees.
 
 const { signedInEachTest, settle } = require('../helpers/wx')
+const { installCheckinWx } = require('../helpers/checkin-wx')
 const { inputEvent } = require('../helpers/page')
 const { pageRenderer, texts } = require('../helpers/render')
 const fixtures = require('../helpers/fixtures')
 const study = require('./study-fixtures')
 
-const render = pageRenderer(['index', 'reader', 'punch-in', 'points', 'quiz', 'trace'], (name) => `pages/study/${name}`)
+const render = pageRenderer(['index', 'reader', 'punch-in', 'points', 'quiz', 'trace', 'branch'], (name) => `pages/study/${name}`)
 const renderMine = pageRenderer(['mine'], () => 'pages/me/index')
 // 2026-11-24 20:30 in Beijing.
 const fake = signedInEachTest(Date.UTC(2026, 10, 24, 12, 30))
@@ -95,6 +95,40 @@ describe('学习 (home)', () => {
     expect(fake.wx.navigateTo).toHaveBeenCalledWith({ url: '/pages/study/reader?id=42' })
   })
 
+  test('each material says how far it is read; 支部学习统计 only for a secretary', async () => {
+    routeAll()
+    fake.routePages(
+      'GET /study/materials',
+      [[study.materialItem(41, { my_seconds: 130, studied: true }), study.materialItem(42, { my_seconds: 75 }), study.materialItem(43, { my_seconds: 0 })]],
+      (items, meta) => study.materials(items, meta)
+    )
+    fake.route('GET /me', [fixtures.me({ roles: ['member'] })])
+    const member = render('index')
+    await member.instance.onLoad()
+
+    expect(texts(member, '.study-material-progress')).toEqual(['已学习', '已学 1分15秒'])
+    expect(member.querySelectorAll('.study-material-studied')).toHaveLength(1)
+    expect(member.querySelector('.study-entry-branch')).toBeFalsy()
+
+    fake.route('GET /me', [fixtures.me({ roles: ['member', 'secretary'] })])
+    const secretary = render('index')
+    await secretary.instance.onLoad()
+
+    expect(secretary.querySelector('.study-entry-branch .study-entry-title').dom.textContent).toBe('支部学习统计›')
+    await tap(secretary.querySelector('.study-entry-branch'))
+    expect(fake.wx.navigateTo).toHaveBeenCalledWith({ url: '/pages/study/branch' })
+  })
+
+  test('the chips are the server’s categories', async () => {
+    routeAll()
+    fake.route('GET /study/categories', [{ status: 200, body: { items: [{ code: 'theory', label: '理论学习' }, { code: 'study_tour', label: '红色研学' }] } }])
+    const comp = render('index')
+
+    await comp.instance.onLoad()
+
+    expect(texts(comp, '.study-chip')).toEqual(['全部', '理论学习', '红色研学'])
+  })
+
   test('the entries of 每日答题 and 学习有痕 open their pages', async () => {
     routeAll()
     const comp = render('index')
@@ -169,6 +203,16 @@ describe('每日答题', () => {
     expect(texts(comp, '.quiz-option-wrong .quiz-option-text')).toEqual(['全面建成小康社会'])
   })
 
+  test('a quiz submitted before: its result with the points it earned', async () => {
+    fake.route('GET /study/quiz/today', [study.quiz({ submitted: true, chosen: { 11: [0], 12: [0, 1, 2], 13: [1] }, pointsAwarded: 2 })])
+    const comp = render('quiz')
+    await comp.instance.onLoad()
+
+    expect(comp.querySelector('.quiz-score-text').dom.textContent).toBe('答对 2 / 3 题')
+    expect(comp.querySelector('.quiz-points').dom.textContent).toBe('+2 积分')
+    expect(comp.querySelector('.quiz-submit')).toBeFalsy()
+  })
+
   test('an empty bank: 题库暂无题目', async () => {
     fake.route('GET /study/quiz/today', [fixtures.apiError(404, 'no_questions', '题库中还没有题目')])
     const comp = render('quiz')
@@ -239,6 +283,56 @@ describe('学习有痕', () => {
     await settle(1)
     expect(comp.querySelector('.trace-range-error').dom.textContent).toBe('开始日期不能晚于结束日期')
     expect(comp.querySelectorAll('.study-chip-active')).toHaveLength(0)
+  })
+
+  test('a day’s photo: 查看照片 until tapped, then the photo in its place', async () => {
+    installCheckinWx(fake).state.download = { statusCode: 200, tempFilePath: 'wxfile://tmp/punch-5.jpg' }
+    fake.route('GET /study/trace/me', [study.trace()])
+    const comp = render('trace')
+    await comp.instance.onLoad({})
+
+    expect(texts(comp, '.trace-photo')).toEqual(['查看照片'])
+    expect(comp.querySelector('.trace-photo-image')).toBeFalsy()
+    expect(comp.querySelector('.trace-person')).toBeFalsy()
+
+    await tap(comp.querySelector('.trace-photo'))
+    await settle()
+
+    expect(comp.querySelectorAll('.trace-photo-image')).toHaveLength(1)
+    // The simulator keeps an <image>'s src off the DOM; the one shown is the downloaded one.
+    expect(comp.instance.data.trace.days[0].punchIn.photoPath).toBe('wxfile://tmp/punch-5.jpg')
+    expect(fake.wx.previewImage).toHaveBeenCalledWith({ urls: ['wxfile://tmp/punch-5.jpg'], current: 'wxfile://tmp/punch-5.jpg' })
+  })
+
+  test('a photo that fails: said in its place', async () => {
+    installCheckinWx(fake).state.download = { fail: true }
+    fake.route('GET /study/trace/me', [study.trace()])
+    const comp = render('trace')
+    await comp.instance.onLoad({})
+
+    await tap(comp.querySelector('.trace-photo'))
+    await settle()
+
+    expect(comp.querySelector('.trace-photo-failed').dom.textContent).toBe('加载失败，点击重试')
+  })
+
+  test('a person’s trace: their name and branch above the totals; refused: said, without 重试', async () => {
+    installCheckinWx(fake)
+    fake.route('GET /study/trace/people/17', [study.trace({ person: { id: 17, name: '李四', org_name: '第一党小组' } })])
+    const comp = render('trace')
+    await comp.instance.onLoad({ person_id: '17' })
+
+    expect(comp.querySelector('.trace-person-name').dom.textContent).toBe('李四')
+    expect(comp.querySelector('.trace-person-org').dom.textContent).toBe('第一党小组')
+    expect(fake.wx.setNavigationBarTitle).toHaveBeenCalledWith({ title: '李四的学习有痕' })
+
+    fake.route('GET /study/trace/people/18', [fixtures.apiError(404, 'not_found', '人员不存在')])
+    const refused = render('trace')
+    await refused.instance.onLoad({ person_id: '18' })
+
+    expect(refused.querySelector('.trace-error').dom.textContent).toContain('该党员不存在或不在你管理的组织中')
+    expect(refused.querySelector('.trace-error .study-retry')).toBeFalsy()
+    expect(refused.querySelector('.trace-summary')).toBeFalsy()
   })
 
   test('a failure: said, with 重试', async () => {
@@ -369,6 +463,184 @@ describe('学习打卡', () => {
     expect(comp.querySelector('.punch-unsaved').dom.textContent).toBe('今天已经打过卡，本次填写的心得未保存')
     expect(comp.querySelector('.punch-result .punch-reflection').dom.textContent).toBe('早上的心得')
     expect(comp.querySelector('.punch-points')).toBeFalsy()
+  })
+})
+
+describe('学习打卡的照片', () => {
+  const PHOTO_URL = '/api/v1/study/punch-ins/90/photo'
+
+  function punchedToday(photoUrl) {
+    return study.punchIns(true, 5, [Object.assign(study.punchInItem(90, '2026-11-24', 5, '今天的心得'), { photo_url: photoUrl })])
+  }
+
+  test('before the punch-in: no photo to add', async () => {
+    fake.route('GET /study/punch-ins/me', [study.punchIns(false, 3)])
+    const comp = render('punch-in')
+    await comp.instance.onLoad()
+
+    expect(comp.querySelector('.punch-form')).toBeTruthy()
+    expect(comp.querySelector('.punch-photo')).toBeFalsy()
+  })
+
+  test('punched in without a photo: 添加照片; once uploaded, the photo and 更换照片', async () => {
+    const controls = installCheckinWx(fake)
+    fake.route('GET /study/punch-ins/me', [punchedToday(null)])
+    fake.route('POST /study/punch-ins/90/photo', [{ status: 200, body: { id: 90, day: '2026-11-24', streak: 5, reflection: '今天的心得', photo_url: PHOTO_URL } }])
+    const comp = render('punch-in')
+    await comp.instance.onLoad()
+
+    expect(comp.querySelector('.punch-today .punch-done-title').dom.textContent).toBe('今日已打卡')
+    expect(comp.querySelector('.punch-photo-button').dom.textContent).toBe('添加照片')
+    expect(comp.querySelector('.punch-photo-image')).toBeFalsy()
+
+    controls.picksPhotos(['wxfile://tmp/chosen.jpg'])
+    await tap(comp.querySelector('.punch-photo-button'))
+    await settle()
+
+    expect(comp.querySelector('.punch-photo-image')).toBeTruthy()
+    expect(comp.instance.data.photoPath).toBe('wxfile://tmp/chosen.jpg')
+    expect(comp.querySelector('.punch-photo-button').dom.textContent).toBe('更换照片')
+  })
+
+  test('a photo that fails to load, and an upload refused: each said', async () => {
+    const controls = installCheckinWx(fake)
+    controls.state.download = { statusCode: 404 }
+    fake.route('GET /study/punch-ins/me', [punchedToday(PHOTO_URL)])
+    fake.route('POST /study/punch-ins/90/photo', [fixtures.apiError(413, 'file_too_large', '文件不能超过 5 MB')])
+    const comp = render('punch-in')
+    await comp.instance.onLoad()
+
+    expect(comp.querySelector('.punch-photo-failed').dom.textContent).toBe('照片加载失败，点击重试')
+    expect(comp.querySelector('.punch-photo-button').dom.textContent).toBe('更换照片')
+
+    controls.picksPhotos(['wxfile://tmp/big.jpg'])
+    await comp.instance.choosePhoto()
+    await settle(1)
+
+    expect(comp.querySelector('.punch-photo-error').dom.textContent).toBe('文件不能超过 5 MB')
+  })
+
+  test('the day changed before the photo went: said, and the form for today', async () => {
+    const controls = installCheckinWx(fake)
+    fake.route('GET /study/punch-ins/me', [punchedToday(null), study.punchIns(false, 5)])
+    fake.route('POST /study/punch-ins/90/photo', [fixtures.apiError(409, 'punch_in_closed', '只能为今天的打卡添加照片')])
+    const comp = render('punch-in')
+    await comp.instance.onLoad()
+
+    controls.picksPhotos(['wxfile://tmp/late.jpg'])
+    await comp.instance.choosePhoto()
+    await settle(1)
+
+    expect(comp.querySelector('.punch-note').dom.textContent).toBe('已是新的一天，之前的打卡不能再添加照片，请先完成今天的打卡')
+    expect(comp.querySelector('.punch-form')).toBeTruthy()
+    expect(comp.querySelector('.punch-photo')).toBeFalsy()
+  })
+})
+
+describe('支部学习统计', () => {
+  function routeBranch() {
+    fake.route('GET /study/analytics/overview', (call) =>
+      call.data.org_id === 2
+        ? study.overview({ org: { id: 2, name: '计算机学院党总支', type: 'general_branch' }, orgs: [], plans: [] })
+        : study.overview()
+    )
+    fake.routePages(
+      'GET /study/analytics/people',
+      [[study.personFigures(17, { name: '李四', org_name: '第一党小组' }), study.personFigures(18, { name: '王五', reading_minutes: 0, days_studied: 0, last_studied: null })]],
+      (items, meta) => study.people(items, meta)
+    )
+  }
+
+  test('the org, how fresh, today, the totals, the weeks as bars, the orgs below, the plans and the people', async () => {
+    routeBranch()
+    const comp = render('branch')
+    await comp.instance.onLoad({})
+
+    expect(comp.querySelector('.branch-trail')).toBeFalsy()
+    expect(texts(comp, '.branch-weeks .study-chip')).toEqual(['近4周', '近12周', '近26周'])
+    expect(texts(comp, '.branch-weeks .study-chip-active')).toEqual(['近12周'])
+    expect(comp.querySelector('.branch-org').dom.textContent).toBe('某某大学党委')
+    expect(comp.querySelector('.branch-refreshed').dom.textContent).toBe('数据更新于 20:20')
+    expect(comp.querySelector('.branch-range').dom.textContent).toBe('9月7日 至 11月24日 · 现有党员 20 人')
+
+    expect(comp.querySelector('.branch-today-active').dom.textContent).toBe('6/20')
+    expect(comp.querySelector('.branch-today-minutes').dom.textContent).toBe('96')
+    expect(comp.querySelector('.branch-total-rate').dom.textContent).toBe('62.5%')
+    expect(comp.querySelector('.branch-total-minutes').dom.textContent).toBe('3620')
+    expect(comp.querySelector('.branch-total-punch-ins').dom.textContent).toBe('310')
+    expect(comp.querySelector('.branch-total-accuracy').dom.textContent).toBe('81.2%')
+
+    expect(texts(comp, '.branch-week-label')).toEqual(['11月9日', '11月16日', '本周'])
+    expect(texts(comp, '.branch-week-rate')).toEqual(['50%', '—', '75%'])
+    expect(texts(comp, '.branch-week-minutes')).toEqual(['300分钟', '0分钟', '212分钟'])
+    expect(comp.querySelectorAll('.branch-week-bar .study-bar-fill').map((bar) => bar.dom.getAttribute('style'))).toEqual([
+      'width: 50%',
+      'width: 0%',
+      'width: 75%',
+    ])
+    expect(comp.querySelectorAll('.branch-week-current')).toHaveLength(1)
+
+    expect(texts(comp, '.branch-org-title')).toEqual(['本级直属', '计算机学院党总支', '机关党支部'])
+    expect(texts(comp, '.branch-org-rate-value')).toEqual(['100%', '40%', '—'])
+    expect(texts(comp, '.branch-org-minutes-value')).toEqual(['30', '12.3', '0'])
+    expect(comp.querySelectorAll('.branch-org-direct')).toHaveLength(1)
+
+    expect(texts(comp, '.branch-plan-title')).toEqual(['十一月学习计划', '十月学习计划'])
+    expect(texts(comp, '.branch-plan-overdue')).toEqual(['已逾期'])
+    expect(texts(comp, '.branch-plan-rate')).toEqual(['60%', '95%'])
+    expect(texts(comp, '.branch-plan-count')).toEqual(['已完成 12/20 人', '已完成 19/20 人'])
+
+    expect(texts(comp, '.branch-periods .study-chip-active')).toEqual(['近30天'])
+    expect(texts(comp, '.branch-sorts .study-chip')).toEqual(['学习时长', '学习天数', '积分', '最不活跃'])
+    expect(texts(comp, '.branch-person-name')).toEqual(['李四', '王五'])
+    expect(texts(comp, '.branch-person-org')).toEqual(['第一党小组', '本科生第一党支部'])
+    expect(texts(comp, '.branch-person-figures')).toEqual(['阅读 35.5 分钟 · 学习 6 天 · 积分 21', '阅读 0 分钟 · 学习 0 天 · 积分 21'])
+    expect(texts(comp, '.branch-person-last')).toEqual(['最近 11月23日', '未学习'])
+    expect(comp.querySelectorAll('.branch-person-never')).toHaveLength(1)
+    expect(comp.dom.textContent).toContain('没有更多了')
+
+    await tap(comp.querySelectorAll('.branch-person')[0])
+    expect(fake.wx.navigateTo).toHaveBeenCalledWith({ url: '/pages/study/trace?person_id=17' })
+  })
+
+  test('an org below opens in place, with the way back up', async () => {
+    routeBranch()
+    const comp = render('branch')
+    await comp.instance.onLoad({})
+
+    await tap(comp.querySelectorAll('.branch-org-item')[1])
+    await settle()
+
+    expect(comp.querySelector('.branch-org').dom.textContent).toBe('计算机学院党总支')
+    expect(texts(comp, '.branch-crumb')).toEqual(['某某大学党委 /', '计算机学院党总支'])
+    expect(comp.querySelector('.branch-orgs')).toBeFalsy()
+    expect(comp.querySelector('.branch-plans-empty').dom.textContent).toBe('这段时间没有学习计划')
+
+    await tap(comp.querySelector('.branch-up'))
+    await settle()
+
+    expect(comp.querySelector('.branch-org').dom.textContent).toBe('某某大学党委')
+    expect(comp.querySelector('.branch-trail')).toBeFalsy()
+  })
+
+  test('not a manager: said, without 重试 or figures', async () => {
+    fake.route('GET /study/analytics/overview', [fixtures.apiError(403, 'forbidden', '当前角色无权查看学习统计')])
+    const comp = render('branch')
+    await comp.instance.onLoad({})
+
+    expect(comp.querySelector('.branch-error').dom.textContent).toContain('只有支部书记和党委管理员可以查看支部学习统计')
+    expect(comp.querySelector('.branch-error .study-retry')).toBeFalsy()
+    expect(comp.querySelector('.branch-head')).toBeFalsy()
+    expect(comp.querySelector('.branch-people')).toBeFalsy()
+  })
+
+  test('a lost network: said, with 重试', async () => {
+    fake.route('GET /study/analytics/overview', [{ networkFailure: true }])
+    const comp = render('branch')
+    await comp.instance.onLoad({})
+
+    expect(comp.querySelector('.branch-error').dom.textContent).toContain('网络连接失败，请稍后重试')
+    expect(comp.querySelector('.branch-error .study-retry')).toBeTruthy()
   })
 })
 

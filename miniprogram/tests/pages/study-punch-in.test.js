@@ -1,7 +1,10 @@
 // 学习打卡 (pages/study/punch-in): 201 (打卡成功, streak and points) and 200 (今日已打卡, the
-// punch-in made before), the optional reflection and its limit.
+// punch-in made before), the optional reflection and its limit; today's photo: shown (downloaded
+// with the session), added or replaced (picked, uploaded once however often tapped), and the
+// refusals (too large, not an image, the day over, the network, the session).
 
-const { signedInEachTest } = require('../helpers/wx')
+const { settle } = require('../helpers/wx')
+const { checkinEachTest } = require('../helpers/checkin-wx')
 const { loadPage, inputEvent } = require('../helpers/page')
 const fixtures = require('../helpers/fixtures')
 const study = require('./study-fixtures')
@@ -9,7 +12,7 @@ const study = require('./study-fixtures')
 // 2026-11-24 20:30 in Beijing.
 const NOW = Date.UTC(2026, 10, 24, 12, 30)
 
-const fake = signedInEachTest(NOW)
+const { fake, controls } = checkinEachTest(NOW)
 
 function punchInReply(status, overrides = {}) {
   const created = status === 201
@@ -42,8 +45,12 @@ test('not yet today: the streak so far and the recent punch-ins', async () => {
 
   expect(fake.requestsTo('GET /study/punch-ins/me')[0].data).toEqual({})
   expect(page.data.punch).toMatchObject({ punchedToday: false, streak: 3, todayItem: null })
-  expect(page.data.punch.items).toEqual([{ id: 80, day: '2026-11-23', dayText: '11月23日', streak: 3, reflection: '学习党章第一章', timeText: '08:05' }])
+  expect(page.data.punch.items).toEqual([{ id: 80, day: '2026-11-23', dayText: '11月23日', streak: 3, reflection: '学习党章第一章', photoUrl: '', timeText: '08:05' }])
   expect(page.data.result).toBeNull()
+  // No punch-in today: nothing to add a photo to.
+  expect(page.data.todayId).toBe(0)
+  await page.choosePhoto()
+  expect(fake.wx.chooseMedia).not.toHaveBeenCalled()
 })
 
 test('201: 打卡成功, with the reflection, the streak and the points', async () => {
@@ -133,4 +140,211 @@ test('the server’s word on the reflection goes under it; other failures in a t
   await page.submit()
   expect(fake.wx.showToast).toHaveBeenCalledWith({ title: '网络连接失败，请稍后重试', icon: 'none', duration: 2000 })
   expect(page.data.result).toBeNull()
+})
+
+describe('today’s photo', () => {
+  const PHOTO_URL = '/api/v1/study/punch-ins/90/photo'
+  const UPLOAD = 'POST /study/punch-ins/90/photo'
+
+  function punchedToday(photoUrl = null) {
+    const item = Object.assign(study.punchInItem(90, '2026-11-24', 5, '今天的心得'), { photo_url: photoUrl })
+    return study.punchIns(true, 5, [item])
+  }
+
+  function photoReply(status = 200) {
+    return { status, body: { id: 90, day: '2026-11-24', streak: 5, reflection: '今天的心得', photo_url: PHOTO_URL, created_at: '2026-11-24T00:05:00+00:00' } }
+  }
+
+  test('punched in with a photo: downloaded with the session and shown; a tap previews it', async () => {
+    controls.state.download = { statusCode: 200, tempFilePath: 'wxfile://tmp/punch-90.jpg' }
+    const page = await openPage(punchedToday(PHOTO_URL))
+
+    expect(page.data).toMatchObject({ todayId: 90, photoUrl: PHOTO_URL, photoPath: 'wxfile://tmp/punch-90.jpg', photoLoading: false, photoFailed: false })
+    const call = fake.wx.downloadFile.mock.calls[0][0]
+    expect(call.url).toBe('http://127.0.0.1:5000/api/v1/study/punch-ins/90/photo')
+    expect(call.header).toEqual({ Authorization: 'Bearer tok-1' })
+
+    page.previewPhoto()
+    expect(fake.wx.previewImage).toHaveBeenCalledWith({ urls: ['wxfile://tmp/punch-90.jpg'], current: 'wxfile://tmp/punch-90.jpg' })
+
+    // A pull-down does not download the photo shown again.
+    fake.route('GET /study/punch-ins/me', [punchedToday(PHOTO_URL)])
+    await page.onPullDownRefresh()
+    expect(fake.wx.downloadFile).toHaveBeenCalledTimes(1)
+  })
+
+  test('punched in without a photo: 添加照片 offered, nothing downloaded', async () => {
+    const page = await openPage(punchedToday())
+
+    expect(page.data).toMatchObject({ todayId: 90, photoUrl: '', photoPath: '' })
+    expect(fake.wx.downloadFile).not.toHaveBeenCalled()
+  })
+
+  test('a photo that fails to download: said; a tap tries again', async () => {
+    controls.state.download = { fail: true }
+    const page = await openPage(punchedToday(PHOTO_URL))
+
+    expect(page.data).toMatchObject({ photoFailed: true, photoPath: '', photoLoading: false })
+
+    controls.state.download = { statusCode: 200, tempFilePath: 'wxfile://tmp/again.jpg' }
+    await page.retryPhoto()
+    expect(page.data).toMatchObject({ photoFailed: false, photoPath: 'wxfile://tmp/again.jpg' })
+    expect(fake.wx.downloadFile).toHaveBeenCalledTimes(2)
+
+    // Shown now: a tap has nothing to retry.
+    await page.retryPhoto()
+    expect(fake.wx.downloadFile).toHaveBeenCalledTimes(2)
+  })
+
+  test('after punching in (201): one photo picked, compressed, uploaded as `file` and shown from the file', async () => {
+    const page = await openPage()
+    fake.route('POST /study/punch-ins', [{ status: 201, body: { id: 90, day: '2026-11-24', streak: 4, reflection: null, photo_url: null, created_at: '2026-11-24T12:30:00+00:00', created: true, points_awarded: 2 } }])
+    fake.route('GET /study/punch-ins/me', [punchedToday()])
+    await page.submit()
+    expect(page.data.todayId).toBe(90)
+
+    controls.picksPhotos(['wxfile://tmp/chosen.jpg'])
+    fake.route(UPLOAD, [photoReply()])
+    await page.choosePhoto()
+
+    expect(fake.wx.chooseMedia).toHaveBeenCalledTimes(1)
+    expect(fake.wx.chooseMedia.mock.calls[0][0]).toMatchObject({ count: 1, mediaType: ['image'], sizeType: ['compressed'] })
+    const [upload] = fake.requestsTo(UPLOAD)
+    expect(upload).toMatchObject({ url: 'http://127.0.0.1:5000/api/v1/study/punch-ins/90/photo', filePath: 'wxfile://tmp/chosen.jpg', name: 'file' })
+    expect(upload.header).toEqual({ Authorization: 'Bearer tok-1' })
+    expect(page.data).toMatchObject({ uploading: false, photoUrl: PHOTO_URL, photoPath: 'wxfile://tmp/chosen.jpg', photoError: '' })
+    expect(fake.wx.showToast).toHaveBeenLastCalledWith({ title: '照片已上传', icon: 'success' })
+    // The photo is the file just uploaded: nothing to download.
+    expect(fake.wx.downloadFile).not.toHaveBeenCalled()
+  })
+
+  test('200 (punched in elsewhere, with a photo): that photo is shown, and may be replaced', async () => {
+    controls.state.download = { statusCode: 200, tempFilePath: 'wxfile://tmp/old.jpg' }
+    const page = await openPage()
+    fake.route('POST /study/punch-ins', [{ status: 200, body: Object.assign(photoReply().body, { created: false, points_awarded: 0 }) }])
+    fake.route('GET /study/punch-ins/me', [punchedToday(PHOTO_URL)])
+    await page.submit()
+
+    expect(page.data).toMatchObject({ todayId: 90, photoPath: 'wxfile://tmp/old.jpg' })
+    // The result and the list name the same photo: downloaded once.
+    expect(fake.wx.downloadFile).toHaveBeenCalledTimes(1)
+
+    controls.picksPhotos(['wxfile://tmp/new.jpg'])
+    fake.route(UPLOAD, [photoReply()])
+    await page.choosePhoto()
+    // The replaced photo's address is the same: the new one shows from its file.
+    expect(page.data).toMatchObject({ photoUrl: PHOTO_URL, photoPath: 'wxfile://tmp/new.jpg' })
+    expect(fake.requestsTo(UPLOAD)).toHaveLength(1)
+  })
+
+  test('a double tap picks and uploads once; another tap afterwards may replace it', async () => {
+    const page = await openPage(punchedToday())
+    controls.picksPhotos(['wxfile://tmp/one.jpg'])
+    // Answered late, so that a tap can come while it uploads.
+    fake.route(UPLOAD, [Object.assign(photoReply(), { delay: 50 })])
+
+    const first = page.choosePhoto()
+    const second = page.choosePhoto()
+    await settle(3)
+    // Uploading: a tap now does nothing either.
+    expect(page.data.uploading).toBe(true)
+    const third = page.choosePhoto()
+    await Promise.all([first, second, third])
+
+    expect(fake.wx.chooseMedia).toHaveBeenCalledTimes(1)
+    expect(fake.requestsTo(UPLOAD)).toHaveLength(1)
+
+    controls.picksPhotos(['wxfile://tmp/two.jpg'])
+    await page.choosePhoto()
+    expect(fake.requestsTo(UPLOAD)).toHaveLength(2)
+    expect(page.data.photoPath).toBe('wxfile://tmp/two.jpg')
+  })
+
+  test('the picker closed: nothing uploaded, nothing said; a picker that fails otherwise says so', async () => {
+    const page = await openPage(punchedToday())
+
+    controls.state.media = { cancel: true }
+    await page.choosePhoto()
+    expect(fake.wx.showToast).not.toHaveBeenCalled()
+
+    controls.state.media = { fail: 'chooseMedia:fail no permission' }
+    await page.choosePhoto()
+    expect(fake.wx.showToast).toHaveBeenCalledWith({ title: '无法选择照片', icon: 'none' })
+
+    expect(fake.requestsTo(UPLOAD)).toHaveLength(0)
+    expect(page.data.uploading).toBe(false)
+  })
+
+  test.each([
+    ['413 file_too_large: the server’s word', fixtures.apiError(413, 'file_too_large', '文件不能超过 5 MB'), '文件不能超过 5 MB'],
+    ['415 file_type_not_allowed: the server’s word', fixtures.apiError(415, 'file_type_not_allowed', '只能上传 JPG、PNG 或 WebP 图片'), '只能上传 JPG、PNG 或 WebP 图片'],
+    ['a proxy’s 413 page', { status: 413, body: '<html>413 Request Entity Too Large</html>' }, '照片太大，请换一张较小的照片'],
+    ['a 415 without the server’s word', { status: 415, body: '' }, '只能上传 JPG、PNG 或 WebP 格式的照片'],
+    ['a lost network', { networkFailure: true }, '网络连接失败，请稍后重试'],
+  ])('%s: said under the photo, the photo shown kept, another try possible', async (_name, reply, message) => {
+    controls.state.download = { statusCode: 200, tempFilePath: 'wxfile://tmp/old.jpg' }
+    const page = await openPage(punchedToday(PHOTO_URL))
+    controls.picksPhotos(['wxfile://tmp/big.jpg'])
+    fake.route(UPLOAD, [reply, photoReply()])
+
+    await page.choosePhoto()
+
+    expect(page.data).toMatchObject({ uploading: false, photoError: message, photoPath: 'wxfile://tmp/old.jpg', todayId: 90 })
+    expect(fake.wx.reLaunch).not.toHaveBeenCalled()
+
+    controls.picksPhotos(['wxfile://tmp/small.jpg'])
+    await page.choosePhoto()
+    expect(page.data).toMatchObject({ photoError: '', photoPath: 'wxfile://tmp/small.jpg' })
+    expect(fake.requestsTo(UPLOAD)).toHaveLength(2)
+  })
+
+  test('409 punch_in_closed (the day changed): said; today’s state loaded, with the form again', async () => {
+    const page = await openPage(punchedToday())
+    controls.picksPhotos(['wxfile://tmp/late.jpg'])
+    fake.route(UPLOAD, [fixtures.apiError(409, 'punch_in_closed', '只能为今天的打卡添加照片')])
+    fake.route('GET /study/punch-ins/me', [Object.assign(study.punchIns(false, 5), { body: { today: '2026-11-25', punched_today: false, streak: 5, items: [] } })])
+
+    await page.choosePhoto()
+
+    expect(page.data.note).toBe('已是新的一天，之前的打卡不能再添加照片，请先完成今天的打卡')
+    expect(fake.requestsTo('GET /study/punch-ins/me')).toHaveLength(2)
+    expect(page.data).toMatchObject({ todayId: 0, photoUrl: '', photoPath: '', photoError: '', uploading: false, result: null })
+    expect(page.data.punch).toMatchObject({ punchedToday: false, streak: 5 })
+
+    // The photo button is gone; a stray tap sends nothing.
+    await page.choosePhoto()
+    expect(fake.requestsTo(UPLOAD)).toHaveLength(1)
+  })
+
+  test('signed out for good while uploading: to the bind page', async () => {
+    const page = await openPage(punchedToday())
+    controls.picksPhotos(['wxfile://tmp/photo.jpg'])
+    fake.route(UPLOAD, [fixtures.apiError(401, 'unauthorized', '登录已失效')])
+    fake.route('POST /auth/wx-login', [fixtures.authWxLoginUnbound('ticket-9')])
+
+    await page.choosePhoto()
+
+    expect(fake.wx.reLaunch).toHaveBeenCalledWith({ url: '/pages/bind/index?ticket=ticket-9' })
+    expect(page.data.uploading).toBe(false)
+  })
+
+  test('a download still on its way when a new photo is uploaded does not replace it', async () => {
+    const downloads = []
+    fake.wx.downloadFile = jest.fn((options) => downloads.push(options))
+    fake.route('GET /study/punch-ins/me', [punchedToday(PHOTO_URL)])
+    const page = loadPage('pages/study/punch-in')
+    const loading = page.onLoad()
+    await settle()
+    expect(page.data.photoLoading).toBe(true)
+
+    controls.picksPhotos(['wxfile://tmp/new.jpg'])
+    fake.route(UPLOAD, [photoReply()])
+    await page.choosePhoto()
+    expect(page.data.photoPath).toBe('wxfile://tmp/new.jpg')
+
+    // The old photo arrives late: dropped.
+    downloads[0].success({ statusCode: 200, tempFilePath: 'wxfile://tmp/old.jpg' })
+    await loading
+    expect(page.data).toMatchObject({ photoPath: 'wxfile://tmp/new.jpg', photoLoading: false })
+  })
 })

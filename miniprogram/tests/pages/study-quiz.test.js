@@ -1,7 +1,8 @@
 // 每日答题 (pages/study/quiz): answering (one option of a 单选题 or 判断题, one or more of a 多选题),
 // no submission while a question is without an answer, the scored result, and the refusals: a
-// quiz submitted before (on load or 409 already_submitted), a quiz of another day (409 no_quiz),
-// an empty bank, an account without a member record, a lost network, a double tap.
+// quiz submitted before (on load or 409 already_submitted), a quiz of another day (409
+// quiz_expired, 409 no_quiz), an empty bank, an account without a member record, a lost network,
+// a double tap.
 
 const { signedInEachTest, settle } = require('../helpers/wx')
 const { loadPage, loadPages, tapEvent } = require('../helpers/page')
@@ -158,6 +159,7 @@ describe('submitting', () => {
     await page.submit()
 
     expect(fake.requestsTo(POST)[0].data).toEqual({
+      quiz_id: 301,
       answers: [
         { question_id: 11, choices: [0] },
         { question_id: 12, choices: [0, 1, 2] },
@@ -261,6 +263,53 @@ describe('submitting', () => {
     expect(page.data.error).toBe('第 2 题还没有作答')
   })
 
+  test('409 quiz_expired (loaded before midnight): the new day’s quiz, said so; its answers go with its own id', async () => {
+    const {
+      pages: [page],
+      modules: [service],
+    } = loadPages(['pages/study/quiz'], ['services/study'])
+    fake.route(GET, [study.quiz({ id: 301 })])
+    await page.onLoad()
+    fake.route(POST, [
+      fixtures.apiError(409, 'quiz_expired', '题目已过期，请重新获取今日题目'),
+      study.quiz({ id: 302, submitted: true, chosen: { 11: [0], 12: [0, 1, 2], 13: [1] }, pointsAwarded: 2 }),
+    ])
+    answerAll(page)
+    fake.route(GET, [study.quiz({ id: 302 })])
+
+    await page.submit()
+
+    expect(fake.requestsTo(POST)[0].data.quiz_id).toBe(301)
+    expect(page.data.note).toBe('已是新的一天，题目已更新，请重新作答')
+    expect(page.data.quiz).toMatchObject({ id: 302, submitted: false })
+    expect(page.data.submitting).toBe(false)
+    expect(fake.wx.showToast).not.toHaveBeenCalled()
+    // The same questions the next day: the picks are kept, and the refusal counted nothing.
+    expect(page.data.picks).toEqual(CHOSEN)
+    expect(service.changeCount()).toBe(0)
+
+    await page.submit()
+
+    expect(fake.requestsTo(POST)).toHaveLength(2)
+    expect(fake.requestsTo(POST)[1].data).toEqual(Object.assign({}, fake.requestsTo(POST)[0].data, { quiz_id: 302 }))
+    expect(page.data.quiz).toMatchObject({ submitted: true, pointsText: '+2 积分' })
+  })
+
+  test('409 quiz_expired while the new day’s quiz cannot load: said, with 重试, nothing sent again', async () => {
+    const page = await openPage()
+    fake.route(POST, [fixtures.apiError(409, 'quiz_expired', '题目已过期')])
+    fake.route(GET, [{ networkFailure: true }])
+    answerAll(page)
+
+    await page.submit()
+
+    expect(page.data.note).toBe('已是新的一天，题目已更新，请重新作答')
+    expect(page.data.errorMessage).toBe('网络连接失败，请稍后重试')
+    expect(page.data.canRetry).toBe(true)
+    expect(page.data.submitting).toBe(false)
+    expect(fake.requestsTo(POST)).toHaveLength(1)
+  })
+
   test('a lost network: a toast, the picks kept, and another tap sends again', async () => {
     const page = await openPage()
     fake.route(POST, [{ networkFailure: true }, study.quiz({ submitted: true, chosen: CHOSEN, pointsAwarded: 2 })])
@@ -294,14 +343,20 @@ describe('submitting', () => {
 })
 
 describe('the quiz as loaded', () => {
-  test('submitted before: the result, without a submit; what it earned is not known again', async () => {
-    const page = await openPage(study.quiz({ submitted: true, chosen: CHOSEN }))
+  test('submitted before: the result with what it earned, without a submit', async () => {
+    const page = await openPage(study.quiz({ submitted: true, chosen: CHOSEN, pointsAwarded: 2 }))
 
-    expect(page.data.quiz).toMatchObject({ submitted: true, scoreText: '答对 2 / 3 题', pointsText: '' })
+    expect(page.data.quiz).toMatchObject({ submitted: true, scoreText: '答对 2 / 3 题', pointsText: '+2 积分' })
     expect(page.data.quiz.questions[2]).toMatchObject({ right: false, answerText: '正确', chosenText: '错误' })
 
     await page.submit()
     expect(fake.requestsTo(POST)).toHaveLength(0)
+  })
+
+  test('submitted before and earned nothing (the day’s cap reached): no points shown', async () => {
+    const page = await openPage(study.quiz({ submitted: true, chosen: CHOSEN, pointsAwarded: 0 }))
+
+    expect(page.data.quiz).toMatchObject({ submitted: true, pointsText: '' })
   })
 
   test('a question left without an answer (submitted elsewhere) says 未作答', async () => {

@@ -54,10 +54,18 @@ test('on load: the last 30 days up to today in Beijing, the totals and the days,
         { materialId: 32, title: '党史微课', secondsText: '10分钟' },
       ],
       readingText: '15分20秒',
-      punchIn: { streak: 4, reflection: '学习了党章第二章' },
+      punchIn: { streak: 4, reflection: '学习了党章第二章', photoUrl: '/api/v1/study/punch-ins/5/photo', photoPath: '', photoLoading: false, photoFailed: false },
       quiz: { text: '答对 3/3', allRight: true },
     },
-    { day: '2026-11-22', dayText: '11月22日', weekdayText: '周日', reading: [], readingText: '', punchIn: { streak: 2, reflection: '' }, quiz: null },
+    {
+      day: '2026-11-22',
+      dayText: '11月22日',
+      weekdayText: '周日',
+      reading: [],
+      readingText: '',
+      punchIn: { streak: 2, reflection: '', photoUrl: '', photoPath: '', photoLoading: false, photoFailed: false },
+      quiz: null,
+    },
     {
       day: '2026-11-20',
       dayText: '11月20日',
@@ -68,6 +76,14 @@ test('on load: the last 30 days up to today in Beijing, the totals and the days,
       quiz: { text: '答对 1/3', allRight: false },
     },
   ])
+})
+
+test('photos are not downloaded unasked, and the title stays the page’s own', async () => {
+  routeTrace()
+  await openPage()
+
+  expect(fake.wx.downloadFile).not.toHaveBeenCalled()
+  expect(fake.wx.setNavigationBarTitle).not.toHaveBeenCalled()
 })
 
 test('nothing studied in the period: empty', async () => {
@@ -290,5 +306,160 @@ describe('导出', () => {
     await page.exportTrace()
 
     expect(fake.wx.downloadFile).not.toHaveBeenCalled()
+  })
+})
+
+describe('a day’s punch-in photo', () => {
+  const PHOTO_URL = '/api/v1/study/punch-ins/5/photo'
+
+  test('a tap downloads it with the session, shows it in the day and previews it; a second tap only previews', async () => {
+    routeTrace()
+    controls.state.download = { statusCode: 200, tempFilePath: 'wxfile://tmp/punch-5.jpg' }
+    const page = await openPage()
+
+    await page.openPhoto(tapEvent({ day: '2026-11-24' }))
+
+    const call = fake.wx.downloadFile.mock.calls[0][0]
+    expect(call.url).toBe('http://127.0.0.1:5000/api/v1/study/punch-ins/5/photo')
+    expect(call.header).toEqual({ Authorization: 'Bearer tok-1' })
+    expect(page.data.trace.days[0].punchIn).toMatchObject({ photoUrl: PHOTO_URL, photoPath: 'wxfile://tmp/punch-5.jpg', photoLoading: false, photoFailed: false })
+    expect(fake.wx.previewImage).toHaveBeenCalledWith({ urls: ['wxfile://tmp/punch-5.jpg'], current: 'wxfile://tmp/punch-5.jpg' })
+
+    await page.openPhoto(tapEvent({ day: '2026-11-24' }))
+    expect(fake.wx.downloadFile).toHaveBeenCalledTimes(1)
+    expect(fake.wx.previewImage).toHaveBeenCalledTimes(2)
+  })
+
+  test('a double tap downloads once; a day without a photo, or not shown, does nothing', async () => {
+    routeTrace()
+    const page = await openPage()
+
+    const first = page.openPhoto(tapEvent({ day: '2026-11-24' }))
+    expect(page.data.trace.days[0].punchIn.photoLoading).toBe(true)
+    const second = page.openPhoto(tapEvent({ day: '2026-11-24' }))
+    await Promise.all([first, second])
+    await page.openPhoto(tapEvent({ day: '2026-11-22' }))
+    await page.openPhoto(tapEvent({ day: '2026-11-20' }))
+    await page.openPhoto(tapEvent({ day: '2026-01-01' }))
+
+    expect(fake.wx.downloadFile).toHaveBeenCalledTimes(1)
+    expect(fake.wx.previewImage).toHaveBeenCalledTimes(1)
+  })
+
+  test('a failed download: said in its place; a tap tries again', async () => {
+    routeTrace()
+    controls.state.download = { statusCode: 404 }
+    const page = await openPage()
+
+    await page.openPhoto(tapEvent({ day: '2026-11-24' }))
+    expect(page.data.trace.days[0].punchIn).toMatchObject({ photoPath: '', photoLoading: false, photoFailed: true })
+    expect(fake.wx.previewImage).not.toHaveBeenCalled()
+
+    controls.state.download = { statusCode: 200, tempFilePath: 'wxfile://tmp/punch-5.jpg' }
+    await page.openPhoto(tapEvent({ day: '2026-11-24' }))
+    expect(page.data.trace.days[0].punchIn).toMatchObject({ photoPath: 'wxfile://tmp/punch-5.jpg', photoFailed: false })
+  })
+
+  test('a photo downloaded before shows at once in another period’s trace', async () => {
+    routeTrace()
+    controls.state.download = { statusCode: 200, tempFilePath: 'wxfile://tmp/punch-5.jpg' }
+    const page = await openPage()
+    await page.openPhoto(tapEvent({ day: '2026-11-24' }))
+
+    await page.switchPeriod(tapEvent({ period: '7' }))
+
+    expect(page.data.trace.days[0].punchIn.photoPath).toBe('wxfile://tmp/punch-5.jpg')
+    expect(fake.wx.downloadFile).toHaveBeenCalledTimes(1)
+  })
+})
+
+describe('a person’s trace (?person_id=, from 支部学习统计)', () => {
+  const PERSON = 'GET /study/trace/people/17'
+  const LI_SI = { id: 17, name: '李四', org_name: '第一党小组' }
+
+  async function openPerson(query = { person_id: '17' }) {
+    const page = loadPage('pages/study/trace')
+    await page.onLoad(query)
+    return page
+  }
+
+  test('their trace of the period, their name in the title and above the totals; not mine', async () => {
+    fake.route(PERSON, (call) => study.trace({ since: call.data.since, until: call.data.until, person: LI_SI }))
+    const page = await openPerson()
+
+    expect(fake.requestsTo(PERSON).map((call) => call.data)).toEqual([{ since: '2026-10-26', until: '2026-11-24' }])
+    expect(fake.requestsTo(TRACE)).toHaveLength(0)
+    expect(page.data.personId).toBe(17)
+    expect(page.data.trace).toMatchObject({ personId: 17, personName: '李四', orgName: '第一党小组', daysStudied: 3 })
+    expect(fake.wx.setNavigationBarTitle).toHaveBeenCalledWith({ title: '李四的学习有痕' })
+
+    // Another period: the same person; the title is not set again.
+    await page.switchPeriod(tapEvent({ period: '7' }))
+    expect(fake.requestsTo(PERSON)[1].data).toEqual({ since: '2026-11-18', until: '2026-11-24' })
+    expect(fake.wx.setNavigationBarTitle).toHaveBeenCalledTimes(1)
+  })
+
+  test('导出 downloads their .xlsx of the period shown', async () => {
+    fake.route(PERSON, (call) => study.trace({ since: call.data.since, until: call.data.until, person: LI_SI }))
+    controls.state.download = { statusCode: 200, tempFilePath: 'wxfile://tmp/trace.xlsx' }
+    const page = await openPerson()
+
+    await page.exportTrace()
+
+    expect(fake.wx.downloadFile.mock.calls[0][0].url).toBe('http://127.0.0.1:5000/api/v1/study/trace/people/17.xlsx?since=2026-10-26&until=2026-11-24')
+    expect(fake.wx.openDocument).toHaveBeenCalledWith(expect.objectContaining({ filePath: 'wxfile://tmp/trace.xlsx', fileType: 'xlsx' }))
+  })
+
+  test('their materials do not open the reader (the time would count as the secretary’s)', async () => {
+    fake.route(PERSON, [study.trace({ person: LI_SI })])
+    const page = await openPerson()
+
+    page.openMaterial(tapEvent({ id: 31 }))
+
+    expect(fake.wx.navigateTo).not.toHaveBeenCalled()
+  })
+
+  test('their photo is downloaded as mine is', async () => {
+    fake.route(PERSON, [study.trace({ person: LI_SI })])
+    controls.state.download = { statusCode: 200, tempFilePath: 'wxfile://tmp/punch-5.jpg' }
+    const page = await openPerson()
+
+    await page.openPhoto(tapEvent({ day: '2026-11-24' }))
+
+    expect(fake.wx.downloadFile.mock.calls[0][0].url).toBe('http://127.0.0.1:5000/api/v1/study/punch-ins/5/photo')
+    expect(page.data.trace.days[0].punchIn.photoPath).toBe('wxfile://tmp/punch-5.jpg')
+  })
+
+  test.each([
+    ['404: not one of theirs', fixtures.apiError(404, 'not_found', '人员不存在'), '该党员不存在或不在你管理的组织中'],
+    ['403: not a manager', fixtures.apiError(403, 'forbidden', '没有权限'), '只有支部书记和党委管理员可以查看党员的学习记录'],
+  ])('%s: said, no 重试, no title', async (_name, reply, message) => {
+    fake.route(PERSON, [reply])
+    const page = await openPerson()
+
+    expect(page.data).toMatchObject({ errorMessage: message, canRetry: false, trace: null })
+    expect(fake.wx.setNavigationBarTitle).not.toHaveBeenCalled()
+  })
+
+  test('a lost network: said, with 重试 that asks for the same person', async () => {
+    fake.route(PERSON, [{ networkFailure: true }, study.trace({ person: LI_SI })])
+    const page = await openPerson()
+
+    expect(page.data).toMatchObject({ errorMessage: '网络连接失败，请稍后重试', canRetry: true })
+    await page.load()
+    expect(page.data.trace.personName).toBe('李四')
+    expect(fake.requestsTo(PERSON)).toHaveLength(2)
+  })
+
+  test.each([['abc'], ['0'], ['-3'], ['1.5'], ['']])('person_id %p: no such person, nothing asked', async (personId) => {
+    routeTrace()
+    const page = await openPerson({ person_id: personId })
+
+    expect(page.data).toMatchObject({ errorMessage: '该党员不存在或不在你管理的组织中', canRetry: false, trace: null })
+    // Nor on a pull-down or another period: never the member's own trace instead.
+    await page.onPullDownRefresh()
+    await page.switchPeriod(tapEvent({ period: '7' }))
+    expect(fake.requests).toHaveLength(0)
+    expect(page.data.trace).toBeNull()
   })
 })

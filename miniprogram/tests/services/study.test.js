@@ -66,6 +66,41 @@ test.each([
   ['my trace, the server’s default period', (s) => s.trace(), 'GET /study/trace/me', {}],
   ['my trace of a period', (s) => s.trace({ since: '2026-11-18', until: '2026-11-24' }), 'GET /study/trace/me', { since: '2026-11-18', until: '2026-11-24' }],
   ['my trace leaves out empty dates', (s) => s.trace({ since: '', until: null }), 'GET /study/trace/me', {}],
+  [
+    'submit the quiz with its id',
+    (s) => s.submitQuiz([{ question_id: 11, choices: [1] }], 301),
+    'POST /study/quiz/today',
+    { answers: [{ question_id: 11, choices: [1] }], quiz_id: 301 },
+  ],
+  ['the categories', (s) => s.categories(), 'GET /study/categories', undefined],
+  [
+    'a person’s trace of a period',
+    (s) => s.personTrace(17, { since: '2026-11-18', until: '2026-11-24' }),
+    'GET /study/trace/people/17',
+    { since: '2026-11-18', until: '2026-11-24' },
+  ],
+  ['a person’s trace, the server’s default period', (s) => s.personTrace(17), 'GET /study/trace/people/17', {}],
+  ['the overview, the server’s defaults', (s) => s.analyticsOverview(), 'GET /study/analytics/overview', {}],
+  ['the overview of an org over 4 weeks', (s) => s.analyticsOverview({ org_id: 3, weeks: 4 }), 'GET /study/analytics/overview', { org_id: 3, weeks: 4 }],
+  [
+    'the overview leaves out what the server would refuse',
+    (s) => s.analyticsOverview({ org_id: 'x', weeks: 60 }),
+    'GET /study/analytics/overview',
+    {},
+  ],
+  ['the people, the server’s defaults', (s) => s.analyticsPeople(), 'GET /study/analytics/people', { page: 1, per_page: 20 }],
+  [
+    'the people of an org over a period, least active first, page 2',
+    (s) => s.analyticsPeople({ org_id: 3, since: '2026-11-18', until: '2026-11-24', sort: 'least', page: 2 }),
+    'GET /study/analytics/people',
+    { org_id: 3, since: '2026-11-18', until: '2026-11-24', sort: 'least', page: 2, per_page: 20 },
+  ],
+  [
+    'the people leave out an unknown sort and empty dates',
+    (s) => s.analyticsPeople({ org_id: 0, since: '', sort: 'name', per_page: 50 }),
+    'GET /study/analytics/people',
+    { page: 1, per_page: 50 },
+  ],
 ])('%s', async (_name, call, key, data) => {
   fake.route(key, [OK])
 
@@ -175,4 +210,78 @@ describe('the trace’s .xlsx is downloaded with the session', () => {
 
     expect(error).toMatchObject({ name: 'ApiError', status: 422 })
   })
+})
+
+describe('a punch-in’s photo', () => {
+  test('uploaded through api/upload.js as the multipart field `file`', async () => {
+    fake.route('POST /study/punch-ins/88/photo', [{ status: 200, body: { id: 88, photo_url: '/api/v1/study/punch-ins/88/photo' } }])
+
+    const body = await study.uploadPunchInPhoto(88, 'wxfile://tmp/photo.jpg')
+
+    expect(fake.wx.uploadFile).toHaveBeenCalledTimes(1)
+    expect(fake.wx.request).not.toHaveBeenCalled()
+    const [call] = fake.requests
+    expect(call).toMatchObject({ url: 'http://127.0.0.1:5000/api/v1/study/punch-ins/88/photo', filePath: 'wxfile://tmp/photo.jpg', name: 'file' })
+    expect(call.header).toEqual({ Authorization: 'Bearer tok-1' })
+    expect(body).toEqual({ id: 88, photo_url: '/api/v1/study/punch-ins/88/photo' })
+    // The study home shows no photo: nothing for it to reload.
+    expect(study.changeCount()).toBe(0)
+  })
+
+  test('refusals are the server’s', async () => {
+    fake.route('POST /study/punch-ins/88/photo', [fixtures.apiError(409, 'punch_in_closed', '只能为今天的打卡添加照片')])
+
+    const error = await study.uploadPunchInPhoto(88, 'wxfile://tmp/photo.jpg').catch((e) => e)
+
+    expect(error).toMatchObject({ name: 'ApiError', status: 409, code: 'punch_in_closed' })
+  })
+
+  test.each([
+    ['the server’s photo_url', '/api/v1/study/punch-ins/8/photo', '/study/punch-ins/8/photo'],
+    ['a full address under apiBase', 'http://127.0.0.1:5000/api/v1/study/punch-ins/8/photo', '/study/punch-ins/8/photo'],
+    ['another host', 'https://example.com/api/v1/study/punch-ins/8/photo', ''],
+    ['a path outside the API', '/static/8.jpg', ''],
+    ['a look-alike prefix', '/api/v1x/study/8', ''],
+    ['nothing', null, ''],
+  ])('apiPath: %s', (_name, url, path) => {
+    expect(study.apiPath(url)).toBe(path)
+  })
+
+  test('downloaded with the session from its photo_url', async () => {
+    const controls = installCheckinWx(fake)
+    controls.state.download = { statusCode: 200, tempFilePath: 'wxfile://tmp/punch.jpg' }
+
+    const file = await study.downloadPhoto('/api/v1/study/punch-ins/8/photo')
+
+    expect(file).toBe('wxfile://tmp/punch.jpg')
+    const call = fake.wx.downloadFile.mock.calls[0][0]
+    expect(call.url).toBe('http://127.0.0.1:5000/api/v1/study/punch-ins/8/photo')
+    expect(call.header).toEqual({ Authorization: 'Bearer tok-1' })
+  })
+
+  test('an address that is not the server’s is refused without asking; a 404 is an ApiError', async () => {
+    const controls = installCheckinWx(fake)
+    controls.state.download = { statusCode: 404 }
+
+    const refused = await study.downloadPhoto('https://example.com/x.jpg').catch((e) => e)
+    expect(refused).toMatchObject({ name: 'ApiError', code: 'photo_url_invalid' })
+    expect(fake.wx.downloadFile).not.toHaveBeenCalled()
+
+    const missing = await study.downloadPhoto('/api/v1/study/punch-ins/9/photo').catch((e) => e)
+    expect(missing).toMatchObject({ name: 'ApiError', status: 404 })
+  })
+})
+
+test('a person’s trace as .xlsx is downloaded with the session', async () => {
+  const controls = installCheckinWx(fake)
+  controls.state.download = { statusCode: 200, tempFilePath: 'wxfile://tmp/trace.xlsx' }
+
+  await study.downloadPersonTrace(17, { since: '2026-11-18', until: '2026-11-24' })
+  await study.downloadPersonTrace(17)
+
+  const urls = fake.wx.downloadFile.mock.calls.map((call) => call[0].url)
+  expect(urls).toEqual([
+    'http://127.0.0.1:5000/api/v1/study/trace/people/17.xlsx?since=2026-11-18&until=2026-11-24',
+    'http://127.0.0.1:5000/api/v1/study/trace/people/17.xlsx',
+  ])
 })

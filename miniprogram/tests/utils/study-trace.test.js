@@ -92,7 +92,17 @@ describe('viewTrace', () => {
       punchIn: null,
       quiz: { text: '答对 0/5', allRight: false },
     })
-    expect(view.days[1]).toMatchObject({ dayText: '2025年12月31日', weekdayText: '周三', punchIn: { streak: 1, reflection: '心得' }, quiz: null })
+    expect(view.days[1]).toMatchObject({ dayText: '2025年12月31日', weekdayText: '周三', quiz: null })
+    expect(view.days[1].punchIn).toEqual({ streak: 1, reflection: '心得', photoUrl: '' })
+  })
+
+  test('the person, and a punch-in’s photo as its address', () => {
+    const body = Object.assign({}, BODY, {
+      days: [{ day: '2026-11-23', reading: [], punch_in: { streak: 2, reflection: null, photo_url: '/api/v1/study/punch-ins/5/photo' }, quiz: null }],
+    })
+    const view = trace.viewTrace(body, NOW)
+    expect(view.personId).toBe(7)
+    expect(view.days[0].punchIn).toEqual({ streak: 2, reflection: '', photoUrl: '/api/v1/study/punch-ins/5/photo' })
   })
 
   test('an empty or missing body', () => {

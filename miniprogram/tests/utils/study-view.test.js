@@ -70,6 +70,8 @@ describe('materials', () => {
           min_dwell_seconds: 300,
           status: 'published',
           published_at: '2026-11-20T02:00:00+00:00',
+          my_seconds: 150.5,
+          studied: false,
         },
         NOW
       )
@@ -85,7 +87,51 @@ describe('materials', () => {
       tags: ['党史'],
       publishedText: '11月20日',
       dwellText: '学习5分钟计为已学',
+      studied: false,
+      progressText: '已学 2分30秒',
     })
+  })
+
+  test('the member’s reading of a list item: 已学习, the time so far, or nothing yet', () => {
+    expect(view.viewMaterialItem({ id: 1, my_seconds: 400, studied: true }, NOW)).toMatchObject({ studied: true, progressText: '已学习' })
+    expect(view.viewMaterialItem({ id: 1, my_seconds: 45, studied: false }, NOW)).toMatchObject({ studied: false, progressText: '已学 45秒' })
+    // Nothing read, less than a second, or a server that does not say: nothing shown.
+    expect(view.viewMaterialItem({ id: 1, my_seconds: 0, studied: false }, NOW).progressText).toBe('')
+    expect(view.viewMaterialItem({ id: 1, my_seconds: 0.4, studied: false }, NOW).progressText).toBe('')
+    expect(view.viewMaterialItem({ id: 1 }, NOW)).toMatchObject({ studied: false, progressText: '' })
+  })
+
+  test('the category chips from GET /categories: 全部 first, then the server’s, in its order', () => {
+    expect(
+      view.categoryChips({
+        items: [
+          { code: 'policy', label: '政策文件' },
+          { code: 'theory', label: '理论学习' },
+          { code: 'new', label: '新类别' },
+          { code: 'theory', label: '重复' },
+          { code: '', label: '无代码' },
+          { label: '也无代码' },
+        ],
+      })
+    ).toEqual([
+      { value: '', label: '全部' },
+      { value: 'policy', label: '政策文件' },
+      { value: 'theory', label: '理论学习' },
+      { value: 'new', label: '新类别' },
+    ])
+    // A label the server leaves out: the built-in one, else the code.
+    expect(view.categoryChips({ items: [{ code: 'rules' }, { code: 'x' }] }).map((chip) => chip.label)).toEqual(['全部', '党规党纪', 'x'])
+    // No categories at all: the built-in ones.
+    expect(view.categoryChips({ items: [] })).toEqual(view.CATEGORIES)
+    expect(view.categoryChips(null)).toEqual(view.CATEGORIES)
+  })
+
+  test('hasChip: only the chips shown', () => {
+    const chips = view.categoryChips({ items: [{ code: 'new', label: '新类别' }] })
+    expect(view.hasChip(chips, 'new')).toBe(true)
+    expect(view.hasChip(chips, '')).toBe(true)
+    expect(view.hasChip(chips, 'theory')).toBe(false)
+    expect(view.hasChip(null, '')).toBe(false)
   })
 
   test('an article: its HTML; a document: the PDF as attachments lists a file', () => {
@@ -179,8 +225,15 @@ describe('punch-ins', () => {
       NOW
     )
     expect(viewed).toMatchObject({ punchedToday: true, streak: 4 })
-    expect(viewed.todayItem).toEqual({ id: 8, day: '2026-11-24', dayText: '11月24日', streak: 4, reflection: '学习党章', timeText: '08:05' })
+    expect(viewed.todayItem).toEqual({ id: 8, day: '2026-11-24', dayText: '11月24日', streak: 4, reflection: '学习党章', photoUrl: '', timeText: '08:05' })
     expect(viewed.items[1]).toMatchObject({ dayText: '11月23日', reflection: '' })
+  })
+
+  test('a punch-in’s photo: its address as the server gives it; none without', () => {
+    const item = { id: 8, day: '2026-11-24', streak: 4, reflection: null, photo_url: '/api/v1/study/punch-ins/8/photo', created_at: '2026-11-24T00:05:00+00:00' }
+    expect(view.viewPunchIn(item, NOW).photoUrl).toBe('/api/v1/study/punch-ins/8/photo')
+    expect(view.viewPunchResult(Object.assign({ created: false }, item), NOW).photoUrl).toBe('/api/v1/study/punch-ins/8/photo')
+    expect(view.viewPunchIn(Object.assign({}, item, { photo_url: null }), NOW).photoUrl).toBe('')
   })
 
   test('201 and 200', () => {

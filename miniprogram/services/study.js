@@ -262,15 +262,18 @@ function positiveId(value) {
   return id > 0 && id % 1 === 0 ? id : 0
 }
 
-// GET /study/analytics/overview?org_id=&weeks= → { org: { id, name, type }, refreshed_at (ISO UTC
-// | null), since (the Monday `weeks` weeks back), until (today), members (today's head count),
-// today: { day, active, reading_minutes, punch_ins, quizzes }, totals: Figures, weeks: [Figures
-// with week_start], oldest first, orgs: [Figures with org_id, org_name, direct, members_now], plans:
-// [{ id, title, org_name, deadline, overdue, people, complete, rate | null }] }, where Figures is {
-// member_weeks, active, active_rate | null, active_days, reading_minutes, minutes_per_member_week,
-// materials_studied, punch_ins, quizzes, quiz_accuracy | null, points }. `orgs` are the orgs
-// directly below, the org's own members first (direct: true). params: { org_id? (the server's
-// default: the broadest org the caller manages), weeks? (1–53; the server's default 12) }.
+// GET /study/analytics/overview?org_id=&weeks= → { org: { id, name, type }, parent ({ id, name } |
+// null), refreshed_at (ISO UTC | null), since (the Monday `weeks` weeks back), until (today),
+// members (today's head count), today: { day, active, reading_minutes, punch_ins, quizzes },
+// totals: Figures, weeks: [Figures with week_start], oldest first, orgs: [Figures with org_id,
+// org_name, direct, has_children, members_now], plans: [{ id, title, org_name, deadline, overdue,
+// people, complete, rate | null }] }, where Figures is { member_weeks, active, active_rate | null,
+// active_days, reading_minutes, minutes_per_member_week, materials_studied, punch_ins, quizzes,
+// quiz_accuracy | null, points }. `parent` is the org above when the caller manages it too (the
+// way back up), else null. `orgs` are the orgs directly below, the org's own members first
+// (direct: true); has_children says whether an org has orgs below it (never on the direct row).
+// params: { org_id? (the server's default: the broadest org the caller manages), weeks? (1–53;
+// the server's default 12) }.
 // 403 forbidden for a caller who manages nothing; 404 for an org they do not manage.
 function analyticsOverview(params) {
   params = params || {}

@@ -2,7 +2,8 @@
 // /analytics/people (services/study.js) — who may see them, the choices of the page (weeks, the
 // people's period and sort), and the figures as the page shows them: rates as percentages ("—"
 // when the server has none), minutes, the weekly trend as bars, the orgs below, the plans and the
-// people.
+// people — and the trail of orgs above the one shown, as far as the server says the caller may go
+// up.
 //
 // Dates are the server's Beijing dates ('YYYY-MM-DD'); refreshed_at is an ISO UTC time shown in
 // Beijing time (utils/time.js).
@@ -143,6 +144,9 @@ function viewWeek(week, todayText) {
 
 // A row of `orgs`: an org directly below (tapped, the page shows its figures) or, first, the
 // members directly in the org itself (本级直属), which has nothing below to show.
+// Which rows open (canOpen, the ones with a ›): every org below, also one without orgs below it
+// (has_children false) — its page still lists its members' figures, each opening their trace;
+// 本级直属 never, being the org shown. hasChildren (含下级组织) says which of them lead further down.
 function viewOrgRow(row) {
   var direct = !!row.direct
   return Object.assign(viewFigures(row), {
@@ -150,6 +154,8 @@ function viewOrgRow(row) {
     name: direct ? '本级直属' : row.org_name || '',
     orgName: row.org_name || '',
     direct: direct,
+    canOpen: !direct,
+    hasChildren: !direct && !!row.has_children,
     membersNow: Number(row.members_now) || 0,
   })
 }
@@ -181,6 +187,8 @@ function viewOverview(body, now) {
   return {
     orgId: org.id,
     orgName: org.name || '',
+    // { id, name } of the org above if the caller manages it too (the way back up), else null.
+    parent: body.parent && body.parent.id ? { id: body.parent.id, name: body.parent.name || '' } : null,
     refreshedText: refreshedText(body.refreshed_at, now),
     rangeText: studyTrace.rangeText(body.since, body.until, todayText),
     members: members,
@@ -200,6 +208,22 @@ function viewOverview(body, now) {
       return viewPlan(plan, todayText)
     }),
   }
+}
+
+// The trail of orgs (broadest first, [{ id, name }]; the last the one shown) once the overview of
+// the last (viewOverview) has answered: the org shown as the server names it, and before it the
+// org above (its `parent`), the server's word on whether there is a way back up. The crumbs of the
+// orgs opened down to it are kept when the one before it is that parent; without them (opened
+// with ?org_id=, the default org) the trail starts at the parent; without a parent, the org alone.
+function trailOf(trail, overview) {
+  var shown = { id: overview.orgId, name: overview.orgName }
+  var parent = overview.parent
+  if (!parent) return [shown]
+  var above = (trail || []).slice(0, -1)
+  var before = above[above.length - 1]
+  // The crumbs above the parent, when the trail came down through it.
+  var kept = before && String(before.id) === String(parent.id) ? above.slice(0, -1) : []
+  return kept.concat([{ id: parent.id, name: parent.name }, shown])
 }
 
 // An item of GET /analytics/people, keyed by the person's id (utils/paged-list.js lists by `id`).
@@ -241,5 +265,6 @@ module.exports = {
   viewOrgRow: viewOrgRow,
   viewPlan: viewPlan,
   viewOverview: viewOverview,
+  trailOf: trailOf,
   viewPerson: viewPerson,
 }

@@ -2,13 +2,18 @@
 // everything below it (GET /study/analytics/overview): how fresh the figures are (数据更新于
 // HH:mm, Beijing time), today's, the totals over the weeks chosen (近4周, 近12周 — the default, as
 // the server's — or 近26周), the weekly trend as bars of the active rate, the orgs directly below
-// (本级直属 first: the org's own members) with their active rate and minutes per member-week, and
-// the study plans with their completion. Below it the members of the org (GET
-// /analytics/people) over 近7天 or 近30天, sorted by 学习时长, 学习天数, 积分 or 最不活跃 first, a
-// page at a time; a member opens their 学习有痕 (pages/study/trace?person_id=).
+// (本级直属 first: the org's own members) with their active rate and minutes per member-week
+// (含下级组织 on those with orgs below them), and the study plans with their completion. Below it
+// the members of the org (GET /analytics/people) over 近7天 or 近30天, sorted by 学习时长, 学习天数,
+// 积分 or 最不活跃 first, a page at a time; a member opens their 学习有痕
+// (pages/study/trace?person_id=).
 //
 // The page opens on the broadest org the caller manages (the server's default), or on ?org_id=.
-// An org below opens in place: the trail of orgs opened (broadest first) is the way back up. The
+// An org below opens in place, also one without orgs below it (its page still lists its members);
+// 本级直属 does not (it is the org shown). The trail of orgs (broadest first) is the way back up:
+// the orgs opened, and before the org shown always the org above it as the server names it
+// (`parent`, when the caller manages it too; utils/study-analytics.js trailOf). So 返回上级 is
+// offered on ?org_id= and on the default org too, and not where the server has nothing above. The
 // people are asked for once the figures have answered, for the org they name, so both are always
 // of one org. A change of org, weeks or period drops what is shown and any answer still on its
 // way for the choice before (the overview's generation, and the people list's own).
@@ -47,7 +52,7 @@ Page(pagedList.listPage(null, {
     today: '',
     weekOptions: studyAnalytics.WEEK_OPTIONS,
     weeks: studyAnalytics.DEFAULT_WEEKS,
-    trail: [], // [{ id, name }]: the orgs opened, broadest first; the last is the one shown
+    trail: [], // [{ id, name }], broadest first; the last is the one shown (trailOf)
     overview: null, // studyAnalytics.viewOverview
     overviewLoading: false,
     errorMessage: '',
@@ -108,9 +113,8 @@ Page(pagedList.listPage(null, {
       function (body) {
         if (generation !== page.overviewGeneration) return false
         var overview = studyAnalytics.viewOverview(body, Date.now())
-        // The org shown, as the server names it (the default one is known only now).
-        var trail = page.data.trail.slice(0, Math.max(0, page.data.trail.length - 1))
-        trail.push({ id: overview.orgId, name: overview.orgName })
+        // The org shown as the server names it (the default one is known only now); the way up.
+        var trail = studyAnalytics.trailOf(page.data.trail, overview)
         page.setData({ overviewLoading: false, overview: overview, trail: trail })
         return true
       },
@@ -142,12 +146,13 @@ Page(pagedList.listPage(null, {
     return this.load()
   },
 
-  // An org below (data-id): its figures in place. 本级直属 has nothing below to show.
+  // An org below (data-id): its figures in place, with or without orgs below it. 本级直属 is the org
+  // shown: not opened.
   openOrg: function (event) {
     var id = event.currentTarget.dataset.id
     var overview = this.data.overview
     var row = ((overview && overview.orgs) || []).filter(function (item) {
-      return String(item.orgId) === String(id) && !item.direct
+      return String(item.orgId) === String(id) && item.canOpen
     })[0]
     if (!row) return Promise.resolve()
     return this.showOrg(this.data.trail.concat([{ id: row.orgId, name: row.orgName }]))

@@ -1,8 +1,9 @@
 // 支部学习统计 (pages/study/branch): the overview of the org the caller manages (by default the
-// server's, or ?org_id=), the weeks chosen, an org below opened in place and the way back up, the
-// people of the same org by period and sort a page at a time, a person opening their trace, slow
-// answers for an earlier choice dropped, and the refusals: not a manager (403), an org unknown or
-// not theirs (404), the network, the session.
+// server's, or ?org_id=), the weeks chosen, an org below opened in place (also one without orgs
+// below it; never 本级直属) and the way back up (to the org above the server names, however the
+// page was opened), the people of the same org by period and sort a page at a time, a person
+// opening their trace, slow answers for an earlier choice dropped, and the refusals: not a manager
+// (403), an org unknown or not theirs (404), the network, the session.
 
 const { signedInEachTest, settle } = require('../helpers/wx')
 const { loadPage, tapEvent } = require('../helpers/page')
@@ -19,10 +20,24 @@ const PEOPLE = 'GET /study/analytics/people'
 
 const COMMITTEE = { id: 1, name: '某某大学党委', type: 'committee' }
 const COLLEGE = { id: 2, name: '计算机学院党总支', type: 'general_branch' }
+const BRANCH = { id: 3, name: '本科生第一党支部', type: 'branch' }
+const OFFICE = { id: 5, name: '机关党支部', type: 'branch' }
 
-// Each overview asked for answered with the org it names (the committee by default).
+// An org as the overview's `parent` names it.
+function above(org) {
+  return { id: org.id, name: org.name }
+}
+
+// Each overview asked for answered with the org it names (the committee by default, with nothing
+// above it), and the org above it as its parent: the college and the branch below it, and the
+// committee's 机关党支部 (without orgs below it).
 function routeOverview() {
-  fake.route(OVERVIEW, (call) => study.overview({ org: call.data.org_id === 2 ? COLLEGE : COMMITTEE, orgs: call.data.org_id === 2 ? [] : null }))
+  fake.route(OVERVIEW, (call) => {
+    if (call.data.org_id === 2) return study.overview({ org: COLLEGE, parent: above(COMMITTEE), orgs: [] })
+    if (call.data.org_id === 3) return study.overview({ org: BRANCH, parent: above(COLLEGE), orgs: [] })
+    if (call.data.org_id === 5) return study.overview({ org: OFFICE, parent: above(COMMITTEE), orgs: [] })
+    return study.overview()
+  })
 }
 
 // The people of whichever org, two pages.
@@ -49,10 +64,12 @@ test('on load: the overview of the server’s default org over 12 weeks, then it
   expect(fake.requestsTo(OVERVIEW)[0].data).toEqual({ weeks: 12 })
   expect(fake.requestsTo(PEOPLE)[0].data).toEqual({ org_id: 1, since: '2026-10-26', until: '2026-11-24', sort: 'minutes', page: 1, per_page: 20 })
 
+  // Nothing above the committee: no way up.
   expect(page.data.trail).toEqual([{ id: 1, name: '某某大学党委' }])
   expect(page.data.overview).toMatchObject({
     orgId: 1,
     orgName: '某某大学党委',
+    parent: null,
     refreshedText: '数据更新于 20:20',
     members: 20,
     today: { active: 6, readingMinutesText: '96', punchIns: 5, quizzes: 4 },
@@ -63,10 +80,10 @@ test('on load: the overview of the server’s default org over 12 weeks, then it
     ['11月16日', '—', 0],
     ['本周', '75%', 75],
   ])
-  expect(page.data.overview.orgs.map((row) => [row.name, row.direct, row.activeRateText, row.minutesPerMemberWeekText])).toEqual([
-    ['本级直属', true, '100%', '30'],
-    ['计算机学院党总支', false, '40%', '12.3'],
-    ['机关党支部', false, '—', '0'],
+  expect(page.data.overview.orgs.map((row) => [row.name, row.direct, row.canOpen, row.hasChildren, row.activeRateText, row.minutesPerMemberWeekText])).toEqual([
+    ['本级直属', true, false, false, '100%', '30'],
+    ['计算机学院党总支', false, true, true, '40%', '12.3'],
+    ['机关党支部', false, true, false, '—', '0'],
   ])
   expect(page.data.overview.plans.map((plan) => [plan.title, plan.overdue, plan.rateText])).toEqual([
     ['十一月学习计划', false, '60%'],
@@ -79,14 +96,67 @@ test('on load: the overview of the server’s default org over 12 weeks, then it
   expect(page.data.errorMessage).toBe('')
 })
 
-test('?org_id=: that org’s overview and people', async () => {
+test('?org_id=: that org’s overview and people; 返回上级 to the org above it the server names', async () => {
   routeOverview()
   routePeople()
   const page = await openPage({ org_id: '2' })
 
   expect(fake.requestsTo(OVERVIEW)[0].data).toEqual({ org_id: 2, weeks: 12 })
   expect(fake.requestsTo(PEOPLE)[0].data.org_id).toBe(2)
-  expect(page.data.trail).toEqual([{ id: 2, name: '计算机学院党总支' }])
+  expect(page.data.overview.parent).toEqual({ id: 1, name: '某某大学党委' })
+  expect(page.data.trail).toEqual([
+    { id: 1, name: '某某大学党委' },
+    { id: 2, name: '计算机学院党总支' },
+  ])
+
+  // 返回上级 (data-index: the crumb before the last).
+  await page.goUp(tapEvent({ index: 0 }))
+
+  expect(fake.requestsTo(OVERVIEW)[1].data).toEqual({ org_id: 1, weeks: 12 })
+  expect(fake.requestsTo(PEOPLE)[1].data.org_id).toBe(1)
+  expect(page.data.trail).toEqual([{ id: 1, name: '某某大学党委' }])
+  expect(page.data.overview.orgName).toBe('某某大学党委')
+})
+
+test('?org_id= of a branch: up to its college, then to the committee, each named by the server; then no further', async () => {
+  routeOverview()
+  routePeople()
+  const page = await openPage({ org_id: '3' })
+  expect(page.data.trail.map((crumb) => crumb.name)).toEqual(['计算机学院党总支', '本科生第一党支部'])
+
+  await page.goUp(tapEvent({ index: 0 }))
+  // The college's own parent, which the trail did not know of.
+  expect(page.data.trail.map((crumb) => crumb.name)).toEqual(['某某大学党委', '计算机学院党总支'])
+
+  await page.goUp(tapEvent({ index: 0 }))
+  expect(page.data.trail.map((crumb) => crumb.name)).toEqual(['某某大学党委'])
+  await page.goUp(tapEvent({ index: 0 }))
+
+  expect(fake.requestsTo(OVERVIEW).map((call) => call.data.org_id)).toEqual([3, 2, 1])
+})
+
+test('?org_id= of an org with nothing above that the caller manages (parent null): no way up', async () => {
+  fake.route(OVERVIEW, [study.overview({ org: BRANCH, orgs: [] })])
+  routePeople()
+  const page = await openPage({ org_id: '3' })
+
+  expect(page.data.overview.parent).toBeNull()
+  expect(page.data.trail).toEqual([{ id: 3, name: '本科生第一党支部' }])
+  await page.goUp(tapEvent({ index: 0 }))
+  expect(fake.requestsTo(OVERVIEW)).toHaveLength(1)
+})
+
+test('the default org with an org above it the caller manages too: 返回上级 to it', async () => {
+  fake.route(OVERVIEW, (call) => (call.data.org_id === 1 ? study.overview() : study.overview({ org: COLLEGE, parent: above(COMMITTEE), orgs: [] })))
+  routePeople()
+  const page = await openPage()
+
+  expect(fake.requestsTo(OVERVIEW)[0].data).toEqual({ weeks: 12 })
+  expect(page.data.trail.map((crumb) => crumb.id)).toEqual([1, 2])
+
+  await page.goUp(tapEvent({ index: 0 }))
+  expect(fake.requestsTo(OVERVIEW)[1].data).toEqual({ org_id: 1, weeks: 12 })
+  expect(page.data.overview.orgName).toBe('某某大学党委')
 })
 
 describe('weeks', () => {
@@ -170,6 +240,28 @@ describe('the orgs below', () => {
     expect(page.data.overview.orgName).toBe('某某大学党委')
   })
 
+  test('an org without orgs below it opens too: its figures and its people', async () => {
+    routeOverview()
+    routePeople()
+    const page = await openPage()
+
+    await page.openOrg(tapEvent({ id: 5 }))
+
+    expect(fake.requestsTo(OVERVIEW)[1].data).toEqual({ org_id: 5, weeks: 12 })
+    expect(fake.requestsTo(PEOPLE)[1].data.org_id).toBe(5)
+    expect(page.data.trail.map((crumb) => crumb.name)).toEqual(['某某大学党委', '机关党支部'])
+  })
+
+  test('an org opened whose parent the server does not name (null): no way up; the trail ends there', async () => {
+    fake.route(OVERVIEW, (call) => (call.data.org_id === 2 ? study.overview({ org: COLLEGE, orgs: [] }) : study.overview()))
+    routePeople()
+    const page = await openPage()
+
+    await page.openOrg(tapEvent({ id: 2 }))
+
+    expect(page.data.trail).toEqual([{ id: 2, name: '计算机学院党总支' }])
+  })
+
   test('本级直属 has nothing below it; an org not listed, the org shown or a crumb not above it do nothing', async () => {
     routeOverview()
     routePeople()
@@ -188,7 +280,7 @@ describe('the orgs below', () => {
   test('people of the org before arriving late are dropped, also while the new org’s figures load', async () => {
     fake.route(OVERVIEW, (call) => {
       if (call.data.org_id !== 2) return study.overview()
-      return Object.assign(study.overview({ org: COLLEGE, orgs: [] }), { delay: 80 })
+      return Object.assign(study.overview({ org: COLLEGE, parent: above(COMMITTEE), orgs: [] }), { delay: 80 })
     })
     fake.route(PEOPLE, (call) => {
       if (call.data.org_id === 1) return Object.assign(study.people([study.personFigures(17)]), { delay: 30 })

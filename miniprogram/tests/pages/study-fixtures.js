@@ -196,13 +196,15 @@ function figures(overrides = {}) {
   )
 }
 
-// GET /study/analytics/overview of `org` (by default the committee the caller manages), with two
-// orgs below it and its own members (本级直属) first, three weeks and two plans.
-function overview({ org = { id: 1, name: '某某大学党委', type: 'committee' }, orgs = null, plans = null, weeks = null, refreshedAt = '2026-11-24T12:20:00Z' } = {}) {
+// GET /study/analytics/overview of `org` (by default the committee the caller manages, with nothing
+// above it the caller manages: `parent` null), with two orgs below it — one with orgs below it
+// too, one without — and its own members (本级直属) first, three weeks and two plans.
+function overview({ org = { id: 1, name: '某某大学党委', type: 'committee' }, parent = null, orgs = null, plans = null, weeks = null, refreshedAt = '2026-11-24T12:20:00Z' } = {}) {
   return {
     status: 200,
     body: {
       org,
+      parent,
       refreshed_at: refreshedAt,
       since: '2026-09-07',
       until: '2026-11-24',
@@ -215,9 +217,9 @@ function overview({ org = { id: 1, name: '某某大学党委', type: 'committee'
         Object.assign(figures({ active_rate: 0.75, reading_minutes: 212.4 }), { week_start: '2026-11-23' }),
       ],
       orgs: orgs || [
-        Object.assign(figures({ active_rate: 1, minutes_per_member_week: 30 }), { org_id: org.id, org_name: org.name, direct: true, members_now: 2 }),
-        Object.assign(figures({ active_rate: 0.4, minutes_per_member_week: 12.25 }), { org_id: 2, org_name: '计算机学院党总支', direct: false, members_now: 12 }),
-        Object.assign(figures({ active_rate: null, minutes_per_member_week: 0 }), { org_id: 5, org_name: '机关党支部', direct: false, members_now: 0 }),
+        Object.assign(figures({ active_rate: 1, minutes_per_member_week: 30 }), { org_id: org.id, org_name: org.name, direct: true, has_children: false, members_now: 2 }),
+        Object.assign(figures({ active_rate: 0.4, minutes_per_member_week: 12.25 }), { org_id: 2, org_name: '计算机学院党总支', direct: false, has_children: true, members_now: 12 }),
+        Object.assign(figures({ active_rate: null, minutes_per_member_week: 0 }), { org_id: 5, org_name: '机关党支部', direct: false, has_children: false, members_now: 0 }),
       ],
       plans: plans || [
         { id: 8, title: '十一月学习计划', org_name: '某某大学党委', deadline: '2026-11-30', overdue: false, people: 20, complete: 12, rate: 0.6 },

@@ -541,7 +541,7 @@ describe('支部学习统计', () => {
   function routeBranch() {
     fake.route('GET /study/analytics/overview', (call) =>
       call.data.org_id === 2
-        ? study.overview({ org: { id: 2, name: '计算机学院党总支', type: 'general_branch' }, orgs: [], plans: [] })
+        ? study.overview({ org: { id: 2, name: '计算机学院党总支', type: 'general_branch' }, parent: { id: 1, name: '某某大学党委' }, orgs: [], plans: [] })
         : study.overview()
     )
     fake.routePages(
@@ -584,6 +584,10 @@ describe('支部学习统计', () => {
     expect(texts(comp, '.branch-org-rate-value')).toEqual(['100%', '40%', '—'])
     expect(texts(comp, '.branch-org-minutes-value')).toEqual(['30', '12.3', '0'])
     expect(comp.querySelectorAll('.branch-org-direct')).toHaveLength(1)
+    // › on the orgs that open (the header's column is empty); 含下级组织 on those with orgs below.
+    expect(texts(comp, '.branch-org-item .branch-org-arrow')).toEqual(['', '›', '›'])
+    expect(texts(comp, '.branch-org-members')).toEqual(['2 名党员', '12 名党员 · 含下级组织', '0 名党员'])
+    expect(texts(comp, '.branch-org-below')).toEqual(['· 含下级组织'])
 
     expect(texts(comp, '.branch-plan-title')).toEqual(['十一月学习计划', '十月学习计划'])
     expect(texts(comp, '.branch-plan-overdue')).toEqual(['已逾期'])
@@ -619,6 +623,36 @@ describe('支部学习统计', () => {
     await tap(comp.querySelector('.branch-up'))
     await settle()
 
+    expect(comp.querySelector('.branch-org').dom.textContent).toBe('某某大学党委')
+    expect(comp.querySelector('.branch-trail')).toBeFalsy()
+  })
+
+  test('本级直属 is not opened', async () => {
+    routeBranch()
+    const comp = render('branch')
+    await comp.instance.onLoad({})
+
+    await tap(comp.querySelectorAll('.branch-org-item')[0])
+    await settle()
+
+    expect(fake.requestsTo('GET /study/analytics/overview')).toHaveLength(1)
+    expect(comp.querySelector('.branch-org').dom.textContent).toBe('某某大学党委')
+    expect(comp.querySelector('.branch-trail')).toBeFalsy()
+  })
+
+  test('opened with ?org_id=: 返回上级 to the org above the server names', async () => {
+    routeBranch()
+    const comp = render('branch')
+    await comp.instance.onLoad({ org_id: '2' })
+
+    expect(comp.querySelector('.branch-org').dom.textContent).toBe('计算机学院党总支')
+    expect(comp.querySelector('.branch-up').dom.textContent).toBe('‹ 返回上级')
+    expect(texts(comp, '.branch-crumb')).toEqual(['某某大学党委 /', '计算机学院党总支'])
+
+    await tap(comp.querySelector('.branch-up'))
+    await settle()
+
+    expect(fake.requestsTo('GET /study/analytics/overview')[1].data).toEqual({ org_id: 1, weeks: 12 })
     expect(comp.querySelector('.branch-org').dom.textContent).toBe('某某大学党委')
     expect(comp.querySelector('.branch-trail')).toBeFalsy()
   })

@@ -68,6 +68,7 @@ function figures(overrides = {}) {
 
 const OVERVIEW = {
   org: { id: 3, name: '本科生第一党支部', type: 'branch' },
+  parent: { id: 2, name: '计算机学院党总支' },
   refreshed_at: '2026-11-24T12:20:00Z',
   since: '2026-11-09',
   until: '2026-11-24',
@@ -80,8 +81,9 @@ const OVERVIEW = {
     Object.assign(figures({ active_rate: 0.75, reading_minutes: 212.4 }), { week_start: '2026-11-23' }),
   ],
   orgs: [
-    Object.assign(figures({ active_rate: 1, minutes_per_member_week: 30 }), { org_id: 3, org_name: '本科生第一党支部', direct: true, members_now: 2 }),
-    Object.assign(figures({ active_rate: 0.4, minutes_per_member_week: 12.25 }), { org_id: 31, org_name: '第一党小组', direct: false, members_now: 18 }),
+    Object.assign(figures({ active_rate: 1, minutes_per_member_week: 30 }), { org_id: 3, org_name: '本科生第一党支部', direct: true, has_children: false, members_now: 2 }),
+    Object.assign(figures({ active_rate: 0.4, minutes_per_member_week: 12.25 }), { org_id: 31, org_name: '第一党小组', direct: false, has_children: false, members_now: 18 }),
+    Object.assign(figures({ active_rate: 0.5, minutes_per_member_week: 8 }), { org_id: 32, org_name: '第二党小组', direct: false, has_children: true, members_now: 6 }),
   ],
   plans: [
     { id: 8, title: '十一月学习计划', org_name: '计算机学院党总支', deadline: '2026-11-30', overdue: false, people: 20, complete: 12, rate: 0.6 },
@@ -96,6 +98,7 @@ describe('viewOverview', () => {
     expect(view).toMatchObject({
       orgId: 3,
       orgName: '本科生第一党支部',
+      parent: { id: 2, name: '计算机学院党总支' },
       refreshedText: '数据更新于 20:20',
       rangeText: '11月9日 至 11月24日',
       members: 20,
@@ -133,11 +136,31 @@ describe('viewOverview', () => {
     expect(view.orgs.map((row) => [row.orgId, row.name, row.orgName, row.direct, row.membersNow, row.activeRateText, row.minutesPerMemberWeekText])).toEqual([
       [3, '本级直属', '本科生第一党支部', true, 2, '100%', '30'],
       [31, '第一党小组', '第一党小组', false, 18, '40%', '12.3'],
+      [32, '第二党小组', '第二党小组', false, 6, '50%', '8'],
     ])
     expect(view.plans).toEqual([
       { id: 8, title: '十一月学习计划', orgName: '计算机学院党总支', deadlineText: '11月30日', overdue: false, countText: '12/20 人', rateText: '60%', width: 60 },
       { id: 6, title: '十月学习计划', orgName: '本科生第一党支部', deadlineText: '11月20日', overdue: true, countText: '0/0 人', rateText: '—', width: 0 },
     ])
+  })
+
+  test('which orgs open: every org below, with orgs below it (含下级组织) or not; 本级直属 never', () => {
+    const view = analytics.viewOverview(OVERVIEW, NOW)
+
+    expect(view.orgs.map((row) => [row.name, row.canOpen, row.hasChildren])).toEqual([
+      ['本级直属', false, false],
+      ['第一党小组', true, false],
+      ['第二党小组', true, true],
+    ])
+    // A direct row is the org shown, whatever it says of orgs below; a row without the field has none.
+    expect(analytics.viewOrgRow({ org_id: 3, direct: true, has_children: true })).toMatchObject({ canOpen: false, hasChildren: false })
+    expect(analytics.viewOrgRow({ org_id: 31, org_name: '第一党小组' })).toMatchObject({ canOpen: true, hasChildren: false })
+  })
+
+  test('the org above (the way back up): named by the server, or null', () => {
+    expect(analytics.viewOverview(OVERVIEW, NOW).parent).toEqual({ id: 2, name: '计算机学院党总支' })
+    expect(analytics.viewOverview(Object.assign({}, OVERVIEW, { parent: null }), NOW).parent).toBeNull()
+    expect(analytics.viewOverview(Object.assign({}, OVERVIEW, { parent: undefined }), NOW).parent).toBeNull()
   })
 
   test('an org without members: no rates, today’s share —; a body without parts', () => {
@@ -152,7 +175,38 @@ describe('viewOverview', () => {
     const view = analytics.viewOverview(empty, NOW)
     expect(view).toMatchObject({ refreshedText: '数据尚未统计', today: { activeRateText: '—' }, totals: { activeRateText: '—', quizAccuracyText: '—', activeWidth: 0 }, orgs: [], plans: [] })
 
-    expect(analytics.viewOverview(null, NOW)).toMatchObject({ orgName: '', members: 0, weeks: [], orgs: [], plans: [], totals: { activeRateText: '—' } })
+    expect(analytics.viewOverview(null, NOW)).toMatchObject({ orgName: '', parent: null, members: 0, weeks: [], orgs: [], plans: [], totals: { activeRateText: '—' } })
+  })
+})
+
+describe('trailOf: the way back up, once the overview of the org shown has answered', () => {
+  const COMMITTEE = { id: 1, name: '某某大学党委' }
+  const COLLEGE = { id: 2, name: '计算机学院党总支' }
+  const BRANCH = { id: 3, name: '本科生第一党支部' }
+
+  function shown(org, parent) {
+    return { orgId: org.id, orgName: org.name, parent }
+  }
+
+  test('opened directly (?org_id=, the default org): the parent the server names, then the org', () => {
+    expect(analytics.trailOf([{ id: 3, name: '' }], shown(BRANCH, COLLEGE))).toEqual([COLLEGE, BRANCH])
+    expect(analytics.trailOf([], shown(COLLEGE, COMMITTEE))).toEqual([COMMITTEE, COLLEGE])
+  })
+
+  test('without a parent: the org alone, no way up', () => {
+    expect(analytics.trailOf([{ id: 1, name: '' }], shown(COMMITTEE, null))).toEqual([COMMITTEE])
+    // Crumbs the server no longer vouches for are dropped too.
+    expect(analytics.trailOf([COMMITTEE, { id: 2, name: '' }], shown(COLLEGE, null))).toEqual([COLLEGE])
+  })
+
+  test('the trail opened down through the parent is kept, the parent as the server names it', () => {
+    expect(analytics.trailOf([COMMITTEE, { id: 2, name: '旧名' }, BRANCH], shown(BRANCH, COLLEGE))).toEqual([COMMITTEE, COLLEGE, BRANCH])
+    // The same org again (other weeks): the trail as it was.
+    expect(analytics.trailOf([COMMITTEE, COLLEGE], shown(COLLEGE, COMMITTEE))).toEqual([COMMITTEE, COLLEGE])
+  })
+
+  test('a trail whose crumb before the org is not its parent starts again at the parent', () => {
+    expect(analytics.trailOf([COMMITTEE, BRANCH], shown(BRANCH, COLLEGE))).toEqual([COLLEGE, BRANCH])
   })
 })
 

@@ -340,6 +340,20 @@ CREATE TABLE study_plan_items (
 	CONSTRAINT fk_study_plan_items_material_id_study_materials FOREIGN KEY(material_id) REFERENCES study_materials (id)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
 
+CREATE TABLE study_plan_orgs (
+	id INTEGER NOT NULL AUTO_INCREMENT, 
+	plan_id INTEGER NOT NULL, 
+	org_id INTEGER NOT NULL, 
+	people INTEGER NOT NULL, 
+	complete INTEGER NOT NULL, 
+	CONSTRAINT pk_study_plan_orgs PRIMARY KEY (id), 
+	CONSTRAINT uq_study_plan_orgs_plan_id_org_id UNIQUE (plan_id, org_id), 
+	CONSTRAINT fk_study_plan_orgs_plan_id_study_plans FOREIGN KEY(plan_id) REFERENCES study_plans (id) ON DELETE CASCADE, 
+	CONSTRAINT fk_study_plan_orgs_org_id_orgs FOREIGN KEY(org_id) REFERENCES orgs (id)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
+
+CREATE INDEX ix_study_plan_orgs_org_id ON study_plan_orgs (org_id);
+
 CREATE TABLE study_plan_targets (
 	id INTEGER NOT NULL AUTO_INCREMENT, 
 	plan_id INTEGER NOT NULL, 
@@ -397,6 +411,8 @@ CREATE TABLE study_progress (
 	CONSTRAINT fk_study_progress_person_id_people FOREIGN KEY(person_id) REFERENCES people (id), 
 	CONSTRAINT fk_study_progress_material_id_study_materials FOREIGN KEY(material_id) REFERENCES study_materials (id)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
+
+CREATE INDEX ix_study_progress_material_id_studied_at ON study_progress (material_id, studied_at);
 
 CREATE INDEX ix_study_progress_studied_at ON study_progress (studied_at);
 

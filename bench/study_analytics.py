@@ -35,7 +35,6 @@ from __future__ import annotations
 
 import argparse
 import http.client
-import inspect
 import json
 import os
 import random
@@ -70,7 +69,7 @@ RAW_TABLES = (
     "orgs",
     "party_posts",
 )
-ROLLUP_TABLES = ("study_daily", "study_org_weeks", "study_rollup_weeks")
+ROLLUP_TABLES = ("study_daily", "study_org_weeks", "study_rollup_weeks", "study_plan_orgs")
 
 
 # --------------------------------------------------------------------------------------------
@@ -495,6 +494,11 @@ def run_rollup(env, first_day: date, days: int) -> dict:
                      "statements": counter.count, "member_rows": rows}
                 )  # fmt: skip
             total_s = time.perf_counter() - t_all
+            counter.count = 0
+            t0 = time.perf_counter()
+            plans = analytics.rollup_plans()
+            db.session.commit()
+            plans_s, plans_statements = time.perf_counter() - t0, counter.count
         finally:
             counter.close()
         t0 = time.perf_counter()
@@ -513,6 +517,9 @@ def run_rollup(env, first_day: date, days: int) -> dict:
     return {
         "days": days,
         "total_s": round(total_s, 2),
+        "plans": plans,
+        "plans_ms": round(plans_s * 1000, 1),
+        "plans_statements": plans_statements,
         "day_median_ms": round(statistics.median(seconds) * 1000, 1),
         "day_max_ms": round(max(seconds) * 1000, 1),
         "statements_per_day_median": statistics.median(statements),
@@ -570,15 +577,9 @@ def measure_in_process(env, data: dict, rounds: int) -> dict:
     from server.study import analytics
 
     app = create_app()
-    # The overview takes the caller (to name the parent org they also manage) since ab80191.
-    with_caller = "principal" in inspect.signature(analytics.overview).parameters
 
     def overview(org, caller):
-        return (
-            analytics.overview(org, WEEKS, caller)
-            if with_caller
-            else analytics.overview(org, WEEKS)
-        )
+        return analytics.overview(org, WEEKS, caller)
 
     with app.app_context():
         today = local_today()
@@ -831,6 +832,10 @@ def main(argv=None) -> int:
             f"{roll['statements_per_day_max']}), {roll['member_rows_per_day_median']:g} member "
             f"rows; study_daily {roll['rows']['study_daily']} rows, study_org_weeks "
             f"{roll['rows']['study_org_weeks']} rows; ANALYZE {roll['analyze_s']:.1f}s"
+        )
+        print(
+            f"plan completion rollup: {roll['plans']} plans in {roll['plans_ms']:.0f} ms, "
+            f"{roll['plans_statements']} SQL statements"
         )
 
         inproc = measure_in_process(env, data, args.rounds)

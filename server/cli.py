@@ -139,7 +139,7 @@ def register(app: Flask) -> None:
         from datetime import timedelta
 
         from .notify.services import local_today
-        from .study.analytics import rollup_day
+        from .study.analytics import rollup_day, rollup_plans
 
         first = since.date() if since else local_today()
         last = until.date() if until else local_today()
@@ -150,7 +150,11 @@ def register(app: Flask) -> None:
             rows += rollup_day(day)
             db.session.commit()
             day += timedelta(days=1)
-        click.echo(f"rolled up {(last - first).days + 1} day(s): {rows} member-day row(s)")
+        plans = rollup_plans()
+        db.session.commit()
+        click.echo(
+            f"rolled up {(last - first).days + 1} day(s): {rows} member-day row(s); {plans} plan(s)"
+        )
 
     @jobs.command("run-pending")
     def run_pending():

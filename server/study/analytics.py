@@ -25,7 +25,8 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import UTC, date, datetime, time, timedelta
 
-from sqlalchemy import case, delete, func, insert, or_, select
+from sqlalchemy import case, delete, func, insert, select
+from sqlalchemy.orm import aliased, selectinload
 
 from ..db_types import locked_row, utcnow
 from ..errors import ApiError
@@ -43,7 +44,7 @@ from .models import (
     StudyDaily,
     StudyOrgWeek,
     StudyPlan,
-    StudyPlanTarget,
+    StudyPlanOrg,
     StudyProgress,
     StudyRollupWeek,
 )
@@ -54,6 +55,9 @@ CATCH_UP_HOURS = 3  # yesterday is rolled up again until 03:00 Beijing
 MAX_PLANS = 10
 
 IS_MEMBER = (Person.status == "normal", Person.member_type.in_(MEMBER_TYPES))
+# A member counts to their party group if they are in one (a person's org is their branch;
+# the roster puts the group in ``group_id``), else to their org.
+UNIT = func.coalesce(Person.group_id, Person.org_id)
 
 
 def week_of(on: date) -> date:
@@ -74,6 +78,8 @@ def rollup(now: datetime | None = None) -> dict:
     for on in days:
         done[on.isoformat()] = rollup_day(on)
         db.session.commit()
+    done["plans"] = rollup_plans()
+    db.session.commit()
     return done
 
 
@@ -82,12 +88,14 @@ def rollup_day(on: date) -> int:
     member rows. Flushes; the caller commits."""
     week = week_of(on)
     marker = locked_row(StudyRollupWeek, {"week_start": week}, {"refreshed_at": None})
-    members = dict(db.session.execute(select(Person.id, Person.org_id).where(*IS_MEMBER)).all())
+    members = dict(db.session.execute(select(Person.id, UNIT).where(*IS_MEMBER)).all())
     days = _member_days(on, members)
     db.session.execute(delete(StudyDaily).where(StudyDaily.day == on))
     if days:
-        db.session.execute(insert(StudyDaily), list(days.values()))
-    _roll_week(week, members)
+        # render_nulls: rows with and without a quiz go in one statement, not hundreds.
+        statement = insert(StudyDaily).execution_options(render_nulls=True)
+        db.session.execute(statement, list(days.values()))
+    _roll_week(week, members, current=week == week_of(local_today()))
     marker.refreshed_at = utcnow()
     db.session.flush()
     return len(days)
@@ -164,7 +172,9 @@ def _utc_bounds(on: date) -> tuple[datetime, datetime]:
     return start, start + timedelta(days=1)
 
 
-def _roll_week(week: date, members: dict[int, int]) -> None:
+def _roll_week(week: date, members: dict[int, int], current: bool) -> None:
+    """The week's org rows from its member rows. The head count is today's for the current
+    week; a past week rolled up again (a backfill) keeps the head count it had."""
     d = StudyDaily
     sums = db.session.execute(
         select(
@@ -188,12 +198,12 @@ def _roll_week(week: date, members: dict[int, int]) -> None:
             "org_id": org_id,
             "week_start": week,
             "members": 0,
-            "active": active,
+            "active": int(active or 0),
             "active_days": int(active_days or 0),
             "reading_seconds": int(seconds or 0),
             "materials_studied": int(studied or 0),
             "punch_ins": int(punched or 0),
-            "quizzes": quizzes,
+            "quizzes": int(quizzes or 0),
             "quiz_correct": int(right),
             "quiz_total": int(asked),
             "points": int(pts or 0),
@@ -202,9 +212,21 @@ def _roll_week(week: date, members: dict[int, int]) -> None:
         ("active", "active_days", "reading_seconds", "materials_studied", "punch_ins",
          "quizzes", "quiz_correct", "quiz_total", "points"), 0,
     )  # fmt: skip
-    for org_id in members.values():
-        row = rows.setdefault(org_id, {"org_id": org_id, "week_start": week, **zero})
-        row["members"] = row.get("members", 0) + 1
+    kept = {} if current else dict(
+        db.session.execute(
+            select(StudyOrgWeek.org_id, StudyOrgWeek.members).where(
+                StudyOrgWeek.week_start == week
+            )
+        ).all()
+    )  # fmt: skip
+    if kept:
+        for org_id, members_then in kept.items():
+            rows.setdefault(org_id, {"org_id": org_id, "week_start": week, **zero})
+            rows[org_id]["members"] = members_then
+    else:
+        for org_id in members.values():
+            row = rows.setdefault(org_id, {"org_id": org_id, "week_start": week, **zero})
+            row["members"] = row.get("members", 0) + 1
     db.session.execute(delete(StudyOrgWeek).where(StudyOrgWeek.week_start == week))
     if rows:
         db.session.execute(insert(StudyOrgWeek), list(rows.values()))
@@ -255,37 +277,39 @@ def overview(org: Org, weeks: int, principal) -> dict:
     first = this_week - timedelta(weeks=weeks - 1)
     subtree = _subtree(org)
     w = StudyOrgWeek
-    rows = db.session.execute(
-        select(
-            w.org_id, w.week_start, w.members, w.active, w.active_days, w.reading_seconds,
-            w.materials_studied, w.punch_ins, w.quizzes, w.quiz_correct, w.quiz_total, w.points,
+    in_period = (Org.path.startswith(org.path), w.week_start >= first, w.week_start <= this_week)
+    sums = [func.sum(getattr(w, name)).label(name) for name in _Sums.FIELDS]
+    by_week = {
+        row.week_start: _Sums(row)
+        for row in db.session.execute(
+            select(w.week_start, *sums)
+            .join(Org, Org.id == w.org_id)
+            .where(*in_period)
+            .group_by(w.week_start)
         )
-        .join(Org, Org.id == w.org_id)
-        .where(Org.path.startswith(org.path), w.week_start >= first, w.week_start <= this_week)
-    ).all()  # fmt: skip
-    by_week: dict[date, _Sums] = defaultdict(_Sums)
+    }
     by_child: dict[int, _Sums] = defaultdict(_Sums)
+    for row in db.session.execute(
+        select(w.org_id, *sums).join(Org, Org.id == w.org_id).where(*in_period).group_by(w.org_id)
+    ):
+        by_child[subtree[row.org_id][0] if row.org_id in subtree else org.id].add(row)
     total = _Sums()
-    for row in rows:
-        by_week[row.week_start].add(row)
-        total.add(row)
-        if row.org_id in subtree:
-            by_child[subtree[row.org_id][0]].add(row)
+    for week in by_week.values():
+        total.add(week)
     members = dict(
         db.session.execute(
-            select(Person.org_id, func.count())
-            .join(Org, Org.id == Person.org_id)
+            select(UNIT, func.count())
+            .join(Org, Org.id == UNIT)
             .where(Org.path.startswith(org.path), *IS_MEMBER)
-            .group_by(Person.org_id)
+            .group_by(UNIT)
         ).all()
     )
     headcount: dict[int, int] = defaultdict(int)
     for org_id, n in members.items():
         headcount[subtree.get(org_id, (org.id, ""))[0]] += n
     children = sorted({child for child, _ in subtree.values()} - {org.id})
-    if headcount.get(org.id) or by_child.get(org.id):
+    if headcount.get(org.id) or org.id in by_child:
         children.insert(0, org.id)  # members directly in the org itself (直属)
-    week_list = [first + timedelta(weeks=i) for i in range(weeks)]
     refreshed = db.session.scalar(
         select(StudyRollupWeek.refreshed_at).where(StudyRollupWeek.week_start == this_week)
     )
@@ -297,6 +321,7 @@ def overview(org: Org, weeks: int, principal) -> dict:
             select(Org.parent_id).where(Org.parent_id.in_(children)).distinct()
         )
     ) if children else set()  # fmt: skip
+    empty = _Sums()
     return {
         "org": {"id": org.id, "name": org.name, "type": org.type},
         "parent": {"id": parent.id, "name": parent.name} if parent else None,
@@ -306,7 +331,10 @@ def overview(org: Org, weeks: int, principal) -> dict:
         "members": sum(members.values()),
         "today": _today(org, on),
         "totals": total.view(),
-        "weeks": [{"week_start": start, **by_week[start].view()} for start in week_list],
+        "weeks": [
+            {"week_start": start, **by_week.get(start, empty).view()}
+            for start in (first + timedelta(weeks=i) for i in range(weeks))
+        ],
         "orgs": [
             {
                 "org_id": child,
@@ -314,7 +342,7 @@ def overview(org: Org, weeks: int, principal) -> dict:
                 "direct": child == org.id,
                 "has_children": child != org.id and child in with_children,
                 "members_now": headcount.get(child, 0),
-                **by_child[child].view(),
+                **by_child.get(child, empty).view(),
             }
             for child in children
         ],
@@ -323,19 +351,21 @@ def overview(org: Org, weeks: int, principal) -> dict:
 
 
 class _Sums:
-    """Sums of org-week rows; ``members`` adds up head counts per week, so the active rate is
-    the average weekly share of members who studied."""
+    """Sums of org-week figures; ``members`` adds up head counts per week, so the active rate
+    is the average weekly share of members who studied."""
 
     FIELDS = ("members", "active", "active_days", "reading_seconds", "materials_studied",
               "punch_ins", "quizzes", "quiz_correct", "quiz_total", "points")  # fmt: skip
 
-    def __init__(self) -> None:
+    def __init__(self, row=None) -> None:
         for name in self.FIELDS:
             setattr(self, name, 0)
+        if row is not None:
+            self.add(row)
 
     def add(self, row) -> None:
-        for name in self.FIELDS:
-            setattr(self, name, getattr(self, name) + getattr(row, name))
+        for name in self.FIELDS:  # (MariaDB's SUM is a Decimal)
+            setattr(self, name, getattr(self, name) + int(getattr(row, name) or 0))
 
     def view(self) -> dict:
         return {
@@ -374,54 +404,80 @@ def _today(org: Org, on: date) -> dict:
     return {
         "day": on,
         "active": active,
-        "reading_minutes": round(seconds / 60, 1),
+        "reading_minutes": round(int(seconds) / 60, 1),
         "punch_ins": int(punched),
         "quizzes": quizzes,
     }
 
 
-def plan_completion(org: Org, since: date, on: date) -> list[dict]:
-    """The published plans that cover people of ``org``'s subtree and were due on or after
-    ``since``, open ones first by nearest deadline: how many of the subtree's members each
-    covers and how many have studied all its materials."""
-    targets = StudyPlanTarget
-    covering = or_(
-        targets.org_id.in_(select(Org.id).where(Org.path.startswith(org.path))),
-        targets.org_id.in_([int(i) for i in org.path.strip("/").split("/")]),
-        targets.person_id.in_(
-            select(Person.id)
-            .join(Org, Org.id == Person.org_id)
-            .where(Org.path.startswith(org.path))
-        ),
-    )
-    plans = db.session.scalars(
-        select(StudyPlan)
-        .where(
-            StudyPlan.status == PUBLISHED,
-            StudyPlan.deadline >= since,
-            StudyPlan.id.in_(select(targets.plan_id).where(covering)),
-        )
-        .order_by(case((StudyPlan.deadline < on, 1), else_=0), StudyPlan.deadline)
-        .limit(MAX_PLANS)
-    ).all()
+# --------------------------------------------------------------------------------------------
+# Plan completion, rolled up per plan and org
+# --------------------------------------------------------------------------------------------
+PLAN_DAYS = 400  # plans due this long ago are still rolled up (a 53-week overview shows them)
+
+
+def rollup_plans() -> int:
+    """Recompute ``study_plan_orgs`` for the published plans due in the last ``PLAN_DAYS``
+    days or later: per org, the members each covers and how many have studied all of its
+    materials. Flushes; returns the number of plans."""
     from . import plans as plan_services  # (plans imports nothing from here)
 
-    out = []
+    since = local_today() - timedelta(days=PLAN_DAYS)
+    plans = db.session.scalars(
+        select(StudyPlan)
+        .where(StudyPlan.status == PUBLISHED, StudyPlan.deadline >= since)
+        .options(selectinload(StudyPlan.items), selectinload(StudyPlan.targets))
+    ).all()
+    db.session.execute(delete(StudyPlanOrg))
+    rows = []
     for plan in plans:
-        counts = plan_services.completion_counts(plan, within=org)
-        out.append(
-            {
-                "id": plan.id,
-                "title": plan.title,
-                "org_name": plan.org.name,
-                "deadline": plan.deadline,
-                "overdue": plan.deadline < on,
-                "people": counts["people"],
-                "complete": counts["complete"],
-                "rate": _rate(counts["complete"], counts["people"]),
-            }
+        for org_id, people, complete in plan_services.completion_by_unit(plan):
+            rows.append(
+                {"plan_id": plan.id, "org_id": org_id, "people": people, "complete": complete}
+            )
+    if rows:
+        db.session.execute(insert(StudyPlanOrg), rows)
+    db.session.flush()
+    return len(plans)
+
+
+def plan_completion(org: Org, since: date, on: date) -> list[dict]:
+    """The published plans that cover members of ``org``'s subtree and were due on or after
+    ``since``, open ones first by nearest deadline: how many of the subtree's members each
+    covers and how many have studied all its materials (as of the last rollup)."""
+    counts = (
+        select(
+            StudyPlanOrg.plan_id.label("plan_id"),
+            func.sum(StudyPlanOrg.people).label("people"),
+            func.sum(StudyPlanOrg.complete).label("complete"),
         )
-    return out
+        .join(Org, Org.id == StudyPlanOrg.org_id)
+        .where(Org.path.startswith(org.path))
+        .group_by(StudyPlanOrg.plan_id)
+        .subquery()
+    )
+    owner = aliased(Org)
+    rows = db.session.execute(
+        select(StudyPlan.id, StudyPlan.title, StudyPlan.deadline, owner.name, counts)
+        .join(counts, counts.c.plan_id == StudyPlan.id)
+        .join(owner, owner.id == StudyPlan.org_id)
+        .where(StudyPlan.status == PUBLISHED, StudyPlan.deadline >= since, counts.c.people > 0)
+        .order_by(case((StudyPlan.deadline < on, 1), else_=0), StudyPlan.deadline)
+        .limit(MAX_PLANS)
+    )
+    return [
+        {
+            "id": row.id,
+            "title": row.title,
+            "org_name": row.name,
+            "deadline": row.deadline,
+            "overdue": row.deadline < on,
+            "people": int(row.people),
+            "complete": int(row.complete),
+            "rate": _rate(int(row.complete), int(row.people)),
+        }
+        for row in rows
+    ]
 
 
 def people(org: Org, since: date, until: date, sort: str, page: int, per_page: int) -> dict:
@@ -453,7 +509,9 @@ def people(org: Org, since: date, until: date, sort: str, page: int, per_page: i
         "least": func.coalesce(sums.c.days, 0).asc(),
     }[sort]
     then = func.coalesce(sums.c.seconds, 0)  # ties: by minutes (the fewest first for "least")
-    in_subtree = (Org.path.startswith(org.path), *IS_MEMBER)
+    # A party group's members are those whose group it is (their org is the branch).
+    place = Person.group_id == org.id if org.type == "group" else Org.path.startswith(org.path)
+    in_subtree = (place, *IS_MEMBER)
     total = db.session.scalar(
         select(func.count())
         .select_from(Person)

@@ -109,6 +109,7 @@ def seed(committee: Org, branch: Org, sandbox_person: Person, today: date) -> No
     while day <= today:
         analytics.rollup_day(day)
         day += timedelta(days=1)
+    analytics.rollup_plans()
     db.session.commit()
 
 

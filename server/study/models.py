@@ -161,6 +161,7 @@ class StudyProgress(db.Model):
     __table_args__ = (
         UniqueConstraint("person_id", "material_id"),
         Index(None, "studied_at"),
+        Index(None, "material_id", "studied_at"),
         MYSQL_TABLE,
     )
 
@@ -287,7 +288,8 @@ class StudyReminderDay(db.Model):
 class StudyDaily(db.Model):
     """What one member (正式/预备党员 in normal status) did on one Beijing day, rolled up from
     the reading sessions, progress, punch-ins, quizzes and points. Only days with activity or
-    points have a row. ``org_id`` is the member's org when the day was rolled up."""
+    points have a row. ``org_id`` is the member's party group if they are in one, else their
+    org, when the day was rolled up."""
 
     __tablename__ = "study_daily"
     __table_args__ = (
@@ -335,6 +337,22 @@ class StudyOrgWeek(db.Model):
     quiz_correct: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
     quiz_total: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
     points: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+
+
+class StudyPlanOrg(db.Model):
+    """How far a published plan's members of one org have got, as of the last rollup: the
+    members it covers there and how many have studied all its materials."""
+
+    __tablename__ = "study_plan_orgs"
+    __table_args__ = (UniqueConstraint("plan_id", "org_id"), Index(None, "org_id"), MYSQL_TABLE)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    plan_id: Mapped[int] = mapped_column(
+        ForeignKey("study_plans.id", ondelete="CASCADE"), nullable=False
+    )
+    org_id: Mapped[int] = mapped_column(ForeignKey("orgs.id"), nullable=False)
+    people: Mapped[int] = mapped_column(Integer, nullable=False)
+    complete: Mapped[int] = mapped_column(Integer, nullable=False)
 
 
 class StudyRollupWeek(db.Model):

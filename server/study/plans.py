@@ -177,20 +177,20 @@ def mine(principal) -> list[dict]:
     return out
 
 
-def _covered(plan: StudyPlan, within: Org | None = None) -> list | None:
-    """Conditions on Person (joined to Org) for the members in normal status the plan covers,
-    within ``within``'s subtree if given; None when it names no one."""
+def _covered(plan: StudyPlan) -> list | None:
+    """Conditions on Person (joined to Org) for the members in normal status the plan covers;
+    None when it names no one. A party group covers the members whose group it is."""
     org_ids = [t.org_id for t in plan.targets if t.org_id]
     person_ids = [t.person_id for t in plan.targets if t.person_id]
     conditions = [Person.id.in_(person_ids)] if person_ids else []
-    paths = db.session.execute(select(Org.path).where(Org.id.in_(org_ids))).scalars().all()
-    conditions += [Org.path.startswith(path) for path in paths]
+    for org_id, org_type, path in db.session.execute(
+        select(Org.id, Org.type, Org.path).where(Org.id.in_(org_ids))
+    ):
+        conditions.append(Person.group_id == org_id if org_type == "group"
+                          else Org.path.startswith(path))  # fmt: skip
     if not conditions:
         return None
-    where = [or_(*conditions), Person.status == "normal", Person.member_type.in_(MEMBER_TYPES)]
-    if within is not None:
-        where.append(Org.path.startswith(within.path))
-    return where
+    return [or_(*conditions), Person.status == "normal", Person.member_type.in_(MEMBER_TYPES)]
 
 
 def completion(plan: StudyPlan) -> dict:
@@ -222,8 +222,9 @@ def completion(plan: StudyPlan) -> dict:
         {
             "person_id": p.id,
             "name": p.name,
-            "org_id": p.org_id,
-            "org_name": p.org.name,
+            # the member's party group if they are in one, as the analytics count them
+            "org_id": p.group_id or p.org_id,
+            "org_name": (p.group or p.org).name,
             "studied": studied.get(p.id, 0),
             "complete": studied.get(p.id, 0) == len(material_ids),
         }
@@ -251,31 +252,33 @@ def completion(plan: StudyPlan) -> dict:
     }
 
 
-def completion_counts(plan: StudyPlan, within: Org) -> dict:
-    """The members of ``within``'s subtree the plan covers, and how many have studied all of
-    its materials: one aggregate query (the analytics overview lists several plans)."""
-    where = _covered(plan, within)
+def completion_by_unit(plan: StudyPlan) -> list[tuple[int, int, int]]:
+    """Per org (a member's party group if they are in one), the members the plan covers and
+    how many have studied all of its materials: (org id, people, complete). Two grouped
+    queries, for the analytics rollup."""
+    where = _covered(plan)
     if where is None:
-        return {"people": 0, "complete": 0}
+        return []
     material_ids = [i.material_id for i in plan.items]
     studied = (
-        select(func.count())
-        .where(
-            StudyProgress.person_id == Person.id,
-            StudyProgress.material_id.in_(material_ids),
-            StudyProgress.studied_at.is_not(None),
-        )
-        .correlate(Person)
-        .scalar_subquery()
+        select(StudyProgress.person_id, func.count().label("n"))
+        .where(StudyProgress.material_id.in_(material_ids), StudyProgress.studied_at.is_not(None))
+        .group_by(StudyProgress.person_id)
+        .subquery()
     )
-    complete = func.coalesce(func.sum(case((studied >= len(material_ids), 1), else_=0)), 0)
-    people, done = db.session.execute(
-        select(func.count(), complete)
-        .select_from(Person)
-        .join(Org, Org.id == Person.org_id)
-        .where(*where)
-    ).one()
-    return {"people": people, "complete": int(done)}
+    unit = func.coalesce(Person.group_id, Person.org_id)
+    done = func.sum(case((studied.c.n >= len(material_ids), 1), else_=0))
+    return [
+        (org_id, people, int(complete or 0))
+        for org_id, people, complete in db.session.execute(
+            select(unit, func.count(), done)
+            .select_from(Person)
+            .join(Org, Org.id == Person.org_id)
+            .outerjoin(studied, studied.c.person_id == Person.id)
+            .where(*where)
+            .group_by(unit)
+        )
+    ]
 
 
 def summary(plan: StudyPlan) -> dict:

@@ -53,7 +53,8 @@ def world(f, monkeypatch):
     _at(monkeypatch, NOON_TODAY)
     orgs = f.tree()
     m1, m2 = f.person(orgs["a"]), f.person(orgs["a"])
-    m3 = f.person(orgs["group_a"], member_type="probationary")
+    # A party group's member: their org is the branch, the group is in group_id (the roster's way).
+    m3 = f.person(orgs["a"], member_type="probationary", group_id=orgs["group_a"].id)
     applicant = f.person(orgs["a"], member_type="applicant")
     m4, m5 = f.person(orgs["b"]), f.person(orgs["c"])
     material = StudyMaterial(
@@ -111,6 +112,8 @@ def _roll(first: date = date(2026, 3, 2), last: date = TODAY) -> None:
         analytics.rollup_day(day)
         db.session.commit()
         day += timedelta(days=1)
+    analytics.rollup_plans()
+    db.session.commit()
 
 
 def _daily() -> dict:
@@ -189,7 +192,7 @@ def test_the_rollup_command_backfills_a_period(app, ctx, world):
         args=["study", "rollup", "--since", "2026-03-02", "--until", "2026-03-11"]
     )
     assert result.exit_code == 0, result.output
-    assert "10 day(s): 6 member-day row(s)" in result.output
+    assert "10 day(s): 6 member-day row(s); 1 plan(s)" in result.output
     assert len(_daily()) == 6
     bad = app.test_cli_runner().invoke(
         args=["study", "rollup", "--since", "2026-03-11", "--until", "2026-03-02"]
@@ -353,3 +356,47 @@ def test_the_overview_counts_members_only_once_per_week(app, ctx, world):
         select(func.sum(StudyOrgWeek.active)).where(StudyOrgWeek.week_start == date(2026, 3, 9))
     )
     assert count == 3
+
+
+def test_a_backfill_keeps_a_past_weeks_head_count(app, ctx, world, f):
+    _roll()
+    a = world["orgs"]["a"].id
+    before = _weeks()[(a, date(2026, 3, 2))][0]
+    f.person(world["orgs"]["a"])  # a member who joined this week
+    _roll(date(2026, 3, 3), date(2026, 3, 3))  # the past week again
+    analytics.rollup_day(TODAY)
+    db.session.commit()
+    weeks = _weeks()
+    assert weeks[(a, date(2026, 3, 2))][0] == before == 3  # as it was then
+    assert weeks[(a, date(2026, 3, 9))][0] == 4  # this week: today's head count
+
+
+def test_plan_figures_follow_the_rollup_and_groups_count_their_members(app, client, world, f):
+    """The overview's plan completion is rolled up (the 10-minute job); a plan for a party
+    group covers the members whose group it is; a group's people list is its members."""
+    _roll()
+    o, p = world["orgs"], world["people"]
+    group_plan = StudyPlan(org_id=o["a"].id, title="小组计划", deadline=date(2026, 3, 20),
+                           status="published", created_by="t")  # fmt: skip
+    material = db.session.scalars(select(StudyMaterial)).one()
+    group_plan.items.append(StudyPlanItem(material_id=material.id, position=0))
+    group_plan.targets.append(StudyPlanTarget(org_id=o["group_a"].id))
+    db.session.add(group_plan)
+    db.session.commit()
+
+    def plans():
+        body = _overview(client, world["a_sec"], weeks=1).json
+        return [(x["title"], x["people"], x["complete"]) for x in body["plans"]]
+
+    assert plans() == [("三月学习计划", 4, 1)]  # not rolled up yet
+    m3, group_id = p["m3"].id, o["group_a"].id  # (the job ends this session)
+    morning = datetime(2026, 3, 11, 1)
+    db.session.add(StudyProgress(person_id=m3, material_id=material.id, seconds=90,
+                                 studied_at=morning, last_read_at=morning))  # fmt: skip
+    db.session.commit()
+    analytics.rollup(now=NOON_TODAY.replace(tzinfo=None))  # the job
+    assert plans() == [("小组计划", 1, 1), ("三月学习计划", 4, 2)]
+    group = _people(client, world["a_sec"], org_id=group_id).json
+    assert [i["person_id"] for i in group["items"]] == [m3]
+    body = _overview(client, world["a_sec"], org_id=group_id, weeks=1).json
+    assert body["members"] == 1 and body["plans"][0]["title"] == "小组计划"

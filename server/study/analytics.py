@@ -422,6 +422,9 @@ def rollup_plans() -> int:
     materials. Flushes; returns the number of plans."""
     from . import plans as plan_services  # (plans imports nothing from here)
 
+    # Under this week's marker, as the days' rollups: two runs at once take turns instead of
+    # deadlocking over the emptied table's gap.
+    locked_row(StudyRollupWeek, {"week_start": week_of(local_today())}, {"refreshed_at": None})
     since = local_today() - timedelta(days=PLAN_DAYS)
     plans = db.session.scalars(
         select(StudyPlan)

@@ -216,3 +216,51 @@ def test_many_members_first_heartbeats_at_once_all_count(app, f, client):
     assert race(app, 12, beat) == []
     assert answers == [(200, "counted")] * 12, answers
     assert db.session.scalar(select(func.count()).select_from(StudyProgress)) == 12
+
+
+def test_simultaneous_plan_rollups_take_turns(app, f):
+    from datetime import datetime
+
+    from server.notify.services import local_today
+    from server.study import analytics
+    from server.study.models import (
+        StudyMaterial,
+        StudyPlan,
+        StudyPlanItem,
+        StudyPlanOrg,
+        StudyPlanTarget,
+        StudyProgress,
+    )
+
+    orgs = f.tree()
+    people = [f.person(orgs[name]) for name in ("a", "a", "b", "c")]
+    material = StudyMaterial(
+        org_id=orgs["committee"].id, kind="article", title="党章", category="theory",
+        body_html="<p/>", min_dwell_seconds=60, status="published", created_by="t",
+    )  # fmt: skip
+    db.session.add(material)
+    db.session.flush()
+    for n in range(3):
+        plan = StudyPlan(org_id=orgs["committee"].id, title=f"计划{n}", status="published",
+                         deadline=local_today(), created_by="t")  # fmt: skip
+        plan.items.append(StudyPlanItem(material_id=material.id, position=0))
+        plan.targets.append(StudyPlanTarget(org_id=orgs["committee"].id))
+        db.session.add(plan)
+    now = datetime(2026, 3, 1)
+    db.session.add(StudyProgress(person_id=people[0].id, material_id=material.id, seconds=60,
+                                 studied_at=now, last_read_at=now))  # fmt: skip
+    db.session.commit()
+
+    def roll(_i):
+        analytics.rollup_plans()
+        db.session.commit()
+
+    assert race(app, 6, roll) == []
+    rows = db.session.execute(
+        select(StudyPlanOrg.org_id, func.sum(StudyPlanOrg.people), func.sum(StudyPlanOrg.complete))
+        .group_by(StudyPlanOrg.org_id)
+        .order_by(StudyPlanOrg.org_id)
+    ).all()
+    assert [(org, int(n), int(done)) for org, n, done in rows] == [
+        (orgs["a"].id, 6, 3), (orgs["b"].id, 3, 0), (orgs["c"].id, 3, 0),
+    ]  # fmt: skip

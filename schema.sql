@@ -455,30 +455,6 @@ CREATE TABLE study_readers (
 	CONSTRAINT fk_study_readers_person_id_people FOREIGN KEY(person_id) REFERENCES people (id)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
 
-CREATE TABLE study_reading_sessions (
-	id INTEGER NOT NULL AUTO_INCREMENT, 
-	person_id INTEGER NOT NULL, 
-	material_id INTEGER NOT NULL, 
-	day DATE NOT NULL, 
-	started_at DATETIME NOT NULL, 
-	clock_at DATETIME NOT NULL, 
-	last_seq INTEGER NOT NULL, 
-	paused BOOL NOT NULL, 
-	total_seconds FLOAT NOT NULL, 
-	beats INTEGER NOT NULL, 
-	finished BOOL NOT NULL, 
-	blocks_awarded INTEGER NOT NULL, 
-	CONSTRAINT pk_study_reading_sessions PRIMARY KEY (id), 
-	CONSTRAINT fk_study_reading_sessions_person_id_people FOREIGN KEY(person_id) REFERENCES people (id), 
-	CONSTRAINT fk_study_reading_sessions_material_id_study_materials FOREIGN KEY(material_id) REFERENCES study_materials (id)
-) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
-
-CREATE INDEX ix_study_reading_sessions_day_person_id ON study_reading_sessions (day, person_id);
-
-CREATE INDEX ix_study_reading_sessions_material_id ON study_reading_sessions (material_id);
-
-CREATE INDEX ix_study_reading_sessions_person_id_day ON study_reading_sessions (person_id, day);
-
 CREATE TABLE wechat_bindings (
 	id INTEGER NOT NULL AUTO_INCREMENT, 
 	person_id INTEGER NOT NULL, 
@@ -683,6 +659,32 @@ CREATE TABLE role_grants (
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
 
 CREATE INDEX ix_role_grants_account_id ON role_grants (account_id);
+
+CREATE TABLE study_reading_sessions (
+	id INTEGER NOT NULL AUTO_INCREMENT, 
+	person_id INTEGER NOT NULL, 
+	material_id INTEGER NOT NULL, 
+	day DATE NOT NULL, 
+	started_at DATETIME NOT NULL, 
+	clock_at DATETIME NOT NULL, 
+	last_seq INTEGER NOT NULL, 
+	paused BOOL NOT NULL, 
+	total_seconds FLOAT NOT NULL, 
+	beats INTEGER NOT NULL, 
+	finished BOOL NOT NULL, 
+	blocks_awarded INTEGER NOT NULL, 
+	progress_id INTEGER, 
+	CONSTRAINT pk_study_reading_sessions PRIMARY KEY (id), 
+	CONSTRAINT fk_study_reading_sessions_person_id_people FOREIGN KEY(person_id) REFERENCES people (id), 
+	CONSTRAINT fk_study_reading_sessions_material_id_study_materials FOREIGN KEY(material_id) REFERENCES study_materials (id), 
+	CONSTRAINT fk_study_reading_sessions_progress_id_study_progress FOREIGN KEY(progress_id) REFERENCES study_progress (id)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
+
+CREATE INDEX ix_study_reading_sessions_day_person_id ON study_reading_sessions (day, person_id);
+
+CREATE INDEX ix_study_reading_sessions_material_id ON study_reading_sessions (material_id);
+
+CREATE INDEX ix_study_reading_sessions_person_id_day ON study_reading_sessions (person_id, day);
 
 CREATE TABLE deliveries (
 	id INTEGER NOT NULL AUTO_INCREMENT, 

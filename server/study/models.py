@@ -152,6 +152,9 @@ class ReadingSession(db.Model):
     beats: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
     finished: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
     blocks_awarded: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    # The member's progress row on the material, made when the session starts: each event
+    # locks it by its primary key.
+    progress_id: Mapped[int | None] = mapped_column(ForeignKey("study_progress.id"))
 
 
 class StudyProgress(db.Model):

@@ -59,6 +59,7 @@ def start(material_id: int, data: dict, principal) -> ReadingSession:
         raise ApiError(409, "not_published", "该材料未发布，不能学习")
     _lock_reader(person.id)
     now = _now()
+    progress = _progress(person.id, material.id, now)
     began = reading.credit(
         reading.ReadingState(),
         reading.Event(reading.START, data.get("seq", 0), data.get("client_at")),
@@ -72,10 +73,12 @@ def start(material_id: int, data: dict, principal) -> ReadingSession:
         started_at=began.started_at,
         clock_at=began.clock_at,
         last_seq=began.last_seq,
+        progress_id=progress.id,
     )
     db.session.add(session)
     db.session.flush()
     session.material = material
+    session.progress = progress
     return session
 
 
@@ -106,7 +109,12 @@ def event(session_id: int, data: dict, principal) -> dict:
     session.beats = state.beats
     session.finished = state.finished
     reader.busy_until = result.busy_until
-    progress = _progress(person.id, session.material_id, now)
+    # The progress row was made when the session started: lock it by its primary key (one
+    # statement, and no gap lock: it exists); the upsert is for sessions older than that.
+    progress = session.progress_id and _locked(StudyProgress, session.progress_id)
+    if not progress:
+        progress = _progress(person.id, session.material_id, now)
+        session.progress_id = progress.id
     awarded = 0
     if result.seconds > 0:
         progress.seconds += result.seconds
@@ -133,6 +141,11 @@ def event(session_id: int, data: dict, principal) -> dict:
     }
 
 
+def _locked(model, key):
+    """The row of ``model`` with primary key ``key``, locked, as last committed; or None."""
+    return db.session.get(model, key, with_for_update=True, populate_existing=True)
+
+
 def _progress(person_id: int, material_id: int, now) -> StudyProgress:
     """The member's progress on the material, made if need be, locked. An upsert that takes
     the row lock, not a locking read and then an insert: the read of a missing row locks the
@@ -153,11 +166,3 @@ def _award_blocks(person, session: ReadingSession) -> int:
     minutes = (blocks - session.blocks_awarded) * rule.minutes
     session.blocks_awarded = blocks
     return points.award(person, "reading", minutes, f"reading:{session.id}:{blocks}", local_today())
-
-
-def progress_of(person_id: int, material_id: int) -> StudyProgress | None:
-    return db.session.execute(
-        select(StudyProgress).where(
-            StudyProgress.person_id == person_id, StudyProgress.material_id == material_id
-        )
-    ).scalar_one_or_none()

@@ -239,15 +239,15 @@ def start_reading(data, material_id):
     ``interval_seconds`` while the page is visible."""
     principal = current()
     session = sessions.start(material_id, data, principal)
-    progress = sessions.progress_of(session.person_id, session.material_id)
+    progress = session.progress
     return {
         "id": session.id,
         "material_id": session.material_id,
         "started_at": session.started_at,
         "interval_seconds": sessions.SETTINGS.interval,
         "min_dwell_seconds": session.material.min_dwell_seconds,
-        "material_seconds": progress.seconds if progress else 0.0,
-        "studied": bool(progress and progress.studied_at),
+        "material_seconds": progress.seconds,
+        "studied": progress.studied_at is not None,
     }
 
 

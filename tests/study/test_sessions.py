@@ -162,3 +162,29 @@ def test_a_material_withdrawn_mid_reading_does_not_break_the_session(app, client
     clock["t"] += timedelta(seconds=15)
     answer = _event(client, reader["token"], sid, "beat", 1)
     assert answer.status_code == 200 and answer.json["credited_seconds"] == 15.0
+
+
+def test_the_progress_row_is_made_at_the_start_and_older_sessions_still_count(
+    app, client, reader, clock
+):
+    """A start makes the member's progress row and names it on the session (each event locks
+    it by its key); a session without one (started before the column) gets it on its next
+    counted event."""
+    from server.study.models import ReadingSession
+
+    first = _start(client, reader).json
+    session = db.session.get(ReadingSession, first["id"])
+    progress = db.session.scalars(select(StudyProgress)).one()
+    assert session.progress_id == progress.id and progress.seconds == 0.0
+    second = _start(client, reader).json  # the same material again: the same row
+    assert db.session.get(ReadingSession, second["id"]).progress_id == progress.id
+    db.session.execute(
+        db.update(ReadingSession).where(ReadingSession.id == second["id"]).values(progress_id=None)
+    )
+    db.session.commit()
+    clock["t"] += timedelta(seconds=15)
+    counted = _event(client, reader["token"], second["id"], "beat", 1).json
+    assert counted["credited_seconds"] == 15.0 and counted["material_seconds"] == 15.0
+    db.session.expire_all()
+    assert db.session.get(ReadingSession, second["id"]).progress_id == progress.id
+    assert db.session.scalar(select(func.count()).select_from(StudyProgress)) == 1

@@ -46,6 +46,8 @@ bench: install
 	$(PY) bench/callback.py
 	$(PY) bench/checkin.py
 	$(PY) bench/development.py
+	$(PY) bench/study_peak.py
+	$(PY) bench/study_analytics.py
 
 clean:
 	rm -rf $(VENV) miniprogram/node_modules instance .pytest_cache

@@ -51,6 +51,7 @@ def create_app(config_overrides: dict | None = None, config_path: str | None = N
 
     _check_notification_templates(settings["notifications"]["templates_file"])
     _check_points_rules(settings["study"]["points_file"])
+    _check_word_lists(settings["safety"])
     _init_extensions(app, settings)
     _register_blueprints(app)
 
@@ -59,6 +60,17 @@ def create_app(config_overrides: dict | None = None, config_path: str | None = N
         return jsonify(status="ok")
 
     return app
+
+
+def _check_word_lists(safety: dict) -> None:
+    """A bad word list stops the server now, naming the file and line."""
+    from .config import ConfigError
+    from .safety import words
+
+    try:
+        words.load(safety["words_file"], safety["allow_file"])
+    except ValueError as exc:
+        raise ConfigError(str(exc)) from exc
 
 
 def _check_notification_templates(path: str) -> None:

@@ -98,6 +98,10 @@ DEFAULTS: dict[str, dict[str, Any]] = {
         "compliance_warn_days": 7,
         "attachment_max_mb": 10,
     },
+    "safety": {
+        "words_file": "",
+        "allow_file": "",
+    },
     "study": {
         "points_file": "",
         "document_max_mb": 20,
@@ -246,6 +250,11 @@ class DevelopmentSection(_Section):
                 raise ValidationError({"rules_version": [f"没有版本为 {version} 的发展党员规则"]})
 
 
+class SafetySection(_Section):
+    words_file = fields.String()
+    allow_file = fields.String()
+
+
 class StudySection(_Section):
     points_file = fields.String()
     document_max_mb = fields.Integer(validate=validate.Range(min=1, max=200))
@@ -265,6 +274,7 @@ class ConfigSchema(Schema):
     storage = fields.Nested(StorageSection)
     meetings = fields.Nested(MeetingsSection)
     development = fields.Nested(DevelopmentSection)
+    safety = fields.Nested(SafetySection)
     study = fields.Nested(StudySection)
 
     @validates_schema

@@ -246,6 +246,29 @@ CREATE TABLE accounts (
 	CONSTRAINT fk_accounts_person_id_people FOREIGN KEY(person_id) REFERENCES people (id)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
 
+CREATE TABLE content_reviews (
+	id INTEGER NOT NULL AUTO_INCREMENT, 
+	kind VARCHAR(30) NOT NULL, 
+	object_id INTEGER NOT NULL, 
+	org_id INTEGER NOT NULL, 
+	person_id INTEGER, 
+	content TEXT NOT NULL, 
+	reasons JSON NOT NULL, 
+	status VARCHAR(10) NOT NULL, 
+	created_at DATETIME NOT NULL, 
+	decided_at DATETIME, 
+	decided_by VARCHAR(100), 
+	comment VARCHAR(500), 
+	CONSTRAINT pk_content_reviews PRIMARY KEY (id), 
+	CONSTRAINT uq_content_reviews_kind_object_id UNIQUE (kind, object_id), 
+	CONSTRAINT fk_content_reviews_org_id_orgs FOREIGN KEY(org_id) REFERENCES orgs (id), 
+	CONSTRAINT fk_content_reviews_person_id_people FOREIGN KEY(person_id) REFERENCES people (id)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
+
+CREATE INDEX ix_content_reviews_org_id ON content_reviews (org_id);
+
+CREATE INDEX ix_content_reviews_status_created_at ON content_reviews (status, created_at);
+
 CREATE TABLE development_records (
 	id INTEGER NOT NULL AUTO_INCREMENT, 
 	person_id INTEGER NOT NULL, 
@@ -422,6 +445,7 @@ CREATE TABLE study_punch_ins (
 	day DATE NOT NULL, 
 	streak INTEGER NOT NULL, 
 	reflection VARCHAR(500), 
+	reflection_status VARCHAR(10), 
 	photo_key VARCHAR(255), 
 	photo_type VARCHAR(20), 
 	created_at DATETIME NOT NULL, 

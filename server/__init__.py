@@ -28,6 +28,7 @@ def create_app(config_overrides: dict | None = None, config_path: str | None = N
         MEETINGS=settings["meetings"],
         DEVELOPMENT=settings["development"],
         STUDY=settings["study"],
+        SAFETY=settings["safety"],
         STORAGE=settings["storage"],
         REDIS_URL=settings["redis"]["url"],
         SQLALCHEMY_DATABASE_URI=_database_url(app, settings["database"]["url"]),
@@ -205,6 +206,7 @@ def _register_blueprints(app: Flask) -> None:
     from .orgs.views import blp as orgs_blp
     from .people.roster_views import roster_blp
     from .people.views import blp as people_blp
+    from .safety.views import blp as safety_blp
     from .study.views import blp as study_blp
 
     for blueprint in (
@@ -217,6 +219,7 @@ def _register_blueprints(app: Flask) -> None:
         meetings_blp,
         development_blp,
         study_blp,
+        safety_blp,
     ):
         app.extensions["party_api"].register_blueprint(blueprint)
     from .screen.views import blp as screen_blp

@@ -39,6 +39,7 @@ def _import_models() -> None:
     from .notify import models as _notify  # noqa: F401
     from .orgs import models as _orgs  # noqa: F401
     from .people import models as _people  # noqa: F401
+    from .safety import models as _safety  # noqa: F401
     from .study import models as _study  # noqa: F401
 
 

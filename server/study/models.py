@@ -41,6 +41,9 @@ class PunchIn(db.Model):
     day: Mapped[date] = mapped_column(Date, nullable=False)
     streak: Mapped[int] = mapped_column(Integer, nullable=False)
     reflection: Mapped[str | None] = mapped_column(String(500))
+    # published, or pending / rejected when the content check held it for review (others see
+    # a reflection only once published); None without a reflection.
+    reflection_status: Mapped[str | None] = mapped_column(String(10))
     # An optional photo (JPEG/PNG/WebP) in the configured storage, added the same day.
     photo_key: Mapped[str | None] = mapped_column(String(255))
     photo_type: Mapped[str | None] = mapped_column(String(20))

@@ -18,6 +18,10 @@ class PunchInSchema(Schema):
     day = fields.Date()
     streak = fields.Integer()
     reflection = fields.String(allow_none=True)
+    reflection_status = fields.String(
+        allow_none=True,
+        metadata={"description": "published；pending 审核中（他人暂不可见）；rejected 未通过"},
+    )
     photo_url = fields.String(allow_none=True, metadata={"description": "照片地址（需登录）"})
     created_at = UtcDateTime()
 

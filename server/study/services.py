@@ -17,6 +17,8 @@ from ..jobs import after_commit
 from ..notify.services import local_today as today
 from ..orgs.models import Org
 from ..people.models import Person
+from ..safety import services as safety
+from ..safety.models import PENDING, REJECTED
 from ..storage import StorageError
 from . import points
 from .models import PointsEntry, PunchIn
@@ -62,8 +64,32 @@ def punch_in(data: dict, principal) -> tuple[PunchIn, bool, int]:
         if existing is None:
             raise
         return existing, False, 0
+    if row.reflection:
+        reasons = safety.check(row.reflection)
+        row.reflection_status = PENDING if reasons else PUBLISHED_TEXT
+        if reasons:
+            safety.hold(REFLECTION, row.id, row.reflection, reasons, person.org_id, person.id)
     awarded = points.award(person, "punch_in", 1, f"punch_in:{row.id}", on)
     return row, True, awarded
+
+
+REFLECTION = "study.reflection"
+PUBLISHED_TEXT = "published"
+
+
+@safety.on_decision(REFLECTION, "学习心得")
+def _reflection_decided(punch_in_id: int, approved: bool) -> None:
+    row = db.session.get(PunchIn, punch_in_id)
+    if row is not None:
+        row.reflection_status = PUBLISHED_TEXT if approved else REJECTED
+
+
+def visible_reflection(row: PunchIn, viewer_id: int | None) -> str | None:
+    """The reflection as ``viewer_id`` may see it: its author always, others once published
+    (rows from before the check have no status and count as published)."""
+    if row.person_id == viewer_id or row.reflection_status in (None, PUBLISHED_TEXT):
+        return row.reflection
+    return None
 
 
 def _punch_in_on(person_id: int, on: date, latest: bool = False) -> PunchIn | None:
@@ -90,6 +116,7 @@ def punch_in_view(row: PunchIn) -> dict:
         "day": row.day,
         "streak": row.streak,
         "reflection": row.reflection,
+        "reflection_status": row.reflection_status,
         "photo_url": photo_url(row),
         "created_at": row.created_at,
     }

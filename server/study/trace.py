@@ -19,7 +19,7 @@ from ..files import safe_filename, xlsx_bytes, xlsx_row, xlsx_sheet
 from ..notify.services import local_today
 from ..people.models import Person
 from .models import PunchIn, QuizAttempt, ReadingSession, StudyMaterial
-from .services import photo_url
+from .services import photo_url, visible_reflection
 
 MANAGE_ROLES = ("secretary", "committee_admin")
 MAX_DAYS = 366
@@ -85,7 +85,7 @@ def trace(person: Person, since: date, until: date, principal) -> dict:
     ).scalars():
         day(row.day)["punch_in"] = {
             "streak": row.streak,
-            "reflection": row.reflection,
+            "reflection": visible_reflection(row, principal.person_id),
             "photo_url": photo_url(row),
         }
     for row in db.session.execute(

@@ -101,6 +101,7 @@ DEFAULTS: dict[str, dict[str, Any]] = {
     "safety": {
         "words_file": "",
         "allow_file": "",
+        "wechat_check": False,
     },
     "study": {
         "points_file": "",
@@ -253,6 +254,7 @@ class DevelopmentSection(_Section):
 class SafetySection(_Section):
     words_file = fields.String()
     allow_file = fields.String()
+    wechat_check = fields.Boolean()
 
 
 class StudySection(_Section):

@@ -12,6 +12,7 @@ it is audited.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 
 from flask import current_app
@@ -19,13 +20,18 @@ from sqlalchemy import or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from ..audit import services as audit
+from ..auth.models import WechatBinding
 from ..db_types import utcnow
 from ..errors import ApiError
-from ..extensions import db
+from ..extensions import db, wechat
 from ..orgs.models import Org
 from ..people.models import Person
+from ..wechat.gateway import WeChatError
 from . import words
 from .models import APPROVED, PENDING, REJECTED, ContentReview
+
+log = logging.getLogger(__name__)
+SCENE_COMMENT = 2  # msg_sec_check's scenes: 1 profile, 2 comment, 3 forum, 4 social log
 
 REVIEW_ROLES = ("committee_admin",)
 KINDS: dict[str, tuple[str, Callable[[int, bool], None]]] = {}
@@ -46,15 +52,36 @@ def word_filter() -> words.WordFilter:
     return words.load(settings["words_file"], settings["allow_file"])
 
 
-def check(text: str | None) -> list[dict]:
-    """Why ``text`` must wait for review: ``[{source, word, excerpt}]``; empty if it may be
-    shown."""
+def check(text: str | None, person_id: int | None = None) -> list[dict]:
+    """Why ``text`` must wait for review: ``[{source, word, excerpt}]`` from the word filter,
+    and, with ``[safety] wechat_check`` on, ``{source: "wechat", suggest, label}`` when
+    WeChat's msg_sec_check does not say pass (for an author with a mini-program openid). Empty
+    if it may be shown. If WeChat cannot be asked, the word filter alone decides (logged)."""
     if not text:
         return []
-    return [
+    reasons = [
         {"source": "words", "word": m.word, "excerpt": m.snippet(text)}
         for m in word_filter().find(text)
     ]
+    if current_app.config["SAFETY"]["wechat_check"] and person_id is not None:
+        verdict = _wechat_check(text, person_id)
+        if verdict is not None and verdict["suggest"] != "pass":
+            reasons.append({"source": "wechat", **verdict})
+    return reasons
+
+
+def _wechat_check(text: str, person_id: int) -> dict | None:
+    openid = db.session.scalar(
+        select(WechatBinding.openid).where(WechatBinding.person_id == person_id)
+    )
+    if openid is None:
+        return None
+    try:
+        return wechat.msg_sec_check(openid, text, SCENE_COMMENT)
+    except WeChatError as exc:
+        log.warning("msg_sec_check failed (%s %s): the word filter alone decides",
+                    exc.errcode, exc.errmsg)  # fmt: skip
+        return None
 
 
 def hold(kind: str, object_id: int, text: str, reasons: list[dict], org_id: int,

@@ -18,9 +18,11 @@ class ReviewArgs(PageArgs):
 
 
 class ReasonSchema(Schema):
-    source = fields.String()
+    source = fields.String(metadata={"description": "words 敏感词；wechat 微信内容安全检测"})
     word = fields.String()
     excerpt = fields.String()
+    suggest = fields.String(metadata={"description": "wechat: review 或 risky"})
+    label = fields.Integer(allow_none=True, metadata={"description": "wechat: 命中标签"})
 
 
 class ReviewSchema(Schema):

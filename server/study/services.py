@@ -65,7 +65,7 @@ def punch_in(data: dict, principal) -> tuple[PunchIn, bool, int]:
             raise
         return existing, False, 0
     if row.reflection:
-        reasons = safety.check(row.reflection)
+        reasons = safety.check(row.reflection, person.id)
         row.reflection_status = PENDING if reasons else PUBLISHED_TEXT
         if reasons:
             safety.hold(REFLECTION, row.id, row.reflection, reasons, person.org_id, person.id)

@@ -126,3 +126,50 @@ def test_simultaneous_decisions_make_one(app, client, held):
     assert race(app, 6, decide) == []
     assert sorted(codes) == [200] + [409] * 5
     assert db.session.scalar(select(AuditLog.id).where(AuditLog.action == "safety.review.decide"))
+
+
+@pytest.fixture
+def wechat_check(app, real_wechat, monkeypatch):
+    monkeypatch.setitem(app.config["SAFETY"], "wechat_check", True)
+    real_wechat.set_sec_words({"不当言论": ("risky", 20001), "存疑": ("review", 21000)})
+    return real_wechat
+
+
+def test_wechat_msg_sec_check_holds_what_it_does_not_pass(app, client, f, wechat_check):
+    orgs = f.tree()
+    member = f.person(orgs["a"])
+    f.wechat(member)
+    token = f.token_for(member)
+    made = client.post("/api/v1/study/punch-ins", json={"reflection": "心得里有不当言论"},
+                       headers=auth(token)).json  # fmt: skip
+    assert made["reflection_status"] == "pending"
+    review = db.session.scalars(select(ContentReview)).one()
+    assert review.reasons == [{"source": "wechat", "suggest": "risky", "label": 20001}]
+    (call,) = wechat_check.sec_checks()
+    assert call == {"content": "心得里有不当言论", "version": 2, "scene": 2,
+                    "openid": f"mp-{member.id}"}  # fmt: skip
+    # Both checks hold a text: the word filter's reason and WeChat's.
+    other = f.person(orgs["a"])
+    f.wechat(other)
+    client.post("/api/v1/study/punch-ins", json={"reflection": "赌博的事存疑"},
+                headers=auth(f.token_for(other)))  # fmt: skip
+    reasons = db.session.scalars(
+        select(ContentReview.reasons).where(ContentReview.person_id == other.id)
+    ).one()
+    assert [r["source"] for r in reasons] == ["words", "wechat"]
+
+
+def test_without_wechat_the_word_filter_decides(app, client, f, wechat_check):
+    orgs = f.tree()
+    member = f.person(orgs["a"])
+    f.wechat(member)
+    wechat_check.fail_next("/wxa/msg_sec_check", 61010)  # the user has not visited lately
+    made = client.post("/api/v1/study/punch-ins", json={"reflection": "心得里有不当言论"},
+                       headers=auth(f.token_for(member))).json  # fmt: skip
+    assert made["reflection_status"] == "published"
+    # A member without a mini-program openid is not sent to WeChat at all.
+    unbound = f.person(orgs["a"])
+    made = client.post("/api/v1/study/punch-ins", json={"reflection": "不当言论"},
+                       headers=auth(f.token_for(unbound))).json  # fmt: skip
+    assert made["reflection_status"] == "published"
+    assert len(wechat_check.sec_checks()) == 0  # the fault answered before recording

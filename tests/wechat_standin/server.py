@@ -212,6 +212,8 @@ class WeChatStandIn:
     def _clear(self) -> None:
         self._calls: list[tuple[str, str, dict[str, str], Any]] = []
         self._codes: dict[str, dict[str, Any]] = {}
+        self._sec_words: dict[str, tuple[str, int]] = {}
+        self._sec_checks: list[dict[str, Any]] = []
         self._used_codes: set[str] = set()
         self._login_times: dict[str, deque[float]] = {}
         self._followers: dict[str, dict[str, Any]] = {}
@@ -315,6 +317,15 @@ class WeChatStandIn:
     def subscribe_grants(self, mini_openid: str, template_id: str) -> int:
         with self._lock:
             return self._grants.get((mini_openid, template_id), 0)
+
+    def set_sec_words(self, words: dict[str, tuple[str, int]]) -> None:
+        """msg_sec_check: a text holding one of ``words`` gets its (suggest, label)."""
+        with self._lock:
+            self._sec_words = dict(words)
+
+    def sec_checks(self) -> list[dict[str, Any]]:
+        with self._lock:
+            return list(self._sec_checks)
 
     def expire_tokens(self) -> None:
         """Every token issued so far answers 42001 from now on."""
@@ -680,6 +691,30 @@ class WeChatStandIn:
         png = _png({"scene": scene, "page": page or ""})
         return Response(png, status=200, content_type="image/png")
 
+    def _ep_msg_sec_check(self, query: dict[str, str], body: dict[str, Any]) -> Response:
+        """Text security check, version 2: ``{content, version: 2, scene: 1-4, openid}`` →
+        ``result: {suggest: pass|review|risky, label}``; a text holding a word scripted by
+        ``set_sec_words`` gets that word's suggestion and label."""
+        content, openid = body.get("content"), body.get("openid")
+        if body.get("version") != 2 or body.get("scene") not in (1, 2, 3, 4):
+            return self._error(47001)
+        if not isinstance(content, str) or not content:
+            return self._error(47001)
+        if not isinstance(openid, str) or not openid:
+            return self._error(40003)
+        if len(content.encode("utf-8")) > 2500 * 4:
+            return self._error(87014)
+        with self._lock:
+            self._sec_checks.append(dict(body))
+            hit = next((v for w, v in self._sec_words.items() if w in content), None)
+        suggest, label = hit or ("pass", 100)
+        return self._json({
+            "errcode": 0, "errmsg": "ok", "trace_id": _rid(),
+            "result": {"suggest": suggest, "label": label},
+            "detail": [{"strategy": "content_model", "errcode": 0, "suggest": suggest,
+                        "label": label, "prob": 90 if hit else 0}],
+        })  # fmt: skip
+
     _routes: ClassVar[dict[str, tuple[str, Any]]] = {
         "/cgi-bin/token": ("GET", _ep_token),
         "/cgi-bin/stable_token": ("POST", _ep_stable_token),
@@ -688,4 +723,5 @@ class WeChatStandIn:
         "/cgi-bin/message/template/send": ("POST", _ep_template_send),
         "/cgi-bin/message/subscribe/send": ("POST", _ep_subscribe_send),
         "/wxa/getwxacodeunlimit": ("POST", _ep_wxacode),
+        "/wxa/msg_sec_check": ("POST", _ep_msg_sec_check),
     }

@@ -746,3 +746,24 @@ def test_wechatpy_stable_token_client(standin, oa):
     third = StableTokenClient(APPID, SECRET, standin.base_url, timeout=0.3)
     with pytest.raises(requests.exceptions.ReadTimeout):
         third.user.get("oa_1")
+
+
+def test_msg_sec_check_passes_and_flags_scripted_words(standin, token):
+    standin.set_sec_words({"违规词": ("risky", 20001)})
+    body = {"content": "普通的学习心得", "version": 2, "scene": 2, "openid": "mp-1"}
+    r = post(standin, "/wxa/msg_sec_check", body, token).json()
+    assert r["errcode"] == 0 and r["result"] == {"suggest": "pass", "label": 100}
+    r = post(standin, "/wxa/msg_sec_check", {**body, "content": "含违规词"}, token).json()
+    assert r["result"] == {"suggest": "risky", "label": 20001}
+    assert [c["content"] for c in standin.sec_checks()] == ["普通的学习心得", "含违规词"]
+
+
+@pytest.mark.parametrize(
+    "change, errcode",
+    [({"version": 1}, 47001), ({"scene": 9}, 47001), ({"content": ""}, 47001),
+     ({"openid": ""}, 40003)],
+)  # fmt: skip
+def test_msg_sec_check_errors(standin, token, change, errcode):
+    body = {"content": "心得", "version": 2, "scene": 2, "openid": "mp-1", **change}
+    assert_err(post(standin, "/wxa/msg_sec_check", body, token), errcode)
+    assert_err(post(standin, "/wxa/msg_sec_check", {**body, **change}), 41001)

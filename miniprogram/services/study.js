@@ -101,9 +101,12 @@ function sendReadingEvent(sessionId, kind, seq, clientAt) {
   })
 }
 
-// POST /study/punch-ins { reflection? } → { id, day, streak, reflection, photo_url, created_at,
-// created, points_awarded }: 201 with created true, or 200 today's punch-in again (created false,
-// points_awarded 0). An empty reflection is left out (the server refuses an empty text).
+// POST /study/punch-ins { reflection? } → { id, day, streak, reflection, reflection_status,
+// photo_url, created_at, created, points_awarded }: 201 with created true, or 200 today's punch-in
+// again (created false, points_awarded 0). An empty reflection is left out (the server refuses an
+// empty text). reflection_status (docs/safety.md) is published, pending (held by the content
+// check: others see it once a committee admin approves it), rejected (others never see it), or
+// null without a reflection; a held reflection still makes the punch-in and earns its points.
 // photo_url (null without a photo) is an API path that needs the session: downloadPhoto.
 function punchIn(reflection) {
   var data = {}
@@ -113,7 +116,9 @@ function punchIn(reflection) {
 }
 
 // GET /study/punch-ins/me?days= → { today, punched_today, streak, items: [{ id, day, streak,
-// reflection, photo_url, created_at }] } over the last `days` days (1–366; the server's default 30).
+// reflection, reflection_status, photo_url, created_at }] } over the last `days` days (1–366; the
+// server's default 30). reflection_status as punchIn() gives it: the member sees their own
+// reflections whatever their status.
 function myPunchIns(days) {
   var data = {}
   if (days) data.days = days

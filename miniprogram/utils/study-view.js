@@ -37,6 +37,15 @@ var PERIODS = [
 // The server's limit on a punch-in's reflection (心得), counted after trimming.
 var REFLECTION_MAX = 500
 
+// A punch-in's reflection_status (docs/safety.md) as a tag by the member's own reflection: held by
+// the content check until a committee admin decides (pending), or not approved (rejected); others
+// see it only once published. published and null (no reflection) have none.
+var REFLECTION_STATUS_LABELS = { pending: '审核中', rejected: '未通过审核' }
+
+// What the member is told right after punching in with a reflection that was held: the punch-in
+// itself succeeded and earned its points.
+var REFLECTION_PENDING_NOTE = '你的心得包含需要审核的内容，审核通过后他人才能看到'
+
 var DATE_PATTERN = /^(\d{4})-(\d{2})-(\d{2})$/
 
 function isValidCategory(value) {
@@ -238,6 +247,9 @@ function viewPunchIn(item, now) {
     dayText: dayText(item.day, today(now)),
     streak: Number(item.streak) || 0,
     reflection: item.reflection || '',
+    // published, pending or rejected; '' without a reflection.
+    reflectionStatus: item.reflection_status || '',
+    reflectionStatusLabel: REFLECTION_STATUS_LABELS[item.reflection_status] || '',
     // An API path that needs the session (services/study.js downloadPhoto); '' without a photo.
     photoUrl: item.photo_url || '',
     timeText: item.created_at ? time.beijingClock(item.created_at) : '',
@@ -262,14 +274,18 @@ function viewPunchIns(body, now) {
   }
 }
 
-// POST /punch-ins: 201 (created) or 200 (today's punch-in, made before).
+// POST /punch-ins: 201 (created) or 200 (today's punch-in, made before). `pendingNote` when the
+// reflection just sent was held for review (201 only: a 200's reflection is the one made before,
+// whose tag says its status).
 function viewPunchResult(body, now) {
   var created = !!(body && body.created)
   var awarded = Number(body && body.points_awarded) || 0
+  var held = created && !!body.reflection && body.reflection_status === 'pending'
   return Object.assign(viewPunchIn(body || {}, now), {
     created: created,
     title: created ? '打卡成功' : '今日已打卡',
     pointsText: awarded > 0 ? '+' + awarded + ' 积分' : '',
+    pendingNote: held ? REFLECTION_PENDING_NOTE : '',
   })
 }
 
@@ -353,6 +369,8 @@ module.exports = {
   KIND_LABELS: KIND_LABELS,
   PERIODS: PERIODS,
   REFLECTION_MAX: REFLECTION_MAX,
+  REFLECTION_STATUS_LABELS: REFLECTION_STATUS_LABELS,
+  REFLECTION_PENDING_NOTE: REFLECTION_PENDING_NOTE,
   isValidCategory: isValidCategory,
   categoryChips: categoryChips,
   hasChip: hasChip,

@@ -4,6 +4,11 @@
 // answers with 200 and the first punch-in (created false) — the page shows 今日已打卡 with that
 // punch-in; a reflection typed this time is then not kept, and the page says so.
 //
+// A reflection passes the server's content check (docs/safety.md). One it holds for review still
+// makes the punch-in and earns its points: the page says that others see it once approved, and the
+// member's reflections, today's and the recent ones, carry a tag while pending (审核中) or once
+// refused (未通过审核).
+//
 // Once today's punch-in exists the member may add one photo to it (拍照或从相册选择, compressed by
 // WeChat), uploaded through api/upload.js; a new one replaces the old. The photo's address needs
 // the session, which <image src> cannot send: it is downloaded into a temporary file first

@@ -32,8 +32,9 @@ function punchIns(punchedToday, streak, items = []) {
   return { status: 200, body: { today: '2026-11-24', punched_today: punchedToday, streak, items } }
 }
 
+// An item of GET /study/punch-ins/me: a reflection published, as the content check passes most.
 function punchInItem(id, day, streak, reflection = null, createdAt = `${day}T00:05:00+00:00`) {
-  return { id, day, streak, reflection, created_at: createdAt }
+  return { id, day, streak, reflection, reflection_status: reflection ? 'published' : null, created_at: createdAt }
 }
 
 // GET /study/points/me.

@@ -429,7 +429,7 @@ describe('学习打卡', () => {
   test('the form, then 打卡成功 with the streak and points', async () => {
     fake.route('GET /study/punch-ins/me', [study.punchIns(false, 3, [study.punchInItem(80, '2026-11-23', 3, '昨天的心得')])])
     fake.route('POST /study/punch-ins', [
-      { status: 201, body: { id: 88, day: '2026-11-24', streak: 4, reflection: '今天的心得', created_at: '2026-11-24T12:30:00+00:00', created: true, points_awarded: 2 } },
+      { status: 201, body: { id: 88, day: '2026-11-24', streak: 4, reflection: '今天的心得', reflection_status: 'published', created_at: '2026-11-24T12:30:00+00:00', created: true, points_awarded: 2 } },
     ])
     const comp = render('punch-in')
     await comp.instance.onLoad()
@@ -446,12 +446,54 @@ describe('学习打卡', () => {
     expect(comp.querySelector('.punch-result .punch-streak-days').dom.textContent).toBe('4')
     expect(comp.querySelector('.punch-points').dom.textContent).toBe('+2 积分')
     expect(comp.querySelector('.punch-form')).toBeFalsy()
+    // Published: no note of a review, no tag.
+    expect(comp.querySelector('.punch-pending')).toBeFalsy()
+    expect(comp.querySelector('.punch-review')).toBeFalsy()
+  })
+
+  test('a reflection held for review: 打卡成功 with the note, and tagged 审核中; a refused one 未通过审核', async () => {
+    const refused = Object.assign(study.punchInItem(80, '2026-11-23', 3, '昨天的心得'), { reflection_status: 'rejected' })
+    fake.route('GET /study/punch-ins/me', [
+      study.punchIns(false, 3, [refused]),
+      study.punchIns(true, 4, [Object.assign(study.punchInItem(88, '2026-11-24', 4, '今天的心得', '2026-11-24T12:30:00+00:00'), { reflection_status: 'pending' }), refused]),
+    ])
+    fake.route('POST /study/punch-ins', [
+      { status: 201, body: { id: 88, day: '2026-11-24', streak: 4, reflection: '今天的心得', reflection_status: 'pending', created_at: '2026-11-24T12:30:00+00:00', created: true, points_awarded: 2 } },
+    ])
+    const comp = render('punch-in')
+    await comp.instance.onLoad()
+
+    expect(texts(comp, '.punch-item-reflection .punch-review')).toEqual(['未通过审核'])
+    expect(comp.querySelector('.punch-item-reflection .punch-review-rejected')).toBeTruthy()
+
+    comp.instance.onReflectionInput(inputEvent('今天的心得'))
+    await comp.instance.submit()
+    await settle(1)
+
+    expect(comp.querySelector('.punch-done-title').dom.textContent).toBe('打卡成功')
+    expect(comp.querySelector('.punch-points').dom.textContent).toBe('+2 积分')
+    expect(comp.querySelector('.punch-pending').dom.textContent).toBe('你的心得包含需要审核的内容，审核通过后他人才能看到')
+    expect(comp.querySelector('.punch-result .punch-review-pending').dom.textContent).toBe('审核中')
+    expect(comp.querySelector('.punch-result .punch-reflection').dom.textContent).toBe('审核中今天的心得')
+    expect(texts(comp, '.punch-item-reflection .punch-review')).toEqual(['审核中', '未通过审核'])
+  })
+
+  test('punched in already, today’s reflection held: tagged 审核中, no note', async () => {
+    fake.route('GET /study/punch-ins/me', [
+      study.punchIns(true, 5, [Object.assign(study.punchInItem(90, '2026-11-24', 5, '今天的心得'), { reflection_status: 'pending' }), study.punchInItem(80, '2026-11-23', 4)]),
+    ])
+    const comp = render('punch-in')
+    await comp.instance.onLoad()
+
+    expect(comp.querySelector('.punch-today .punch-review').dom.textContent).toBe('审核中')
+    expect(comp.querySelector('.punch-pending')).toBeFalsy()
+    expect(texts(comp, '.punch-item-reflection')).toEqual(['审核中今天的心得'])
   })
 
   test('200: 今日已打卡 and the note that the new reflection was not kept', async () => {
     fake.route('GET /study/punch-ins/me', [study.punchIns(false, 3)])
     fake.route('POST /study/punch-ins', [
-      { status: 200, body: { id: 87, day: '2026-11-24', streak: 4, reflection: '早上的心得', created_at: '2026-11-24T00:05:00+00:00', created: false, points_awarded: 0 } },
+      { status: 200, body: { id: 87, day: '2026-11-24', streak: 4, reflection: '早上的心得', reflection_status: 'published', created_at: '2026-11-24T00:05:00+00:00', created: false, points_awarded: 0 } },
     ])
     const comp = render('punch-in')
     await comp.instance.onLoad()

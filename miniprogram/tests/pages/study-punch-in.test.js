@@ -1,7 +1,8 @@
 // 学习打卡 (pages/study/punch-in): 201 (打卡成功, streak and points) and 200 (今日已打卡, the
-// punch-in made before), the optional reflection and its limit; today's photo: shown (downloaded
-// with the session), added or replaced (picked, uploaded once however often tapped), and the
-// refusals (too large, not an image, the day over, the network, the session).
+// punch-in made before), the optional reflection and its limit, and its review (held: said, and
+// tagged 审核中; refused: tagged 未通过审核); today's photo: shown (downloaded with the session),
+// added or replaced (picked, uploaded once however often tapped), and the refusals (too large, not
+// an image, the day over, the network, the session).
 
 const { settle } = require('../helpers/wx')
 const { checkinEachTest } = require('../helpers/checkin-wx')
@@ -24,6 +25,7 @@ function punchInReply(status, overrides = {}) {
         day: '2026-11-24',
         streak: 4,
         reflection: null,
+        reflection_status: overrides.reflection ? 'published' : null,
         created_at: '2026-11-24T12:30:00+00:00',
         created,
         points_awarded: created ? 2 : 0,
@@ -45,7 +47,9 @@ test('not yet today: the streak so far and the recent punch-ins', async () => {
 
   expect(fake.requestsTo('GET /study/punch-ins/me')[0].data).toEqual({})
   expect(page.data.punch).toMatchObject({ punchedToday: false, streak: 3, todayItem: null })
-  expect(page.data.punch.items).toEqual([{ id: 80, day: '2026-11-23', dayText: '11月23日', streak: 3, reflection: '学习党章第一章', photoUrl: '', timeText: '08:05' }])
+  expect(page.data.punch.items).toEqual([
+    { id: 80, day: '2026-11-23', dayText: '11月23日', streak: 3, reflection: '学习党章第一章', reflectionStatus: 'published', reflectionStatusLabel: '', photoUrl: '', timeText: '08:05' },
+  ])
   expect(page.data.result).toBeNull()
   // No punch-in today: nothing to add a photo to.
   expect(page.data.todayId).toBe(0)
@@ -64,6 +68,8 @@ test('201: 打卡成功, with the reflection, the streak and the points', async 
 
   expect(fake.requestsTo('POST /study/punch-ins')[0].data).toEqual({ reflection: '学习了党章第二章' })
   expect(page.data.result).toMatchObject({ created: true, title: '打卡成功', streak: 4, pointsText: '+2 积分', reflection: '学习了党章第二章', timeText: '20:30' })
+  // Published: nothing said of the review, no tag.
+  expect(page.data.result).toMatchObject({ reflectionStatus: 'published', reflectionStatusLabel: '', pendingNote: '' })
   expect(page.data.unsavedReflection).toBe(false)
   expect(fake.wx.showToast).toHaveBeenCalledWith({ title: '打卡成功', icon: 'success' })
   // The list again, with today's.
@@ -83,6 +89,61 @@ test('201 without a reflection: no empty text sent', async () => {
 
   expect(fake.requestsTo('POST /study/punch-ins')[0].data).toEqual({})
   expect(page.data.result.created).toBe(true)
+  expect(page.data.result).toMatchObject({ reflectionStatus: '', reflectionStatusLabel: '', pendingNote: '' })
+})
+
+test('201 with a reflection held for review (pending): 打卡成功 with its points, and the note that others see it once approved', async () => {
+  const page = await openPage()
+  fake.route('POST /study/punch-ins', [punchInReply(201, { reflection: '需要审核的心得', reflection_status: 'pending' })])
+  const today = Object.assign(study.punchInItem(88, '2026-11-24', 4, '需要审核的心得', '2026-11-24T12:30:00+00:00'), { reflection_status: 'pending' })
+  fake.route('GET /study/punch-ins/me', [study.punchIns(true, 4, [today, study.punchInItem(80, '2026-11-23', 3, '学习党章第一章')])])
+
+  page.onReflectionInput(inputEvent('需要审核的心得'))
+  await page.submit()
+
+  expect(page.data.result).toMatchObject({
+    created: true,
+    title: '打卡成功',
+    pointsText: '+2 积分',
+    reflection: '需要审核的心得',
+    reflectionStatus: 'pending',
+    reflectionStatusLabel: '审核中',
+    pendingNote: '你的心得包含需要审核的内容，审核通过后他人才能看到',
+  })
+  // Not an error: the punch-in succeeded.
+  expect(page.data.error).toBe('')
+  expect(fake.wx.showToast).toHaveBeenCalledWith({ title: '打卡成功', icon: 'success' })
+  expect(fake.wx.showModal).not.toHaveBeenCalled()
+  // The list tags it too; yesterday's, published, has no tag.
+  expect(page.data.punch.items.map((item) => item.reflectionStatusLabel)).toEqual(['审核中', ''])
+})
+
+test('200 whose reflection (made before) is held: tagged 审核中, the note is for a reflection just sent', async () => {
+  const page = await openPage()
+  fake.route('POST /study/punch-ins', [punchInReply(200, { reflection: '早上的心得', reflection_status: 'pending', created_at: '2026-11-24T00:05:00+00:00' })])
+
+  await page.submit()
+
+  expect(page.data.result).toMatchObject({ created: false, title: '今日已打卡', reflectionStatusLabel: '审核中', pendingNote: '' })
+})
+
+test.each([
+  ['pending', '审核中'],
+  ['rejected', '未通过审核'],
+  ['published', ''],
+])('today’s and the recent reflections, %s: tag %p', async (status, label) => {
+  const todays = Object.assign(study.punchInItem(90, '2026-11-24', 2, '今天的心得'), { reflection_status: status })
+  const yesterdays = Object.assign(study.punchInItem(80, '2026-11-23', 1, '昨天的心得'), { reflection_status: status })
+  const page = await openPage(study.punchIns(true, 2, [todays, yesterdays]))
+
+  expect(page.data.punch.todayItem).toMatchObject({ reflectionStatus: status, reflectionStatusLabel: label })
+  expect(page.data.punch.items.map((item) => item.reflectionStatusLabel)).toEqual([label, label])
+})
+
+test('a punch-in without a reflection (status null): no tag', async () => {
+  const page = await openPage(study.punchIns(true, 1, [study.punchInItem(90, '2026-11-24', 1)]))
+
+  expect(page.data.punch.todayItem).toMatchObject({ reflection: '', reflectionStatus: '', reflectionStatusLabel: '' })
 })
 
 test('200: 今日已打卡 with the punch-in made before; what was typed is said not to be kept', async () => {

@@ -218,15 +218,52 @@ describe('punch-ins', () => {
         punched_today: true,
         streak: 4,
         items: [
-          { id: 8, day: '2026-11-24', streak: 4, reflection: '学习党章', created_at: '2026-11-24T00:05:00+00:00' },
-          { id: 7, day: '2026-11-23', streak: 3, reflection: null, created_at: '2026-11-23T12:00:00+00:00' },
+          { id: 8, day: '2026-11-24', streak: 4, reflection: '学习党章', reflection_status: 'published', created_at: '2026-11-24T00:05:00+00:00' },
+          { id: 7, day: '2026-11-23', streak: 3, reflection: null, reflection_status: null, created_at: '2026-11-23T12:00:00+00:00' },
         ],
       },
       NOW
     )
     expect(viewed).toMatchObject({ punchedToday: true, streak: 4 })
-    expect(viewed.todayItem).toEqual({ id: 8, day: '2026-11-24', dayText: '11月24日', streak: 4, reflection: '学习党章', photoUrl: '', timeText: '08:05' })
-    expect(viewed.items[1]).toMatchObject({ dayText: '11月23日', reflection: '' })
+    expect(viewed.todayItem).toEqual({
+      id: 8,
+      day: '2026-11-24',
+      dayText: '11月24日',
+      streak: 4,
+      reflection: '学习党章',
+      reflectionStatus: 'published',
+      reflectionStatusLabel: '',
+      photoUrl: '',
+      timeText: '08:05',
+    })
+    expect(viewed.items[1]).toMatchObject({ dayText: '11月23日', reflection: '', reflectionStatus: '', reflectionStatusLabel: '' })
+  })
+
+  test.each([
+    ['pending', '审核中'],
+    ['rejected', '未通过审核'],
+    ['published', ''],
+    [null, ''],
+    [undefined, ''],
+  ])('a reflection’s status %p: tag %p', (status, label) => {
+    const item = { id: 8, day: '2026-11-24', streak: 4, reflection: status ? '学习党章' : null, reflection_status: status, created_at: '2026-11-24T00:05:00+00:00' }
+    expect(view.viewPunchIn(item, NOW)).toMatchObject({ reflectionStatus: status || '', reflectionStatusLabel: label })
+  })
+
+  test('the note on a reflection held for review: only for one just sent (201) and pending', () => {
+    const body = { id: 8, day: '2026-11-24', streak: 4, reflection: '心得', reflection_status: 'pending', created: true, points_awarded: 2 }
+    expect(view.viewPunchResult(body, NOW)).toMatchObject({
+      created: true,
+      title: '打卡成功',
+      pointsText: '+2 积分',
+      reflectionStatusLabel: '审核中',
+      pendingNote: '你的心得包含需要审核的内容，审核通过后他人才能看到',
+    })
+    // Today's punch-in made before (200): its tag says it.
+    expect(view.viewPunchResult(Object.assign({}, body, { created: false, points_awarded: 0 }), NOW)).toMatchObject({ reflectionStatusLabel: '审核中', pendingNote: '' })
+    expect(view.viewPunchResult(Object.assign({}, body, { reflection_status: 'rejected' }), NOW)).toMatchObject({ reflectionStatusLabel: '未通过审核', pendingNote: '' })
+    expect(view.viewPunchResult(Object.assign({}, body, { reflection_status: 'published' }), NOW)).toMatchObject({ reflectionStatusLabel: '', pendingNote: '' })
+    expect(view.viewPunchResult(Object.assign({}, body, { reflection: null, reflection_status: null }), NOW)).toMatchObject({ reflectionStatusLabel: '', pendingNote: '' })
   })
 
   test('a punch-in’s photo: its address as the server gives it; none without', () => {

@@ -628,7 +628,7 @@ def _check_votes(votes: dict[str, int] | None, err) -> None:
 
 
 def vote_passed(votes: dict[str, int] | None) -> bool:
-    """赞成票超过应到会有表决权党员的半数."""
+    """赞成票超过应到会有表决权的党员的半数."""
     return bool(votes) and votes["yes"] * 2 > votes["should_attend"]
 
 

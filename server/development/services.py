@@ -331,14 +331,35 @@ def _branch_manager_ids(record: DevelopmentRecord) -> list[int]:
 # --------------------------------------------------------------------------------------------
 # Entries: what a step records
 # --------------------------------------------------------------------------------------------
-def _people(data: dict) -> dict[str, list[R.Person]]:
-    """The people named in the body, loaded (422 naming an unknown id)."""
+# Whom a caller may name on a step: people they could see anyway (their own branch as a member,
+# the orgs they manage). Anyone else is "unknown", so ids cannot be probed for names.
+NAMING_ROLES = ("member", *READ_ROLES)
+
+
+def _people(data: dict, step: R.Step, principal=None) -> dict[str, list[R.Person]]:
+    """The people named in the body for the roles ``step`` has, loaded: 422 for a role the step
+    does not have, and for an id unknown or outside what ``principal`` may see (None: names
+    already accepted, as when an approval re-checks a submission)."""
     wanted = {role: ids for role, ids in (data.get("people") or {}).items() if ids}
+    unused = sorted(set(wanted) - set(step.people))
+    if unused:
+        raise ApiError(
+            422,
+            "people_not_needed",
+            "这一步不需要填写这些人员",
+            {"people": {role: ["这一步不需要"] for role in unused}},
+        )
     all_ids = {pid for ids in wanted.values() for pid in ids}
     if not all_ids:
         return {}
     found = {
-        p.id: p for p in db.session.execute(select(Person).where(Person.id.in_(all_ids))).scalars()
+        person.id: person
+        for person, path in db.session.execute(
+            select(Person, Org.path).join(Org, Org.id == Person.org_id).where(
+                Person.id.in_(all_ids)
+            )
+        )
+        if principal is None or principal.covers(path, *NAMING_ROLES)
     }
     missing = sorted(all_ids - found.keys())
     if missing:
@@ -356,12 +377,14 @@ def _people(data: dict) -> dict[str, list[R.Person]]:
     }
 
 
-def _proposal(step: int, done_on: date, data: dict, applicant_id: int) -> R.Proposal:
+def _proposal(
+    step: R.Step, done_on: date, data: dict, applicant_id: int, principal=None
+) -> R.Proposal:
     training = data.get("training") or {}
     return R.Proposal(
-        step=step,
+        step=step.number,
         done_on=done_on,
-        people=_people(data),
+        people=_people(data, step, principal),
         training_days=training.get("days"),
         training_hours=training.get("hours"),
         review_passed=data.get("review_passed"),
@@ -478,7 +501,7 @@ def start(data: dict, principal) -> DevelopmentRecord:
     except LookupError:
         raise ApiError(422, "unknown_rules", f"没有版本为 {version} 的发展党员规则") from None
     step = rules.steps[1]
-    proposal = _proposal(1, data["applied_on"], data, person.id)
+    proposal = _proposal(step, data["applied_on"], data, person.id, principal)
     verdict = R.check(rules, R.Timeline(birth_date=person.birth_date), proposal, today())
     _refuse(verdict)
     record = DevelopmentRecord(
@@ -525,14 +548,14 @@ def submit(record: DevelopmentRecord, data: dict, principal) -> DevelopmentEntry
     replay = _by_key(record, data["key"])
     if replay is not None:
         return replay
-    proposal = _proposal(step.number, data["done_on"], data, record.person_id)
+    proposal = _proposal(step, data["done_on"], data, record.person_id, principal)
     line = timeline(record, rules)
     verdict = R.check(rules, line, proposal, today())
     _refuse(verdict)
     state = PENDING if step.approver else DONE
     comment = None
     if step.vote and not R.vote_passed(data.get("votes")):
-        state, comment = REJECTED, "表决未通过：赞成票未超过应到会有表决权党员的半数"
+        state, comment = REJECTED, "表决未通过：赞成票未超过应到会有表决权的党员的半数"
     entry = _entry(
         record, step, data["done_on"], _details(proposal, data), principal, data["key"], state
     )
@@ -583,7 +606,7 @@ def decide(entry_id: int, approve: bool, data: dict, principal) -> DevelopmentEn
     check_decider(record, step, principal)
     done_on = data.get("done_on") or entry.done_on
     if approve:
-        proposal = _proposal(entry.step, done_on, _body_of(entry, data), record.person_id)
+        proposal = _proposal(step, done_on, _body_of(entry, data), record.person_id)
         verdict = R.check(rules, timeline(record, rules), proposal, today())
         _refuse(verdict)
     changed = db.session.execute(
@@ -647,7 +670,15 @@ def correct(entry_id: int, data: dict, principal) -> DevelopmentEntry:
     else:
         check_recorder(record, step, principal)
     body = {**_body_of(entry, {}), **{k: v for k, v in data.items() if v is not None}}
-    proposal = _proposal(entry.step, data["done_on"], body, record.person_id)
+    proposal = _proposal(step, data["done_on"], body, record.person_id, principal)
+    if step.vote and not R.vote_passed(body.get("votes")):
+        # A failed vote is recorded as a new, rejected submission, not as a correction.
+        raise ApiError(
+            422,
+            "vote_not_passed",
+            "更正后的表决未通过，不能记为已完成；请按未通过重新记录",
+            {"votes": ["赞成票未超过应到会有表决权的党员的半数"]},
+        )
     others = [e for e in record.entries if e.id != entry.id]
     line = timeline(record, rules, others)
     verdict = R.check(rules, line, proposal, today())

@@ -386,3 +386,36 @@ def test_the_talk_after_a_month_needs_a_special_reason(app, dev):
     assert "谈话超过递交入党申请书后一个月内（2023-04-01），须说明特殊情况" in message
     response = dev.submit(record_id, 2, done_on=date(2023, 4, 2), special_reason="寒假离校")
     assert response.status_code == 201 and response.json["warnings"]
+
+
+def test_named_people_must_be_needed_by_the_step_and_visible_to_the_caller(app, dev):
+    """Naming someone returns their name in the entry, so the ids a caller may name are those
+    of people they could see anyway; a role the step does not have is refused."""
+    record_id = _started(dev)
+    outsider = dev.f.person(dev.orgs["b"], name="外支部某人")
+    response = dev.submit(record_id, 2, people={"talkers": [outsider.id]})
+    assert response.status_code == 422 and response.json["code"] == "unknown_person"
+    assert "外支部某人" not in str(response.json)
+    response = dev.submit(record_id, 2, people={"introducers": [dev.members[0].id]})
+    assert response.status_code == 422 and response.json["code"] == "people_not_needed"
+    assert response.json["errors"]["people"] == {"introducers": ["这一步不需要"]}
+    # The general branch's secretary manages branch B too: they may name its people.
+    response = dev.submit(record_id, 2, token=dev.general_token,
+                          people={"talkers": [outsider.id]})  # fmt: skip
+    assert response.status_code == 201, response.json
+    assert response.json["details"]["people"]["talkers"] == [
+        {"id": outsider.id, "name": "外支部某人"}
+    ]
+
+
+def test_a_correction_cannot_turn_a_failed_vote_into_a_done_step(app, dev):
+    record_id = _started(dev)
+    dev.through(record_id, 15)
+    entry = next(e for e in dev.record(record_id)["entries"] if e["step"] == 15)
+    url = f"/api/v1/development/entries/{entry['id']}/correct"
+    body = {"done_on": entry["done_on"], "reason": "票数记错", "key": "fix-vote-01",
+            "votes": {"should_attend": 20, "present": 18, "yes": 1, "no": 17, "abstain": 0}}  # fmt: skip
+    response = dev.client.post(url, json=body, headers=auth(dev.decider_token(15)))
+    assert response.status_code == 422 and response.json["code"] == "vote_not_passed", response.json
+    states = [e["state"] for e in dev.record(record_id)["entries"] if e["step"] == 15]
+    assert states == ["done"]

@@ -53,6 +53,7 @@ def create_app(config_overrides: dict | None = None, config_path: str | None = N
     _check_notification_templates(settings["notifications"]["templates_file"])
     _check_points_rules(settings["study"]["points_file"])
     _check_word_lists(settings["safety"])
+    _check_development_rules(settings["development"]["rules_version"])
     _init_extensions(app, settings)
     _register_blueprints(app)
 
@@ -61,6 +62,18 @@ def create_app(config_overrides: dict | None = None, config_path: str | None = N
         return jsonify(status="ok")
 
     return app
+
+
+def _check_development_rules(version: str) -> None:
+    """The configured rules of developing members parse now, or the server stops here (not at
+    the first request that needs them)."""
+    from .config import ConfigError
+    from .development import rules
+
+    try:
+        rules.load(version)
+    except (LookupError, ValueError) as exc:
+        raise ConfigError(f"发展党员规则 {version} 有误：{exc}") from exc
 
 
 def _check_word_lists(safety: dict) -> None:

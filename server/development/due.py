@@ -253,7 +253,7 @@ def pipeline(principal, org_id: int | None = None) -> dict:
         .order_by(DevelopmentRecord.next_deadline, DevelopmentRecord.id)
         .limit(200)
     )
-    rules = R.load(R.DEFAULT_VERSION)
+    rules = R.load(current_app.config["DEVELOPMENT"]["rules_version"])
     stage_names = rules.stages
     return {
         "on": on,

@@ -22,7 +22,7 @@ from datetime import date
 from flask import current_app
 from sqlalchemy import or_, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import contains_eager, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
 from ..audit import services as audit
@@ -159,6 +159,9 @@ def search(principal, filters: dict, page: int, per_page: int):
         select(DevelopmentRecord)
         .join(Person, Person.id == DevelopmentRecord.person_id)
         .join(Org, Org.id == Person.org_id)
+        # the joins above also load the person and their branch (no second join, no query
+        # per branch when the list is shown)
+        .options(contains_eager(DevelopmentRecord.person).contains_eager(Person.org))
     )
     if "/" not in scope:
         query = query.where(or_(*(Org.path.startswith(prefix) for prefix in scope)))
@@ -172,7 +175,7 @@ def search(principal, filters: dict, page: int, per_page: int):
     if filters.get("stage"):
         query = query.where(DevelopmentRecord.stage == filters["stage"])
     if filters.get("q"):
-        query = query.where(Person.name.contains(filters["q"]))
+        query = query.where(Person.name.contains(filters["q"], autoescape=True))
     if filters.get("overdue"):
         query = query.where(
             DevelopmentRecord.status == ACTIVE, DevelopmentRecord.next_deadline < today()
@@ -355,9 +358,9 @@ def _people(data: dict, step: R.Step, principal=None) -> dict[str, list[R.Person
     found = {
         person.id: person
         for person, path in db.session.execute(
-            select(Person, Org.path).join(Org, Org.id == Person.org_id).where(
-                Person.id.in_(all_ids)
-            )
+            select(Person, Org.path)
+            .join(Org, Org.id == Person.org_id)
+            .where(Person.id.in_(all_ids))
         )
         if principal is None or principal.covers(path, *NAMING_ROLES)
     }

@@ -413,8 +413,8 @@ def test_a_correction_cannot_turn_a_failed_vote_into_a_done_step(app, dev):
     dev.through(record_id, 15)
     entry = next(e for e in dev.record(record_id)["entries"] if e["step"] == 15)
     url = f"/api/v1/development/entries/{entry['id']}/correct"
-    body = {"done_on": entry["done_on"], "reason": "票数记错", "key": "fix-vote-01",
-            "votes": {"should_attend": 20, "present": 18, "yes": 1, "no": 17, "abstain": 0}}  # fmt: skip
+    votes = {"should_attend": 20, "present": 18, "yes": 1, "no": 17, "abstain": 0}
+    body = {"done_on": entry["done_on"], "reason": "票数记错", "key": "fix-vote-01", "votes": votes}
     response = dev.client.post(url, json=body, headers=auth(dev.decider_token(15)))
     assert response.status_code == 422 and response.json["code"] == "vote_not_passed", response.json
     states = [e["state"] for e in dev.record(record_id)["entries"] if e["step"] == 15]

@@ -60,55 +60,50 @@ def _org_filter(query, org_id):
 # --------------------------------------------------------------------------------------------
 # The secretary's to-do
 # --------------------------------------------------------------------------------------------
+TODO_LIMIT = 500  # items listed; the counts cover them all
+
+
 def todo(principal, org_id: int | None = None) -> dict:
     """Steps whose earliest date has come, steps near or past their deadline, and the
-    approvals waiting for the caller — for the branches in the caller's scope."""
+    approvals waiting for the caller — for the branches in the caller's scope. At most
+    ``TODO_LIMIT`` steps are listed, the most urgent first (``truncated`` says so)."""
     on = today()
     soon = on + timedelta(days=max(settings()["remind_days_before"], default=7))
-    query = (
-        select(
-            DevelopmentOpening.step,
-            DevelopmentOpening.earliest,
-            DevelopmentOpening.deadline,
-            DevelopmentOpening.deadline_kind,
-            DevelopmentRecord.id,
-            DevelopmentRecord.rules_version,
-            Person.id,
-            Person.name,
-            Org.id,
-            Org.name,
-        )
-        .join(DevelopmentRecord, DevelopmentRecord.id == DevelopmentOpening.record_id)
+    opening = DevelopmentOpening
+    bucket = case(
+        (opening.deadline < on, "overdue"), (opening.deadline <= soon, "due_soon"), else_="open"
+    ).label("bucket")
+    base = (
+        select()
+        .select_from(opening)
+        .join(DevelopmentRecord, DevelopmentRecord.id == opening.record_id)
         .join(Person, Person.id == DevelopmentRecord.person_id)
         .join(Org, Org.id == Person.org_id)
         .where(
             DevelopmentRecord.status == ACTIVE,
-            or_(DevelopmentOpening.earliest <= on, DevelopmentOpening.deadline <= soon),
-        )
-        .order_by(
-            DevelopmentOpening.deadline.is_(None),
-            DevelopmentOpening.deadline,
-            DevelopmentOpening.earliest,
-            DevelopmentOpening.id,
+            or_(opening.earliest <= on, opening.deadline <= soon),
         )
     )
-    query = _org_filter(_in_scope(query, principal, MANAGE_ROLES), org_id)
-    items = []
+    base = _org_filter(_in_scope(base, principal, MANAGE_ROLES), org_id)
     counts = {"overdue": 0, "due_soon": 0, "open": 0}
-    for row in db.session.execute(query):
-        number, earliest, deadline, kind, record_id, version, person_id, name, oid, oname = row
+    counts.update(db.session.execute(base.add_columns(bucket, func.count()).group_by(bucket)).all())
+    rows = db.session.execute(
+        base.add_columns(
+            opening.step, opening.earliest, opening.deadline, opening.deadline_kind, bucket,
+            DevelopmentRecord.id, DevelopmentRecord.rules_version, Person.id, Person.name,
+            Org.id, Org.name,
+        )
+        .order_by(opening.deadline.is_(None), opening.deadline, opening.earliest, opening.id)
+        .limit(TODO_LIMIT)
+    )  # fmt: skip
+    items = []
+    for row in rows:
+        number, earliest, deadline, kind, urgency, record_id, version, pid, name, oid, oname = row
         step = R.load(version).steps[number]
-        if deadline is not None and deadline < on:
-            bucket = "overdue"
-        elif deadline is not None and deadline <= soon:
-            bucket = "due_soon"
-        else:
-            bucket = "open"
-        counts[bucket] += 1
         items.append(
             {
                 "record_id": record_id,
-                "person_id": person_id,
+                "person_id": pid,
                 "name": name,
                 "org_id": oid,
                 "org_name": oname,
@@ -120,7 +115,7 @@ def todo(principal, org_id: int | None = None) -> dict:
                 "earliest": earliest,
                 "deadline": deadline,
                 "deadline_kind": kind,
-                "bucket": bucket,
+                "bucket": urgency,
             }
         )
     approvals = _approvals(principal, org_id)
@@ -128,6 +123,7 @@ def todo(principal, org_id: int | None = None) -> dict:
         "on": on,
         "counts": {**counts, "approvals": len(approvals)},
         "items": items,
+        "truncated": sum(counts.values()) > len(items),
         "approvals": approvals,
     }
 

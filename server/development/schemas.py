@@ -244,6 +244,7 @@ class TodoSchema(Schema):
     on = fields.Date()
     counts = fields.Dict(keys=fields.String(), values=fields.Integer())
     items = fields.List(fields.Nested(TodoItemSchema))
+    truncated = fields.Boolean(metadata={"description": "待办步骤超过 500 条时只列出最紧急的"})
     approvals = fields.List(fields.Nested(ApprovalItemSchema))
 
 

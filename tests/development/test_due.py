@@ -29,6 +29,7 @@ def test_todo_buckets_steps_by_their_dates_and_lists_approvals_i_may_decide(app,
     buckets = {(i["record_id"], i["step"]): i["bucket"] for i in todo["items"]}
     assert buckets == {(record_id, 2): "overdue", (fresh_id, 2): "due_soon"}
     assert todo["counts"] == {"overdue": 1, "due_soon": 1, "open": 0, "approvals": 0}
+    assert todo["truncated"] is False
     dev.complete(record_id, 2)
     entry = dev.submit(record_id, 3).json
     todo = dev.client.get("/api/v1/development/todo", headers=auth(dev.secretary_token)).json
@@ -184,3 +185,14 @@ def test_a_corrected_date_moves_the_reminders(app, dev):
         select(Notification).where(Notification.kind == "development_step_due")
     ).one()
     assert "2026年4月10日" in note.body
+
+
+def test_a_long_todo_lists_the_most_urgent_and_counts_everything(app, dev, monkeypatch):
+    overdue = _record(dev)
+    recent = dev.f.person(dev.branch, member_type="applicant", birth_date=date(2000, 1, 1))
+    _record(dev, recent, applied_on=due.today() - timedelta(days=27))
+    monkeypatch.setattr(due, "TODO_LIMIT", 1)
+    todo = dev.client.get("/api/v1/development/todo", headers=auth(dev.secretary_token)).json
+    assert [(i["record_id"], i["bucket"]) for i in todo["items"]] == [(overdue, "overdue")]
+    assert todo["counts"]["overdue"] == 1 and todo["counts"]["due_soon"] == 1
+    assert todo["truncated"] is True

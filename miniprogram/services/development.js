@@ -179,15 +179,7 @@ function searchPeople(query) {
     })
 }
 
-// The idempotency key the server takes: 8–64 characters of [A-Za-z0-9_-].
-var KEY_PATTERN = /^[A-Za-z0-9_-]{8,64}$/
-
-function isValidKey(key) {
-  return typeof key === 'string' && KEY_PATTERN.test(key)
-}
-
 module.exports = {
-  PEOPLE_PER_PAGE: PEOPLE_PER_PAGE,
   markChanged: markChanged,
   changeCount: changeCount,
   rules: rules,
@@ -204,5 +196,4 @@ module.exports = {
   deleteMaterial: deleteMaterial,
   downloadMaterial: downloadMaterial,
   searchPeople: searchPeople,
-  isValidKey: isValidKey,
 }

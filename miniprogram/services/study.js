@@ -13,6 +13,7 @@ var upload = require('../api/upload')
 var errors = require('../api/errors')
 var config = require('../config')
 var meetings = require('./meetings')
+var ids = require('../utils/ids')
 
 var BASE = '/study'
 
@@ -214,18 +215,17 @@ function tracePath(personId) {
 // punch_in: { streak, reflection, photo_url } | null, quiz: { correct, total } | null }] }: the
 // days with something studied, newest first. At most 366 days: 422 period_too_long; since after
 // until: 422 period_invalid.
-function trace(params) {
-  return api.request({ url: tracePath(), data: traceQuery(params) })
-}
-
-// GET /study/trace/people/{id}?since=&until= → the trace of a person the caller manages, as
-// trace() gives the caller's own (audited by the server). 403 for a caller who manages nothing
-// (not a secretary or committee admin); 404 for a person outside the orgs they manage.
-function personTrace(personId, params) {
+// With `personId`, GET /study/trace/people/{id}?since=&until=: the trace of a person the caller
+// manages, as the caller's own (audited by the server). 403 for a caller who manages nothing (not
+// a secretary or committee admin); 404 for a person outside the orgs they manage.
+function trace(params, personId) {
   return api.request({ url: tracePath(personId), data: traceQuery(params) })
 }
 
-function downloadTraceOf(personId, params) {
+// GET /study/trace/me.xlsx?since=&until= (the same period as trace()), or with `personId`
+// /study/trace/people/{id}.xlsx, into a temporary file, downloaded with the session as a meeting's
+// attachment is (services/meetings.js downloadContent). Resolves with the path.
+function downloadTrace(params, personId) {
   var data = traceQuery(params)
   var query = Object.keys(data)
     .map(function (name) {
@@ -233,19 +233,6 @@ function downloadTraceOf(personId, params) {
     })
     .join('&')
   return meetings.downloadContent(tracePath(personId) + '.xlsx' + (query ? '?' + query : ''))
-}
-
-// GET /study/trace/me.xlsx?since=&until= (the same period as trace()) into a temporary file,
-// downloaded with the session as a meeting's attachment is (services/meetings.js
-// downloadContent). Resolves with the path.
-function downloadTrace(params) {
-  return downloadTraceOf(null, params)
-}
-
-// GET /study/trace/people/{id}.xlsx?since=&until= (as personTrace()) into a temporary file, as
-// downloadTrace(). Resolves with the path.
-function downloadPersonTrace(personId, params) {
-  return downloadTraceOf(personId, params)
 }
 
 var PERIODS = ['week', 'month', 'year', 'all']
@@ -261,11 +248,6 @@ function branchRanking(period) {
 // The sorts of GET /analytics/people: reading minutes (the server's default), days studied,
 // points, and the least active first.
 var PEOPLE_SORTS = ['minutes', 'days', 'points', 'least']
-
-function positiveId(value) {
-  var id = Number(value)
-  return id > 0 && id % 1 === 0 ? id : 0
-}
 
 // GET /study/analytics/overview?org_id=&weeks= → { org: { id, name, type }, parent ({ id, name } |
 // null), refreshed_at (ISO UTC | null), since (the Monday `weeks` weeks back), until (today),
@@ -283,7 +265,7 @@ function positiveId(value) {
 function analyticsOverview(params) {
   params = params || {}
   var data = {}
-  var orgId = positiveId(params.org_id)
+  var orgId = ids.positiveId(params.org_id)
   if (orgId) data.org_id = orgId
   var weeks = Number(params.weeks)
   if (weeks >= 1 && weeks <= 53 && weeks % 1 === 0) data.weeks = weeks
@@ -302,16 +284,14 @@ function analyticsPeople(params) {
   var data = traceQuery(params)
   data.page = params.page || 1
   data.per_page = params.per_page || DEFAULT_PER_PAGE
-  var orgId = positiveId(params.org_id)
+  var orgId = ids.positiveId(params.org_id)
   if (orgId) data.org_id = orgId
   if (PEOPLE_SORTS.indexOf(params.sort) !== -1) data.sort = params.sort
   return api.request({ url: BASE + '/analytics/people', data: data })
 }
 
 module.exports = {
-  DEFAULT_PER_PAGE: DEFAULT_PER_PAGE,
   PERIODS: PERIODS,
-  PEOPLE_SORTS: PEOPLE_SORTS,
   markChanged: markChanged,
   changeCount: changeCount,
   materials: materials,
@@ -326,14 +306,11 @@ module.exports = {
   punchIn: punchIn,
   myPunchIns: myPunchIns,
   uploadPunchInPhoto: uploadPunchInPhoto,
-  apiPath: apiPath,
   downloadPhoto: downloadPhoto,
   myPoints: myPoints,
   branchRanking: branchRanking,
   trace: trace,
-  personTrace: personTrace,
   downloadTrace: downloadTrace,
-  downloadPersonTrace: downloadPersonTrace,
   analyticsOverview: analyticsOverview,
   analyticsPeople: analyticsPeople,
 }

@@ -93,7 +93,7 @@ function materialsData() {
 // A failure the member must read: the server's message in a modal (or the way to log in again).
 function alertMaterialError(title, error) {
   if (feedback.leaveIfSignedOut(error)) return
-  wx.showModal({ title: title, content: errors.userMessage(error), showCancel: false, confirmText: '知道了' })
+  modal.alert(title, errors.userMessage(error))
 }
 
 // One file from a WeChat chat: { path, name }, or null when none was chosen.

@@ -39,19 +39,12 @@ var VOTE_FIELDS = [
   { key: 'abstain', label: '弃权' },
 ]
 
-var DATE_PATTERN = /^(\d{4})-(\d{2})-(\d{2})$/
-
 // '2026-03-01' (a calendar date, as the server sends dates) → '2026年3月1日'; '' otherwise.
 // The year is always shown: a record spans years.
 function dateText(value) {
-  var match = typeof value === 'string' ? DATE_PATTERN.exec(value) : null
+  var match = typeof value === 'string' ? time.DATE_PATTERN.exec(value) : null
   if (!match) return ''
   return match[1] + '年' + Number(match[2]) + '月' + Number(match[3]) + '日'
-}
-
-// Today in Beijing as the date picker and the server take it: '2026-11-24'.
-function today(now) {
-  return time.beijingDate(now === undefined ? Date.now() : now)
 }
 
 function stepText(number) {
@@ -338,7 +331,6 @@ module.exports = {
   APPROVER_LABELS: APPROVER_LABELS,
   VOTE_FIELDS: VOTE_FIELDS,
   dateText: dateText,
-  today: today,
   stepText: stepText,
   detailLines: detailLines,
   byText: byText,

@@ -194,16 +194,6 @@ function viewAttendanceItem(item, now) {
   }
 }
 
-// "12月1日", with the year ("2025年12月1日") when it is not the current one; Beijing calendar.
-function dateText(value, now) {
-  var date = time.beijingDate(value)
-  if (!date) return ''
-  var parts = date.split('-')
-  var text = Number(parts[1]) + '月' + Number(parts[2]) + '日'
-  var currentYear = time.beijingDate(now === undefined ? Date.now() : now).slice(0, 4)
-  return parts[0] === currentYear ? text : parts[0] + '年' + text
-}
-
 // The server sends at most nine images an item; more would not fit the grid either.
 var FEED_IMAGES_MAX = 9
 
@@ -215,7 +205,7 @@ function viewFeedItem(item, now) {
     meetingId: item.meeting_id,
     title: item.title || '',
     summary: item.summary || '',
-    dateText: dateText(item.occurred_at, now),
+    dateText: time.dateText(item.occurred_at, now),
     images: (item.image_ids || []).slice(0, FEED_IMAGES_MAX).map(function (id) {
       return { id: id, path: '', failed: false }
     }),
@@ -233,6 +223,5 @@ module.exports = {
   viewMinutes: viewMinutes,
   viewAttendanceItem: viewAttendanceItem,
   FEED_IMAGES_MAX: FEED_IMAGES_MAX,
-  dateText: dateText,
   viewFeedItem: viewFeedItem,
 }

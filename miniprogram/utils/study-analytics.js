@@ -1,9 +1,9 @@
 // 支部学习统计 (pages/study/branch): pure functions over GET /study/analytics/overview and
-// /analytics/people (services/study.js) — who may see them, the choices of the page (weeks, the
+// /analytics/people (services/study.js) — the choices of the page (weeks, the
 // people's period and sort), and the figures as the page shows them: rates as percentages ("—"
 // when the server has none), minutes, the weekly trend as bars, the orgs below, the plans and the
 // people — and the trail of orgs above the one shown, as far as the server says the caller may go
-// up.
+// up. Who may see them is utils/roles.js canManage.
 //
 // Dates are the server's Beijing dates ('YYYY-MM-DD'); refreshed_at is an ISO UTC time shown in
 // Beijing time (utils/time.js).
@@ -11,10 +11,6 @@
 var time = require('./time')
 var studyView = require('./study-view')
 var studyTrace = require('./study-trace')
-
-// The roles the server shows the figures to (server/study/analytics.py MANAGE_ROLES), as /me
-// names them: a branch's secretary (the posts that manage it) and a committee admin.
-var MANAGE_ROLES = ['secretary', 'committee_admin']
 
 // The overview's spans, in weeks back from this one (the server takes 1–53; default 12).
 var WEEK_OPTIONS = [
@@ -42,14 +38,6 @@ var SORTS = [
 var DEFAULT_SORT = 'minutes'
 
 var NONE = '—'
-
-// Whether a member (/me, or the copy in the stored session) may see the figures.
-function canView(member) {
-  var roles = (member && member.roles) || []
-  return MANAGE_ROLES.some(function (role) {
-    return roles.indexOf(role) !== -1
-  })
-}
 
 function isWeeks(value) {
   return WEEK_OPTIONS.some(function (option) {
@@ -109,7 +97,7 @@ function minutesText(value) {
 function refreshedText(refreshedAt, now) {
   var ms = time.parseIso(refreshedAt)
   if (isNaN(ms)) return '数据尚未统计'
-  if (time.beijingDate(ms) === studyView.today(now)) return '数据更新于 ' + time.beijingClock(ms)
+  if (time.beijingDate(ms) === time.today(now)) return '数据更新于 ' + time.beijingClock(ms)
   return '数据更新于 ' + time.formatBeijing(ms, now)
 }
 
@@ -134,7 +122,7 @@ function viewFigures(figures) {
 
 // A week of the trend: "11月17日" (its Monday; 本周 for this one), its bar and minutes.
 function viewWeek(week, todayText) {
-  var current = studyTrace.addDays(week.week_start, 7) > todayText && week.week_start <= todayText
+  var current = time.addDays(week.week_start, 7) > todayText && week.week_start <= todayText
   return Object.assign(viewFigures(week), {
     weekStart: week.week_start || '',
     label: current ? '本周' : studyView.dayText(week.week_start, todayText),
@@ -179,7 +167,7 @@ function viewPlan(plan, todayText) {
 // GET /analytics/overview as the page shows it.
 function viewOverview(body, now) {
   body = body || {}
-  var todayText = studyView.today(now)
+  var todayText = time.today(now)
   var org = body.org || {}
   var today = body.today || {}
   var members = Number(body.members) || 0
@@ -236,13 +224,12 @@ function viewPerson(item, now) {
     minutesText: decimalText(item.reading_minutes),
     daysStudied: Number(item.days_studied) || 0,
     points: Number(item.points) || 0,
-    lastText: last ? studyView.dayText(last, studyView.today(now)) : '未学习',
+    lastText: last ? studyView.dayText(last, time.today(now)) : '未学习',
     never: !last,
   }
 }
 
 module.exports = {
-  MANAGE_ROLES: MANAGE_ROLES,
   WEEK_OPTIONS: WEEK_OPTIONS,
   DEFAULT_WEEKS: DEFAULT_WEEKS,
   PEOPLE_PERIODS: PEOPLE_PERIODS,
@@ -250,7 +237,6 @@ module.exports = {
   SORTS: SORTS,
   DEFAULT_SORT: DEFAULT_SORT,
   NONE: NONE,
-  canView: canView,
   isWeeks: isWeeks,
   isSort: isSort,
   peopleRange: peopleRange,

@@ -144,6 +144,11 @@ function viewQuestion(question, number, picks, submitted, missing) {
   return view
 }
 
+// "答对 3/5 题": a quiz's score, as the quiz page and the trace both say it.
+function scoreText(correct, total) {
+  return '答对 ' + (Number(correct) || 0) + '/' + (Number(total) || 0) + ' 题'
+}
+
 // The quiz as the page shows it. `picks` are the member's (while answering); `missing` the numbers
 // of the questions they tried to submit without.
 function viewQuiz(body, picks, missing) {
@@ -160,7 +165,7 @@ function viewQuiz(body, picks, missing) {
     empty: !questions.length,
     total: total,
     correct: correct,
-    scoreText: submitted ? '答对 ' + correct + ' / ' + total + ' 题' : '',
+    scoreText: submitted ? scoreText(correct, total) : '',
     allRight: submitted && total > 0 && correct === total,
     // What the submission earned: in its answer, and in a submitted quiz loaded again (the server
     // reads it from the ledger; null before submission).
@@ -184,5 +189,6 @@ module.exports = {
   answersOf: answersOf,
   answerText: answerText,
   viewQuestion: viewQuestion,
+  scoreText: scoreText,
   viewQuiz: viewQuiz,
 }

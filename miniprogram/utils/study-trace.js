@@ -7,9 +7,9 @@
 // gives and takes them. Their arithmetic is on day numbers (days since 1970-01-01), never in the
 // phone's time zone.
 
+var time = require('./time')
 var studyView = require('./study-view')
-
-var DAY_MS = 24 * 60 * 60 * 1000
+var studyQuiz = require('./study-quiz')
 
 // Counting back from today, today included (近7天: today and the 6 days before).
 var PERIODS = [
@@ -24,35 +24,6 @@ var MAX_DAYS = 366
 
 var WEEKDAYS = ['周日', '周一', '周二', '周三', '周四', '周五', '周六']
 
-var DATE_PATTERN = /^(\d{4})-(\d{2})-(\d{2})$/
-
-function pad2(n) {
-  return n < 10 ? '0' + n : String(n)
-}
-
-// 'YYYY-MM-DD' → days since 1970-01-01; NaN when it is not such a date or no such day exists.
-function dayNumber(text) {
-  var match = typeof text === 'string' ? DATE_PATTERN.exec(text) : null
-  if (!match) return NaN
-  var ms = Date.UTC(Number(match[1]), Number(match[2]) - 1, Number(match[3]))
-  var back = new Date(ms)
-  // Date.UTC rolls '2026-02-30' over into March; such a day does not exist.
-  if (back.getUTCMonth() !== Number(match[2]) - 1 || back.getUTCDate() !== Number(match[3])) return NaN
-  return ms / DAY_MS
-}
-
-// Days since 1970-01-01 → 'YYYY-MM-DD'.
-function dateOf(number) {
-  var d = new Date(number * DAY_MS)
-  return d.getUTCFullYear() + '-' + pad2(d.getUTCMonth() + 1) + '-' + pad2(d.getUTCDate())
-}
-
-// The date `n` days after (before, when negative) `text`; '' when `text` is not a date.
-function addDays(text, n) {
-  var number = dayNumber(text)
-  return isNaN(number) ? '' : dateOf(number + n)
-}
-
 function findPeriod(value) {
   return (
     PERIODS.filter(function (period) {
@@ -64,19 +35,19 @@ function findPeriod(value) {
 // { since, until } of a period of PERIODS ending `todayText`; null for one that is not.
 function periodRange(value, todayText) {
   var period = findPeriod(value)
-  if (!period || isNaN(dayNumber(todayText))) return null
-  return { since: addDays(todayText, 1 - period.days), until: todayText }
+  if (!period || isNaN(time.dayNumber(todayText))) return null
+  return { since: time.addDays(todayText, 1 - period.days), until: todayText }
 }
 
 // The days from `since` to `until`, both included; NaN when either is not a date.
 function spanDays(since, until) {
-  return dayNumber(until) - dayNumber(since) + 1
+  return time.dayNumber(until) - time.dayNumber(since) + 1
 }
 
 // '' when the server will take the period, else why not — the server's own checks, made before
 // asking: both dates, the start not after the end, at most MAX_DAYS days.
 function rangeError(since, until) {
-  if (isNaN(dayNumber(since)) || isNaN(dayNumber(until))) return '请选择开始和结束日期'
+  if (isNaN(time.dayNumber(since)) || isNaN(time.dayNumber(until))) return '请选择开始和结束日期'
   var days = spanDays(since, until)
   if (days < 1) return '开始日期不能晚于结束日期'
   if (days > MAX_DAYS) return '一次最多查看 ' + MAX_DAYS + ' 天'
@@ -85,8 +56,8 @@ function rangeError(since, until) {
 
 // "周二" of a date; '' when it is not one.
 function weekdayText(text) {
-  var number = dayNumber(text)
-  return isNaN(number) ? '' : WEEKDAYS[new Date(number * DAY_MS).getUTCDay()]
+  var number = time.dayNumber(text)
+  return isNaN(number) ? '' : WEEKDAYS[new Date(number * time.DAY_MS).getUTCDay()]
 }
 
 // "11月18日 至 11月24日" (years shown when not `todayText`'s).
@@ -125,14 +96,14 @@ function viewDay(day, todayText) {
     reading: reading,
     readingText: reading.length ? studyView.durationText(seconds) : '',
     punchIn: punch ? { streak: Number(punch.streak) || 0, reflection: punch.reflection || '', photoUrl: punch.photo_url || '' } : null,
-    quiz: quiz ? { text: '答对 ' + correct + '/' + total, allRight: total > 0 && correct === total } : null,
+    quiz: quiz ? { text: studyQuiz.scoreText(correct, total), allRight: total > 0 && correct === total } : null,
   }
 }
 
 // GET /trace/me (or /trace/people/{id}) as the page shows it.
 function viewTrace(body, now) {
   body = body || {}
-  var todayText = studyView.today(now)
+  var todayText = time.today(now)
   var person = body.person || {}
   var days = (body.days || []).map(function (day) {
     return viewDay(day, todayText)
@@ -157,8 +128,6 @@ module.exports = {
   PERIODS: PERIODS,
   DEFAULT_PERIOD: DEFAULT_PERIOD,
   MAX_DAYS: MAX_DAYS,
-  dayNumber: dayNumber,
-  addDays: addDays,
   periodRange: periodRange,
   spanDays: spanDays,
   rangeError: rangeError,

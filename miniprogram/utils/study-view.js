@@ -46,12 +46,6 @@ var REFLECTION_STATUS_LABELS = { pending: '审核中', rejected: '未通过审�
 // itself succeeded and earned its points.
 var REFLECTION_PENDING_NOTE = '你的心得包含需要审核的内容，审核通过后他人才能看到'
 
-var DATE_PATTERN = /^(\d{4})-(\d{2})-(\d{2})$/
-
-function isValidCategory(value) {
-  return value === '' || Object.prototype.hasOwnProperty.call(CATEGORY_LABELS, value)
-}
-
 // GET /categories → the chips of the study home: 全部, then the server's, in its order (those
 // without a code left out). An answer without any gives the built-in CATEGORIES.
 function categoryChips(body) {
@@ -90,20 +84,10 @@ function durationText(seconds) {
 // A calendar date as the server sends it ('2026-11-24') → "11月24日", with the year when it is not
 // the year of `today` (also such a date); '' when it is not a date.
 function dayText(value, today) {
-  var match = typeof value === 'string' ? DATE_PATTERN.exec(value) : null
+  var match = typeof value === 'string' ? time.DATE_PATTERN.exec(value) : null
   if (!match) return ''
   var text = Number(match[2]) + '月' + Number(match[3]) + '日'
   return today && String(today).slice(0, 4) === match[1] ? text : match[1] + '年' + text
-}
-
-function dayNumber(value) {
-  var match = typeof value === 'string' ? DATE_PATTERN.exec(value) : null
-  return match ? Date.UTC(Number(match[1]), Number(match[2]) - 1, Number(match[3])) / time.DAY_MS : NaN
-}
-
-// Today in Beijing as the server's dates are written: '2026-11-24'.
-function today(now) {
-  return time.beijingDate(now === undefined ? Date.now() : now)
 }
 
 // The server's sanitised HTML of an article for <rich-text>: images fitted to the screen width.
@@ -141,8 +125,8 @@ function viewMaterialItem(item, now) {
     categoryLabel: item.category_label || CATEGORY_LABELS[item.category] || '',
     orgName: item.org_name || '',
     tags: (item.tags || []).filter(Boolean),
-    publishedText: item.published_at ? dayText(time.beijingDate(item.published_at), today(now)) : '',
-    dwellText: item.min_dwell_seconds ? '学习' + durationText(item.min_dwell_seconds) + '计为已学' : '',
+    publishedText: item.published_at ? time.dateText(item.published_at, now) : '',
+    dwellText: item.min_dwell_seconds ? '学习满 ' + durationText(item.min_dwell_seconds) + ' 计为已学习' : '',
     // The member's own reading of it, as a plan's items say it; '' before any.
     studied: !!item.studied,
     progressText: readingProgressText(item.my_seconds, item.studied),
@@ -179,7 +163,7 @@ function viewMaterial(body, now) {
     categoryLabel: body.category_label || CATEGORY_LABELS[body.category] || '',
     orgName: body.org_name || '',
     tags: (body.tags || []).filter(Boolean),
-    publishedText: body.published_at ? dayText(time.beijingDate(body.published_at), today(now)) : '',
+    publishedText: body.published_at ? time.dateText(body.published_at, now) : '',
     createdBy: body.created_by || '',
     status: status,
     // A manager previewing a draft or a withdrawn material: no reading time is counted.
@@ -193,7 +177,7 @@ function viewMaterial(body, now) {
 
 // "今天截止", "还剩 3 天", "已逾期 2 天" of a plan's deadline; '' once complete or without a date.
 function deadlineLeftText(deadline, todayText, complete) {
-  var days = dayNumber(deadline) - dayNumber(todayText)
+  var days = time.dayNumber(deadline) - time.dayNumber(todayText)
   if (complete || isNaN(days)) return ''
   if (days > 0) return '还剩 ' + days + ' 天'
   if (days === 0) return '今天截止'
@@ -233,7 +217,7 @@ function viewPlan(plan, todayText) {
 }
 
 function viewPlans(body, now) {
-  var todayText = today(now)
+  var todayText = time.today(now)
   return ((body && body.items) || []).map(function (plan) {
     return viewPlan(plan, todayText)
   })
@@ -244,7 +228,7 @@ function viewPunchIn(item, now) {
   return {
     id: item.id,
     day: item.day || '',
-    dayText: dayText(item.day, today(now)),
+    dayText: dayText(item.day, time.today(now)),
     streak: Number(item.streak) || 0,
     reflection: item.reflection || '',
     // published, pending or rejected; '' without a reflection.
@@ -262,7 +246,7 @@ function viewPunchIns(body, now) {
   var items = (body.items || []).map(function (item) {
     return viewPunchIn(item, now)
   })
-  var day = body.today || today(now)
+  var day = body.today || time.today(now)
   var todays = items.filter(function (item) {
     return item.day === day
   })[0]
@@ -324,7 +308,7 @@ function viewPointsEntry(entry, now) {
     id: entry.id,
     label: entry.label || entry.action || '',
     pointsText: (points > 0 ? '+' : '') + points,
-    whenText: entry.created_at ? time.formatBeijing(entry.created_at, now) : dayText(entry.day, today(now)),
+    whenText: entry.created_at ? time.formatBeijing(entry.created_at, now) : dayText(entry.day, time.today(now)),
   }
 }
 
@@ -347,7 +331,7 @@ function viewRanking(body, myOrgId, now) {
   return {
     period: body.period || '',
     periodLabel: periodLabel(body.period),
-    sinceText: body.since ? dayText(body.since, today(now)) + '起' : '全部时间',
+    sinceText: body.since ? dayText(body.since, time.today(now)) + '起' : '全部时间',
     items: (body.items || []).map(function (item) {
       return {
         rank: item.rank,
@@ -371,13 +355,11 @@ module.exports = {
   REFLECTION_MAX: REFLECTION_MAX,
   REFLECTION_STATUS_LABELS: REFLECTION_STATUS_LABELS,
   REFLECTION_PENDING_NOTE: REFLECTION_PENDING_NOTE,
-  isValidCategory: isValidCategory,
   categoryChips: categoryChips,
   hasChip: hasChip,
   readingProgressText: readingProgressText,
   durationText: durationText,
   dayText: dayText,
-  today: today,
   readableHtml: readableHtml,
   progressView: progressView,
   viewMaterialItem: viewMaterialItem,

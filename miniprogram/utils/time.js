@@ -3,6 +3,8 @@
 // travelling) must still see the time the meeting is held in China. Beijing has had no daylight
 // saving since 1991, so it is a fixed UTC+8: the arithmetic below adds the offset and reads the
 // result with getUTC*, which never consults the phone's own time zone.
+// The server's calendar dates ('2026-11-24', Beijing days: deadlines, punch-ins, trace periods)
+// are counted on as day numbers (today, dayNumber, addDays), likewise without the phone's zone.
 
 var BEIJING_OFFSET_MS = 8 * 60 * 60 * 1000
 var MINUTE_MS = 60 * 1000
@@ -130,6 +132,46 @@ function fromBeijing(dateText, clockText) {
   return ms
 }
 
+// Today in Beijing as the server's dates and the date picker write it: '2026-11-24'. `now`
+// (milliseconds) defaults to the current time.
+function today(now) {
+  return beijingDate(now === undefined ? Date.now() : now)
+}
+
+// A calendar date ('YYYY-MM-DD', as the server sends dates) → days since 1970-01-01; NaN when it is
+// not such a date or no such day exists. Day arithmetic on these never consults the phone's zone.
+function dayNumber(text) {
+  var match = typeof text === 'string' ? DATE_PATTERN.exec(text) : null
+  if (!match) return NaN
+  var ms = Date.UTC(Number(match[1]), Number(match[2]) - 1, Number(match[3]))
+  var back = new Date(ms)
+  // Date.UTC rolls '2026-02-30' over into March; such a day does not exist.
+  if (back.getUTCMonth() !== Number(match[2]) - 1 || back.getUTCDate() !== Number(match[3])) return NaN
+  return ms / DAY_MS
+}
+
+// Days since 1970-01-01 → 'YYYY-MM-DD'.
+function dateOfDay(number) {
+  var d = new Date(number * DAY_MS)
+  return d.getUTCFullYear() + '-' + pad2(d.getUTCMonth() + 1) + '-' + pad2(d.getUTCDate())
+}
+
+// The date `n` days after (before, when negative) `text`; '' when `text` is not a date.
+function addDays(text, n) {
+  var number = dayNumber(text)
+  return isNaN(number) ? '' : dateOfDay(number + n)
+}
+
+// "12月1日" of an instant (ISO text or milliseconds) on the Beijing calendar, with the year
+// ("2025年12月1日") when it is not the current one; '' when it is not a date-time.
+function dateText(value, now) {
+  var date = beijingDate(value)
+  if (!date) return ''
+  var parts = date.split('-')
+  var text = Number(parts[1]) + '月' + Number(parts[2]) + '日'
+  return parts[0] === today(now).slice(0, 4) ? text : parts[0] + '年' + text
+}
+
 // Milliseconds → ISO-8601 UTC to the second, the form the server reads: '2026-11-24T12:00:00Z'.
 function toIsoUtc(ms) {
   if (typeof ms !== 'number' || isNaN(ms)) return ''
@@ -161,4 +203,9 @@ module.exports = {
   beijingClock: beijingClock,
   fromBeijing: fromBeijing,
   toIsoUtc: toIsoUtc,
+  DATE_PATTERN: DATE_PATTERN,
+  today: today,
+  dayNumber: dayNumber,
+  addDays: addDays,
+  dateText: dateText,
 }

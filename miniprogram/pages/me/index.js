@@ -6,6 +6,7 @@ var auth = require('../../services/auth')
 var me = require('../../services/me')
 var inbox = require('../../services/inbox')
 var errors = require('../../api/errors')
+var memberRoles = require('../../utils/roles')
 
 var LOGIN_PAGE = '/pages/login/index'
 var BIND_PAGE = '/pages/bind/index'
@@ -18,10 +19,6 @@ var FEED_PAGE = '/pages/meetings/feed/index'
 var DEVELOPMENT_PAGE = '/pages/development/me/index'
 var DEVELOPMENT_TODO_PAGE = '/pages/development/todo/index'
 var STUDY_PAGE = '/pages/study/index'
-
-// The roles that record the steps of developing new members (docs/development.md: the branch's
-// managers and the committee's); the to-do answers 403 to anyone else.
-var DEVELOPMENT_MANAGE_ROLES = ['secretary', 'committee_admin']
 
 // Badge text: the count, capped so that it fits the badge.
 function unreadText(count) {
@@ -40,14 +37,6 @@ function canSendNotices(member) {
   return roles.indexOf('secretary') !== -1
 }
 
-// /me roles, as for 通知发送: a managing role gets 发展党员待办.
-function canManageDevelopment(member) {
-  var roles = (member && member.roles) || []
-  return DEVELOPMENT_MANAGE_ROLES.some(function (role) {
-    return roles.indexOf(role) !== -1
-  })
-}
-
 // The member's own branch (/me `org`), whose 支部动态 they may read; 0 when unknown.
 function feedOrgId(member) {
   var org = member && member.org
@@ -60,7 +49,9 @@ function memberData(member) {
     member: member,
     postsText: postsText(member),
     canSendNotices: canSendNotices(member),
-    canManageDevelopment: canManageDevelopment(member),
+    // /me roles, as for 通知发送: a managing role gets 发展党员待办 (the to-do answers 403 to
+    // anyone else).
+    canManageDevelopment: memberRoles.canManage(member),
     feedOrgId: feedOrgId(member),
   }
 }

@@ -22,18 +22,14 @@
 // words of their own and not asked again.
 
 var study = require('../../services/study')
-var studyView = require('../../utils/study-view')
+var time = require('../../utils/time')
+var ids = require('../../utils/ids')
 var studyAnalytics = require('../../utils/study-analytics')
 var pagedList = require('../../utils/paged-list')
 var errors = require('../../api/errors')
 var feedback = require('../../utils/feedback')
 
 var TRACE_PAGE = '/pages/study/trace'
-
-function positiveId(value) {
-  var id = Number(value)
-  return id > 0 && id % 1 === 0 ? id : 0
-}
 
 function isRefusal(error) {
   return error instanceof errors.ApiError && !(error instanceof errors.AuthError) && (error.status === 403 || error.status === 404)
@@ -43,9 +39,6 @@ function refusalText(error) {
   if (isRefusal(error)) return error.status === 403 ? '只有支部书记和党委管理员可以查看支部学习统计' : '组织不存在或无权查看'
   return errors.userMessage(error)
 }
-
-// The fields of an empty people list (utils/paged-list.js initialData's own).
-var NO_PEOPLE = { items: [], page: 0, pages: 0, loaded: false, loadFailed: false, loading: false, loadingMore: false }
 
 Page(pagedList.listPage(null, {
   data: pagedList.initialData({
@@ -65,8 +58,8 @@ Page(pagedList.listPage(null, {
 
   onLoad: function (query) {
     var page = this
-    var orgId = positiveId(query && query.org_id)
-    page.setData({ today: studyView.today(Date.now()), trail: orgId ? [{ id: orgId, name: '' }] : [] })
+    var orgId = ids.positiveId(query && query.org_id)
+    page.setData({ today: time.today(Date.now()), trail: orgId ? [{ id: orgId, name: '' }] : [] })
     // The people of the org shown, per page instance (the query is the page's).
     page.people = pagedList.create({
       fetch: function (n) {
@@ -142,7 +135,7 @@ Page(pagedList.listPage(null, {
   showOrg: function (trail) {
     // The people list's generation: its answers still on their way are dropped.
     this.generation = (this.generation || 0) + 1
-    this.setData(Object.assign({ trail: trail, overview: null, errorMessage: '' }, NO_PEOPLE))
+    this.setData(pagedList.initialData({ trail: trail, overview: null, errorMessage: '' }))
     return this.load()
   },
 
@@ -183,20 +176,20 @@ Page(pagedList.listPage(null, {
     var period = String(event.currentTarget.dataset.period)
     if (!studyAnalytics.peopleRange(period, this.data.today) || period === this.data.period) return Promise.resolve()
     // The other period's rows must not show under this one's chip while it loads.
-    this.setData(Object.assign({ period: period }, NO_PEOPLE))
+    this.setData(pagedList.initialData({ period: period }))
     return this.refresh()
   },
 
   switchSort: function (event) {
     var sort = String(event.currentTarget.dataset.sort)
     if (!studyAnalytics.isSort(sort) || sort === this.data.sort) return Promise.resolve()
-    this.setData(Object.assign({ sort: sort }, NO_PEOPLE))
+    this.setData(pagedList.initialData({ sort: sort }))
     return this.refresh()
   },
 
   // A member: their 学习有痕.
   openPerson: function (event) {
-    var id = positiveId(event.currentTarget.dataset.id)
+    var id = ids.positiveId(event.currentTarget.dataset.id)
     if (!id) return
     wx.navigateTo({ url: TRACE_PAGE + '?person_id=' + id })
   },

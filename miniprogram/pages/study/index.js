@@ -10,14 +10,13 @@
 // Back from reading, punching in or answering the quiz (services/study.js counts the changes),
 // the cards reload.
 //
-// 支部学习统计 is offered as 我的 offers 发展党员待办: from the member's /me roles (the copy in the
-// stored session at once, then /me); the server answers 403 to anyone else.
+// 支部学习统计 is offered as 我的 offers 发展党员待办: from the member's roles in the stored session,
+// which 我的 (the way here) has just refreshed from /me; the server answers 403 to anyone else.
 
 var study = require('../../services/study')
-var me = require('../../services/me')
 var auth = require('../../services/auth')
 var studyView = require('../../utils/study-view')
-var studyAnalytics = require('../../utils/study-analytics')
+var memberRoles = require('../../utils/roles')
 var pagedList = require('../../utils/paged-list')
 var errors = require('../../api/errors')
 
@@ -45,12 +44,6 @@ function listOf(category) {
   return lists[category]
 }
 
-// What a card shows when its request failed. A lost session is the materials list's to report
-// (it loads with the cards and sends the member to log in again), so that it is reported once.
-function failure(error) {
-  return errors.userMessage(error)
-}
-
 Page(pagedList.listPage(null, {
   data: pagedList.initialData({
     categories: studyView.CATEGORIES, // the built-in ones until GET /categories answers
@@ -67,8 +60,8 @@ Page(pagedList.listPage(null, {
 
   onLoad: function () {
     var session = auth.getSession()
-    this.setData({ canViewAnalytics: studyAnalytics.canView(session && session.member) })
-    return Promise.all([this.loadCards(), this.refresh(), this.loadCategories(), this.loadRoles()])
+    this.setData({ canViewAnalytics: memberRoles.canManage(session && session.member) })
+    return Promise.all([this.loadCards(), this.refresh(), this.loadCategories()])
   },
 
   // Back from the reader or the punch-in page: the cards are out of date.
@@ -99,19 +92,9 @@ Page(pagedList.listPage(null, {
     )
   },
 
-  // Whether to offer 支部学习统计, from /me roles. Only what is offered depends on it: a failure
-  // keeps the stored session's answer, quietly.
-  loadRoles: function () {
-    var page = this
-    return me.fetchMe().then(
-      function (member) {
-        page.setData({ canViewAnalytics: studyAnalytics.canView(member) })
-      },
-      function () {}
-    )
-  },
-
-  // The punch-in, points and plans cards. Never rejects.
+  // The punch-in, points and plans cards. Never rejects. A card whose request failed shows the
+  // error's words; a lost session is the materials list's to report (it loads with the cards and
+  // sends the member to log in again), so that it is reported once.
   loadCards: function () {
     this.seenChanges = study.changeCount()
     return Promise.all([this.loadPunch(), this.loadPoints(), this.loadPlans()])
@@ -124,7 +107,7 @@ Page(pagedList.listPage(null, {
         page.setData({ punch: studyView.viewPunchIns(body, Date.now()), punchError: '' })
       },
       function (error) {
-        page.setData({ punchError: failure(error) })
+        page.setData({ punchError: errors.userMessage(error) })
       }
     )
   },
@@ -137,7 +120,7 @@ Page(pagedList.listPage(null, {
         page.setData({ points: studyView.viewPointsSummary(body), pointsError: '' })
       },
       function (error) {
-        page.setData({ pointsError: failure(error) })
+        page.setData({ pointsError: errors.userMessage(error) })
       }
     )
   },
@@ -149,7 +132,7 @@ Page(pagedList.listPage(null, {
         page.setData({ plans: studyView.viewPlans(body, Date.now()), plansLoaded: true, plansError: '' })
       },
       function (error) {
-        page.setData({ plansLoaded: true, plansError: failure(error) })
+        page.setData({ plansLoaded: true, plansError: errors.userMessage(error) })
       }
     )
   },
@@ -168,7 +151,7 @@ Page(pagedList.listPage(null, {
     category = String(category)
     if (!studyView.hasChip(this.data.categories, category) || category === this.data.category) return Promise.resolve()
     // The other chip's rows must not show under this one while it loads.
-    this.setData({ category: category, items: [], page: 0, pages: 0, loaded: false, loadFailed: false })
+    this.setData(pagedList.initialData({ category: category }))
     return this.refresh()
   },
 

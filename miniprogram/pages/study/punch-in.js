@@ -19,6 +19,7 @@
 var study = require('../../services/study')
 var studyView = require('../../utils/study-view')
 var notices = require('../../utils/notices')
+var adminText = require('../../utils/meeting-admin')
 var errors = require('../../api/errors')
 var feedback = require('../../utils/feedback')
 
@@ -30,13 +31,6 @@ var PHOTO_FALLBACKS = {
 }
 
 var DAY_CHANGED_NOTE = '已是新的一天，之前的打卡不能再添加照片，请先完成今天的打卡'
-
-// A 422's message for the reflection field, if the server gave one.
-function reflectionFieldError(error) {
-  var field = error instanceof errors.ApiError && error.status === 422 && error.errors && error.errors.reflection
-  if (Array.isArray(field)) return field[0] || ''
-  return typeof field === 'string' ? field : ''
-}
 
 // The punch-in is of a day that has ended: it was made before midnight, the photo came after.
 function isClosed(error) {
@@ -105,6 +99,15 @@ Page({
   // is not shown yet. Never rejects.
   load: function () {
     var page = this
+    return page.loadPunchIns().then(function (loaded) {
+      return loaded ? page.showToday(loaded.today) : null
+    })
+  },
+
+  // The punch-ins only (GET /punch-ins/me). Resolves with { today: today's punch-in or null }, or
+  // null when the list failed (said on the page). Never rejects.
+  loadPunchIns: function () {
+    var page = this
     page.setData({ loading: true, errorMessage: '' })
     return study.myPunchIns().then(
       function (body) {
@@ -112,12 +115,12 @@ Page({
         var result = page.data.result
         page.setData({ loading: false, punch: punch })
         // This page's punch-in stands for today's while the list does not have it yet.
-        var today = punch.todayItem || (result && body && result.day === body.today ? result : null)
-        return page.showToday(today)
+        return { today: punch.todayItem || (result && body && result.day === body.today ? result : null) }
       },
       function (error) {
         page.setData({ loading: false, errorMessage: errors.userMessage(error) })
         feedback.leaveIfSignedOut(error)
+        return null
       }
     )
   },
@@ -196,13 +199,16 @@ Page({
           unsavedReflection: !result.created && !!reflection && reflection !== result.reflection,
         })
         if (result.created) wx.showToast({ title: '打卡成功', icon: 'success' })
-        return Promise.all([page.showToday(result), page.load()])
+        // Today's punch-in is the one just answered: shown at once; the list (streak, recent
+        // punch-ins) is asked for again, without showing today's a second time.
+        return Promise.all([page.showToday(result), page.loadPunchIns()])
       },
       function (error) {
         page.setData({ submitting: false })
-        var fieldError = reflectionFieldError(error)
-        if (fieldError) {
-          page.setData({ error: fieldError })
+        // A 422's message for the reflection field, if the server gave one.
+        var fieldErrors = adminText.fieldErrorsOf(error, { reflection: 'reflection' })
+        if (fieldErrors) {
+          page.setData({ error: fieldErrors.reflection })
           return
         }
         feedback.showError(error)

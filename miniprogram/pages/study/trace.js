@@ -20,18 +20,13 @@
 // hold a photo a day, too many to download unasked over a phone's network.
 
 var study = require('../../services/study')
-var studyView = require('../../utils/study-view')
+var time = require('../../utils/time')
+var ids = require('../../utils/ids')
 var studyTrace = require('../../utils/study-trace')
 var errors = require('../../api/errors')
 var feedback = require('../../utils/feedback')
 
 var READER_PAGE = '/pages/study/reader'
-
-// The person of ?person_id=: a positive whole number, else 0 (the member's own trace).
-function personIdOf(query) {
-  var id = Number(query && query.person_id)
-  return id > 0 && id % 1 === 0 ? id : 0
-}
 
 // Asking again changes nothing: an account without a member record (403 no_member), a caller who
 // manages nothing (403 forbidden), a person outside the orgs they manage (404).
@@ -64,14 +59,15 @@ Page({
   },
 
   onLoad: function (query) {
-    var today = studyView.today(Date.now())
+    var today = time.today(Date.now())
     var range = studyTrace.periodRange(studyTrace.DEFAULT_PERIOD, today)
     // Per page instance: the photos downloaded (address → temporary path) and those on their way.
     this.photoPaths = {}
     this.photoPending = {}
     this.setData({ today: today, since: range.since, until: range.until })
     if (query && query.person_id !== undefined) {
-      var personId = personIdOf(query)
+      // A positive whole number, else nothing to ask for (0 would be the member's own trace).
+      var personId = ids.positiveId(query.person_id)
       if (!personId) {
         // Nothing to ask for, now or on a pull-down (which would show the member's own trace).
         this.noPerson = true
@@ -124,7 +120,7 @@ Page({
     var personId = page.data.personId
     var range = { since: page.data.since, until: page.data.until }
     page.setData({ loading: true, errorMessage: '' })
-    return (personId ? study.personTrace(personId, range) : study.trace(range)).then(
+    return study.trace(range, personId).then(
       function (body) {
         if (generation !== page.generation) return
         var trace = page.withPhotos(studyTrace.viewTrace(body, Date.now()))
@@ -227,7 +223,8 @@ Page({
     wx.showLoading({ title: '正在导出' })
     var range = { since: trace.since, until: trace.until }
     var personId = page.data.personId
-    return (personId ? study.downloadPersonTrace(personId, range) : study.downloadTrace(range))
+    return study
+      .downloadTrace(range, personId)
       .then(
         function (path) {
           wx.hideLoading()

@@ -227,7 +227,8 @@ describe('deciding', () => {
 
     expect(fake.wx.showModal).toHaveBeenCalledWith(expect.objectContaining({ title: '审批不通过', confirmText: '不通过' }))
     expect(calls('reject')).toEqual([{ comment: '票数统计有误，请重新提交' }])
-    expect(page.data.decided).toMatchObject({ approved: false, text: '已退回（不通过）' })
+    expect(page.data.decided).toMatchObject({ approved: false, text: '已退回（未通过）' })
+    expect(fake.wx.showToast).toHaveBeenCalledWith({ title: '已退回（未通过）', icon: 'none' })
   })
 
   test('cancelled in the dialog: nothing sent', async () => {

@@ -120,7 +120,7 @@ describe('我的入党进程', () => {
     expect(texts(comp, '.dev-entry-warning')).toEqual(['补录'])
     expect(texts(comp, '.dev-entry-corrected')).toEqual(['已更正：备案日期录入错误'])
     expect(texts(comp, '.dev-entry-correction')).toEqual(['更正记录，原因：备案日期录入错误'])
-    expect(comp.dom.textContent).toContain('决定：张委员 · 2025年10月16日 09:00')
+    expect(comp.dom.textContent).toContain('审批人：张委员 · 2025年10月16日 09:00')
     expect(comp.querySelector('.dev-entry-approve')).toBeFalsy()
   })
 })

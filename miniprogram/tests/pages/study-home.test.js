@@ -277,29 +277,32 @@ test('each material says how far the member has read it', async () => {
 describe('支部学习统计', () => {
   const secretary = Object.assign({}, fixtures.member, { roles: ['member', 'secretary'] })
 
-  test('offered to a secretary at once, from the stored session; /me confirms it', async () => {
+  // The roles are those of the stored session, which 我的 (the way to 学习) has just refreshed
+  // from /me: the study home does not ask /me again.
+  test('offered to a secretary at once, from the stored session; /me is not asked again', async () => {
     fake.storeSession({ token: 'tok-1', expires_at: 'x', member: secretary })
     routeCards()
     routeMaterials()
-    let shownBeforeMe = null
-    fake.route('GET /me', () => {
-      shownBeforeMe = page.data.canViewAnalytics
-      return fixtures.me({ roles: ['member', 'secretary'] })
+    let shownOnLoad = null
+    fake.route('GET /study/punch-ins/me', () => {
+      shownOnLoad = page.data.canViewAnalytics
+      return study.punchIns(false, 3)
     })
     const page = loadPage('pages/study/index')
 
     await page.onLoad()
 
-    expect(shownBeforeMe).toBe(true)
+    expect(shownOnLoad).toBe(true)
     expect(page.data.canViewAnalytics).toBe(true)
+    expect(fake.requestsTo('GET /me')).toHaveLength(0)
     page.openBranch()
     expect(fake.wx.navigateTo).toHaveBeenCalledWith({ url: '/pages/study/branch' })
   })
 
-  test('a committee admin by /me roles gets it too', async () => {
+  test('a committee admin by their roles gets it too', async () => {
+    fake.storeSession({ token: 'tok-1', expires_at: 'x', member: Object.assign({}, fixtures.member, { roles: ['member', 'committee_admin'] }) })
     routeCards()
     routeMaterials()
-    fake.route('GET /me', [fixtures.me({ roles: ['member', 'committee_admin'] })])
     const page = loadPage('pages/study/index')
 
     await page.onLoad()
@@ -307,11 +310,10 @@ describe('支部学习统计', () => {
     expect(page.data.canViewAnalytics).toBe(true)
   })
 
-  test('a member does not; nor one whose post ended since the last login (/me says so)', async () => {
-    fake.storeSession({ token: 'tok-1', expires_at: 'x', member: secretary })
+  test('a member does not; nor one whose post ended since the last login (我的 stored /me’s roles)', async () => {
+    fake.storeSession({ token: 'tok-1', expires_at: 'x', member: Object.assign({}, secretary, { roles: ['member'] }) })
     routeCards()
     routeMaterials()
-    fake.route('GET /me', [fixtures.me({ roles: ['member'] })])
     const page = loadPage('pages/study/index')
 
     await page.onLoad()
@@ -321,7 +323,7 @@ describe('支部学习统计', () => {
     expect(fake.wx.navigateTo).not.toHaveBeenCalled()
   })
 
-  test('/me failing keeps what the stored session says, quietly', async () => {
+  test('what the stored session says stands, quietly: /me is not asked', async () => {
     fake.storeSession({ token: 'tok-1', expires_at: 'x', member: secretary })
     routeCards()
     routeMaterials()
@@ -332,5 +334,6 @@ describe('支部学习统计', () => {
 
     expect(page.data.canViewAnalytics).toBe(true)
     expect(fake.wx.showToast).not.toHaveBeenCalled()
+    expect(fake.requestsTo('GET /me')).toHaveLength(0)
   })
 })

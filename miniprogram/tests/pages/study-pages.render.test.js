@@ -102,7 +102,7 @@ describe('学习 (home)', () => {
       [[study.materialItem(41, { my_seconds: 130, studied: true }), study.materialItem(42, { my_seconds: 75 }), study.materialItem(43, { my_seconds: 0 })]],
       (items, meta) => study.materials(items, meta)
     )
-    fake.route('GET /me', [fixtures.me({ roles: ['member'] })])
+    fake.storeSession({ token: 'tok-1', expires_at: 'x', member: Object.assign({}, fixtures.member, { roles: ['member'] }) })
     const member = render('index')
     await member.instance.onLoad()
 
@@ -110,7 +110,7 @@ describe('学习 (home)', () => {
     expect(member.querySelectorAll('.study-material-studied')).toHaveLength(1)
     expect(member.querySelector('.study-entry-branch')).toBeFalsy()
 
-    fake.route('GET /me', [fixtures.me({ roles: ['member', 'secretary'] })])
+    fake.storeSession({ token: 'tok-1', expires_at: 'x', member: Object.assign({}, fixtures.member, { roles: ['member', 'secretary'] }) })
     const secretary = render('index')
     await secretary.instance.onLoad()
 
@@ -174,7 +174,7 @@ describe('每日答题', () => {
     await comp.instance.submit()
 
     expect(comp.querySelector('.quiz-score-title').dom.textContent).toBe('今日答题已完成')
-    expect(comp.querySelector('.quiz-score-text').dom.textContent).toBe('答对 2 / 3 题')
+    expect(comp.querySelector('.quiz-score-text').dom.textContent).toBe('答对 2/3 题')
     expect(comp.querySelector('.quiz-points').dom.textContent).toBe('+2 积分')
     expect(texts(comp, '.quiz-result')).toEqual(['回答正确', '回答错误', '回答正确'])
     expect(comp.querySelectorAll('.quiz-result-wrong')).toHaveLength(1)
@@ -198,7 +198,7 @@ describe('每日答题', () => {
     await comp.instance.submit()
 
     expect(comp.querySelector('.quiz-note').dom.textContent).toBe('今天已经提交过答题，每天只计首次提交的结果')
-    expect(comp.querySelector('.quiz-score-text').dom.textContent).toBe('答对 2 / 3 题')
+    expect(comp.querySelector('.quiz-score-text').dom.textContent).toBe('答对 2/3 题')
     expect(comp.querySelector('.quiz-points')).toBeFalsy()
     expect(texts(comp, '.quiz-option-wrong .quiz-option-text')).toEqual(['全面建成小康社会'])
   })
@@ -208,7 +208,7 @@ describe('每日答题', () => {
     const comp = render('quiz')
     await comp.instance.onLoad()
 
-    expect(comp.querySelector('.quiz-score-text').dom.textContent).toBe('答对 2 / 3 题')
+    expect(comp.querySelector('.quiz-score-text').dom.textContent).toBe('答对 2/3 题')
     expect(comp.querySelector('.quiz-points').dom.textContent).toBe('+2 积分')
     expect(comp.querySelector('.quiz-submit')).toBeFalsy()
   })
@@ -256,11 +256,11 @@ describe('学习有痕', () => {
     expect(comp.querySelector('.trace-export').dom.textContent).toBe('导出')
 
     expect(texts(comp, '.trace-day-date')).toEqual(['今天', '11月22日', '11月20日'])
-    expect(texts(comp, '.trace-day-time')).toEqual(['阅读 15分20秒', '阅读 45秒'])
+    expect(texts(comp, '.trace-day-time')).toEqual(['学习时长 15分20秒', '学习时长 45秒'])
     expect(texts(comp, '.trace-reading-title')).toEqual(['中国共产党章程', '党史微课', '关于加强基层党建的意见'])
     expect(texts(comp, '.trace-punch-streak')).toEqual(['连续打卡 4 天', '连续打卡 2 天'])
     expect(texts(comp, '.trace-reflection')).toEqual(['学习了党章第二章'])
-    expect(texts(comp, '.trace-quiz-result')).toEqual(['答对 3/3', '答对 1/3'])
+    expect(texts(comp, '.trace-quiz-result')).toEqual(['答对 3/3 题', '答对 1/3 题'])
     expect(comp.querySelectorAll('.trace-quiz-full')).toHaveLength(1)
     expect(comp.querySelector('.trace-empty')).toBeFalsy()
 
@@ -640,7 +640,7 @@ describe('支部学习统计', () => {
     expect(texts(comp, '.branch-sorts .study-chip')).toEqual(['学习时长', '学习天数', '积分', '最不活跃'])
     expect(texts(comp, '.branch-person-name')).toEqual(['李四', '王五'])
     expect(texts(comp, '.branch-person-org')).toEqual(['第一党小组', '本科生第一党支部'])
-    expect(texts(comp, '.branch-person-figures')).toEqual(['阅读 35.5 分钟 · 学习 6 天 · 积分 21', '阅读 0 分钟 · 学习 0 天 · 积分 21'])
+    expect(texts(comp, '.branch-person-figures')).toEqual(['学习时长 35.5 分钟 · 学习 6 天 · 积分 21', '学习时长 0 分钟 · 学习 0 天 · 积分 21'])
     expect(texts(comp, '.branch-person-last')).toEqual(['最近 11月23日', '未学习'])
     expect(comp.querySelectorAll('.branch-person-never')).toHaveLength(1)
     expect(comp.dom.textContent).toContain('没有更多了')

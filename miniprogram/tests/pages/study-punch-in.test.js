@@ -64,6 +64,7 @@ test('201: 打卡成功, with the reflection, the streak and the points', async 
   page.onReflectionInput(inputEvent('  学习了党章第二章 '))
   expect(page.data.count).toBe(8)
   fake.route('GET /study/punch-ins/me', [study.punchIns(true, 4, [study.punchInItem(88, '2026-11-24', 4, '学习了党章第二章', '2026-11-24T12:30:00+00:00')])])
+  const showToday = jest.spyOn(page, 'showToday')
   await page.submit()
 
   expect(fake.requestsTo('POST /study/punch-ins')[0].data).toEqual({ reflection: '学习了党章第二章' })
@@ -72,8 +73,12 @@ test('201: 打卡成功, with the reflection, the streak and the points', async 
   expect(page.data.result).toMatchObject({ reflectionStatus: 'published', reflectionStatusLabel: '', pendingNote: '' })
   expect(page.data.unsavedReflection).toBe(false)
   expect(fake.wx.showToast).toHaveBeenCalledWith({ title: '打卡成功', icon: 'success' })
-  // The list again, with today's.
+  // The list again, with today's; today's punch-in is the one answered, shown once.
   expect(page.data.punch).toMatchObject({ punchedToday: true, streak: 4 })
+  expect(fake.requestsTo('GET /study/punch-ins/me')).toHaveLength(2)
+  expect(showToday).toHaveBeenCalledTimes(1)
+  expect(showToday).toHaveBeenCalledWith(expect.objectContaining({ id: 88, created: true }))
+  expect(page.data.todayId).toBe(88)
 
   // Once is all: a second tap sends nothing.
   await page.submit()

@@ -167,7 +167,7 @@ describe('submitting', () => {
       ],
     })
     expect(page.data.submitting).toBe(false)
-    expect(page.data.quiz).toMatchObject({ submitted: true, correct: 2, total: 3, scoreText: '答对 2 / 3 题', pointsText: '+2 积分', allRight: false })
+    expect(page.data.quiz).toMatchObject({ submitted: true, correct: 2, total: 3, scoreText: '答对 2/3 题', pointsText: '+2 积分', allRight: false })
     expect(page.data.quiz.questions.map((q) => [q.resultLabel, q.answerText, q.chosenText, q.explanation])).toEqual([
       ['回答正确', 'A', 'A', '见党章总纲。'],
       ['回答正确', 'ABC', 'ABC', '党的纪律主要包括政治纪律、组织纪律、廉洁纪律等。'],
@@ -212,7 +212,7 @@ describe('submitting', () => {
 
     await page.submit()
 
-    expect(page.data.quiz).toMatchObject({ scoreText: '答对 3 / 3 题', allRight: true, pointsText: '' })
+    expect(page.data.quiz).toMatchObject({ scoreText: '答对 3/3 题', allRight: true, pointsText: '' })
   })
 
   test('409 already_submitted (submitted elsewhere): the quiz loaded again shows the first result', async () => {
@@ -236,7 +236,7 @@ describe('submitting', () => {
     expect(fake.requestsTo(GET)).toHaveLength(2)
     expect(page.data.submitting).toBe(false)
     expect(page.data.note).toBe('今天已经提交过答题，每天只计首次提交的结果')
-    expect(page.data.quiz).toMatchObject({ submitted: true, scoreText: '答对 2 / 3 题', pointsText: '' })
+    expect(page.data.quiz).toMatchObject({ submitted: true, scoreText: '答对 2/3 题', pointsText: '' })
     expect(page.data.quiz.questions[0].chosenText).toBe('B')
     expect(fake.wx.showToast).not.toHaveBeenCalled()
     expect(fake.wx.pageScrollTo).toHaveBeenCalled()
@@ -346,7 +346,7 @@ describe('the quiz as loaded', () => {
   test('submitted before: the result with what it earned, without a submit', async () => {
     const page = await openPage(study.quiz({ submitted: true, chosen: CHOSEN, pointsAwarded: 2 }))
 
-    expect(page.data.quiz).toMatchObject({ submitted: true, scoreText: '答对 2 / 3 题', pointsText: '+2 积分' })
+    expect(page.data.quiz).toMatchObject({ submitted: true, scoreText: '答对 2/3 题', pointsText: '+2 积分' })
     expect(page.data.quiz.questions[2]).toMatchObject({ right: false, answerText: '正确', chosenText: '错误' })
 
     await page.submit()

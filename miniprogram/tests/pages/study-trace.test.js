@@ -55,7 +55,7 @@ test('on load: the last 30 days up to today in Beijing, the totals and the days,
       ],
       readingText: '15分20秒',
       punchIn: { streak: 4, reflection: '学习了党章第二章', photoUrl: '/api/v1/study/punch-ins/5/photo', photoPath: '', photoLoading: false, photoFailed: false },
-      quiz: { text: '答对 3/3', allRight: true },
+      quiz: { text: '答对 3/3 题', allRight: true },
     },
     {
       day: '2026-11-22',
@@ -73,7 +73,7 @@ test('on load: the last 30 days up to today in Beijing, the totals and the days,
       reading: [{ materialId: 33, title: '关于加强基层党建的意见', secondsText: '45秒' }],
       readingText: '45秒',
       punchIn: null,
-      quiz: { text: '答对 1/3', allRight: false },
+      quiz: { text: '答对 1/3 题', allRight: false },
     },
   ])
 })

@@ -146,6 +146,10 @@ describe('changes are counted', () => {
   })
 })
 
+// The idempotency key submitStep sends (`key`), as the server takes it: 8–64 characters of
+// [A-Za-z0-9_-]. The step form makes its keys with utils/checkin-queue.js newIdempotencyKey.
+const SERVER_KEY = /^[A-Za-z0-9_-]{8,64}$/
+
 test.each([
   ['abcd1234', true],
   ['kx3f9a-AbC_9', true],
@@ -155,8 +159,19 @@ test.each([
   ['has space', false],
   ['键值键值键值键值', false],
   [undefined, false],
-])('isValidKey(%p) is %p', (key, valid) => {
-  expect(development.isValidKey(key)).toBe(valid)
+])('the server takes the key %p: %p', (key, valid) => {
+  expect(typeof key === 'string' && SERVER_KEY.test(key)).toBe(valid)
+})
+
+test('the keys the step form makes are ones the server takes, sent as they are', async () => {
+  const { newIdempotencyKey } = require('../../utils/checkin-queue')
+  const key = newIdempotencyKey()
+  expect(key).toMatch(SERVER_KEY)
+  fake.route('POST /development/records/12/entries', [OK])
+
+  await development.submitStep(12, { step: 2, done_on: '2026-09-20', key })
+
+  expect(fake.requestsTo('POST /development/records/12/entries')[0].data.key).toBe(key)
 })
 
 describe('materials', () => {

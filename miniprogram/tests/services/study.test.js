@@ -75,11 +75,11 @@ test.each([
   ['the categories', (s) => s.categories(), 'GET /study/categories', undefined],
   [
     'a person’s trace of a period',
-    (s) => s.personTrace(17, { since: '2026-11-18', until: '2026-11-24' }),
+    (s) => s.trace({ since: '2026-11-18', until: '2026-11-24' }, 17),
     'GET /study/trace/people/17',
     { since: '2026-11-18', until: '2026-11-24' },
   ],
-  ['a person’s trace, the server’s default period', (s) => s.personTrace(17), 'GET /study/trace/people/17', {}],
+  ['a person’s trace, the server’s default period', (s) => s.trace(undefined, 17), 'GET /study/trace/people/17', {}],
   ['the overview, the server’s defaults', (s) => s.analyticsOverview(), 'GET /study/analytics/overview', {}],
   ['the overview of an org over 4 weeks', (s) => s.analyticsOverview({ org_id: 3, weeks: 4 }), 'GET /study/analytics/overview', { org_id: 3, weeks: 4 }],
   [
@@ -236,6 +236,8 @@ describe('a punch-in’s photo', () => {
     expect(error).toMatchObject({ name: 'ApiError', status: 409, code: 'punch_in_closed' })
   })
 
+  // The address asked for: the path under apiBase of the server's own address; anything else is
+  // refused without asking ('').
   test.each([
     ['the server’s photo_url', '/api/v1/study/punch-ins/8/photo', '/study/punch-ins/8/photo'],
     ['a full address under apiBase', 'http://127.0.0.1:5000/api/v1/study/punch-ins/8/photo', '/study/punch-ins/8/photo'],
@@ -243,8 +245,15 @@ describe('a punch-in’s photo', () => {
     ['a path outside the API', '/static/8.jpg', ''],
     ['a look-alike prefix', '/api/v1x/study/8', ''],
     ['nothing', null, ''],
-  ])('apiPath: %s', (_name, url, path) => {
-    expect(study.apiPath(url)).toBe(path)
+  ])('the address of %s', async (_name, url, path) => {
+    const controls = installCheckinWx(fake)
+    controls.state.download = { statusCode: 200, tempFilePath: 'wxfile://tmp/punch.jpg' }
+
+    const result = await study.downloadPhoto(url).catch((e) => e)
+
+    const asked = fake.wx.downloadFile.mock.calls.map((call) => call[0].url)
+    expect(asked).toEqual(path ? ['http://127.0.0.1:5000/api/v1' + path] : [])
+    if (!path) expect(result).toMatchObject({ name: 'ApiError', code: 'photo_url_invalid' })
   })
 
   test('downloaded with the session from its photo_url', async () => {
@@ -276,8 +285,8 @@ test('a person’s trace as .xlsx is downloaded with the session', async () => {
   const controls = installCheckinWx(fake)
   controls.state.download = { statusCode: 200, tempFilePath: 'wxfile://tmp/trace.xlsx' }
 
-  await study.downloadPersonTrace(17, { since: '2026-11-18', until: '2026-11-24' })
-  await study.downloadPersonTrace(17)
+  await study.downloadTrace({ since: '2026-11-18', until: '2026-11-24' }, 17)
+  await study.downloadTrace(undefined, 17)
 
   const urls = fake.wx.downloadFile.mock.calls.map((call) => call[0].url)
   expect(urls).toEqual([

@@ -11,11 +11,6 @@ describe('how the pages put it', () => {
     expect(developmentView.dateText('2026-03-01T00:00:00Z')).toBe('')
   })
 
-  test('today is the Beijing date', () => {
-    // 2026-11-24 17:00 UTC is already the 25th in Beijing.
-    expect(developmentView.today(Date.UTC(2026, 10, 24, 17, 0))).toBe('2026-11-25')
-  })
-
   test('the facts of an entry, one line each', () => {
     expect(
       developmentView.detailLines({

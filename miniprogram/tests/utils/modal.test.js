@@ -18,3 +18,20 @@ describe('confirm', () => {
     expect(fake.wx.showModal).toHaveBeenCalledWith(expect.objectContaining({ title: 't', content: 'c' }))
   })
 })
+
+describe('alert', () => {
+  let fake
+  beforeEach(() => {
+    fake = installWx()
+  })
+
+  test.each([[true], ['fail']])('a message only acknowledged (知道了); resolves once closed (%p)', async (answer) => {
+    fake.answerModal(answer)
+
+    await expect(modal.alert('无法记录', '日期不能早于上一步')).resolves.toBeUndefined()
+    expect(fake.wx.showModal).toHaveBeenCalledTimes(1)
+    expect(fake.wx.showModal).toHaveBeenCalledWith(
+      expect.objectContaining({ title: '无法记录', content: '日期不能早于上一步', showCancel: false, confirmText: '知道了' })
+    )
+  })
+})

@@ -3,15 +3,6 @@ const analytics = require('../../utils/study-analytics')
 // 2026-11-24 (a Tuesday) 20:30 in Beijing (12:30 UTC).
 const NOW = Date.UTC(2026, 10, 24, 12, 30)
 
-test('who may see the figures: a secretary or a committee admin, by /me roles', () => {
-  expect(analytics.canView({ roles: ['member', 'secretary'] })).toBe(true)
-  expect(analytics.canView({ roles: ['committee_admin'] })).toBe(true)
-  expect(analytics.canView({ roles: ['member', 'discipline_inspector'] })).toBe(false)
-  expect(analytics.canView({ roles: [] })).toBe(false)
-  expect(analytics.canView({})).toBe(false)
-  expect(analytics.canView(null)).toBe(false)
-})
-
 test('the choices: weeks, the people’s periods and sorts', () => {
   expect(analytics.WEEK_OPTIONS.map((option) => option.label)).toEqual(['近4周', '近12周', '近26周'])
   expect(analytics.DEFAULT_WEEKS).toBe(12)

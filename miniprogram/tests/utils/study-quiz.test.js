@@ -98,7 +98,7 @@ describe('viewQuiz', () => {
       ],
     })
     const view = quiz.viewQuiz(body, { 11: [2] }, [2])
-    expect(view).toMatchObject({ submitted: true, correct: 1, total: 3, scoreText: '答对 1 / 3 题', pointsText: '+1 积分', allRight: false, answeredCount: 3 })
+    expect(view).toMatchObject({ submitted: true, correct: 1, total: 3, scoreText: '答对 1/3 题', pointsText: '+1 积分', allRight: false, answeredCount: 3 })
     expect(view.questions.map((q) => [q.right, q.resultLabel, q.answerText, q.chosenText, q.explanation, q.missing])).toEqual([
       [true, '回答正确', 'A', 'A', '解析一', false],
       [false, '回答错误', 'AB', 'BD', '', false],
@@ -117,7 +117,7 @@ describe('viewQuiz', () => {
       points_awarded: null,
       questions: [Object.assign({}, SINGLE, { answer: [0], chosen: [0], right: true, explanation: null })],
     }
-    expect(quiz.viewQuiz(body, {}, [])).toMatchObject({ pointsText: '', allRight: true, scoreText: '答对 1 / 1 题' })
+    expect(quiz.viewQuiz(body, {}, [])).toMatchObject({ pointsText: '', allRight: true, scoreText: '答对 1/1 题' })
   })
 
   test('no questions: empty', () => {

@@ -24,11 +24,6 @@ test('dayText: the year only when it is not this one', () => {
   expect(view.dayText('11/24', '2026-11-24')).toBe('')
 })
 
-test('today is the Beijing date, also just after midnight there', () => {
-  expect(view.today(NOW)).toBe('2026-11-24')
-  expect(view.today(Date.UTC(2026, 10, 24, 16, 10))).toBe('2026-11-25')
-})
-
 test('readableHtml fits images to the screen and changes nothing else', () => {
   expect(view.readableHtml('<p>一</p><IMG src="https://x/a.png"><img alt="b">')).toBe(
     '<p>一</p><img style="max-width:100%;height:auto;display:block;" src="https://x/a.png"><img style="max-width:100%;height:auto;display:block;" alt="b">'
@@ -86,7 +81,7 @@ describe('materials', () => {
       orgName: '某某大学党委',
       tags: ['党史'],
       publishedText: '11月20日',
-      dwellText: '学习5分钟计为已学',
+      dwellText: '学习满 5分钟 计为已学习',
       studied: false,
       progressText: '已学 2分30秒',
     })
@@ -149,8 +144,9 @@ describe('materials', () => {
 
   test('categories: 全部 first, then the server’s six', () => {
     expect(view.CATEGORIES.map((c) => c.value)).toEqual(['', 'theory', 'history', 'policy', 'rules', 'model', 'other'])
-    expect(view.isValidCategory('rules')).toBe(true)
-    expect(view.isValidCategory('toString')).toBe(false)
+    // The check of a chip tapped (pages/study/index switchCategory).
+    expect(view.hasChip(view.CATEGORIES, 'rules')).toBe(true)
+    expect(view.hasChip(view.CATEGORIES, 'toString')).toBe(false)
   })
 })
 

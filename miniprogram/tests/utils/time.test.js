@@ -156,6 +156,33 @@ describe('toIsoUtc', () => {
 
 // Jest gives each test file its own copy of process.env, so changing TZ here would not reach the
 // Date implementation; each zone runs in a child process instead.
+describe('the Beijing calendar', () => {
+  test('today is the Beijing date, also just after midnight there', () => {
+    expect(time.today(NOW)).toBe('2026-11-24')
+    expect(time.today(Date.UTC(2026, 10, 24, 16, 10))).toBe('2026-11-25')
+    // 2026-11-24 17:00 UTC is already the 25th in Beijing.
+    expect(time.today(Date.UTC(2026, 10, 24, 17, 0))).toBe('2026-11-25')
+  })
+
+  test('dates: day numbers, days added across months and years; no such day is none', () => {
+    expect(time.dayNumber('1970-01-02')).toBe(1)
+    expect(time.addDays('2026-03-01', -1)).toBe('2026-02-28')
+    expect(time.addDays('2024-03-01', -1)).toBe('2024-02-29')
+    expect(time.addDays('2026-12-31', 1)).toBe('2027-01-01')
+    expect(time.addDays('2026-02-30', 1)).toBe('')
+    expect(time.dayNumber('2026-11-24T00:00:00Z')).toBeNaN()
+    expect(time.dayNumber(null)).toBeNaN()
+  })
+
+  test('dateText: the Beijing date of an instant, the year only when it is not this one', () => {
+    expect(time.dateText('2026-11-20T18:00:00Z', NOW)).toBe('11月21日')
+    expect(time.dateText('2025-12-03T11:00:00+00:00', NOW)).toBe('2025年12月3日')
+    expect(time.dateText(Date.UTC(2025, 11, 31, 16, 0), Date.UTC(2025, 11, 31, 15, 0))).toBe('2026年1月1日')
+    expect(time.dateText('昨天', NOW)).toBe('')
+    expect(time.dateText(null, NOW)).toBe('')
+  })
+})
+
 describe('the phone time zone does not matter', () => {
   const script = `
     const time = require(${JSON.stringify(path.resolve(__dirname, '../../utils/time'))})

@@ -10,6 +10,7 @@
 
 var development = require('../../../services/development')
 var developmentView = require('../../../utils/development-view')
+var time = require('../../../utils/time')
 var adminText = require('../../../utils/meeting-admin')
 var modal = require('../../../utils/modal')
 var errors = require('../../../api/errors')
@@ -21,10 +22,6 @@ var DETAIL_PAGE = '/pages/development/detail/index'
 var NOT_FOUND_TEXT = '记录不存在或无权查看'
 var COMMENT_MAX = 500
 var SPECIAL_REASON_MAX = 300
-
-function alert(title, content) {
-  return modal.confirm({ title: title, content: content, showCancel: false, confirmText: '知道了' })
-}
 
 Page({
   data: {
@@ -52,7 +49,7 @@ Page({
   onLoad: function (query) {
     query = query || {}
     var id = query.id ? String(query.id) : ''
-    this.setData({ id: id, today: developmentView.today() })
+    this.setData({ id: id, today: time.today() })
     if (!id) {
       this.setData({ loading: false, loadError: '缺少审批事项' })
       return Promise.resolve()
@@ -132,7 +129,7 @@ Page({
           ? { title: '审批通过', content: '确定通过' + entry.personName + '的' + what + '吗？', confirmText: '通过' }
           : {
               title: '审批不通过',
-              content: '确定不通过' + entry.personName + '的' + what + '吗？不通过后这一步可以重新提交。',
+              content: '确定不通过' + entry.personName + '的' + what + '吗？这一步将记为“未通过”，可以重新提交。',
               confirmText: '不通过',
               confirmColor: '#c8161d',
             }
@@ -149,9 +146,10 @@ Page({
           : development.reject(data.id, comment)
         return request.then(
           function (result) {
-            var text = approved ? '已通过' : '已退回（不通过）'
+            var text = approved ? '已通过' : '已退回（未通过）'
             page.setData({ decided: { approved: approved, text: text, stateLabel: (result && result.state_label) || '' } })
-            wx.showToast({ title: approved ? '已通过' : '已退回', icon: 'success' })
+            // A success icon cuts its title at 7 characters: 已退回（未通过） goes without one.
+            wx.showToast({ title: text, icon: approved ? 'success' : 'none' })
           },
           function (error) {
             return page.showRefusal(error)
@@ -171,11 +169,11 @@ Page({
       return null
     }
     if (error.code === 'already_decided') {
-      return alert('已由他人审批', error.message).then(function () {
+      return modal.alert('已由他人审批', error.message).then(function () {
         page.goBack()
       })
     }
-    if (error.status === 403) return alert('无权审批', error.message)
+    if (error.status === 403) return modal.alert('无权审批', error.message)
     if (error.status === 422) {
       var fieldErrors = adminText.fieldErrorsOf(error, { comment: 'comment' })
       if (fieldErrors) {
@@ -183,9 +181,9 @@ Page({
         return null
       }
       if (error.code === 'special_reason_required') page.setData({ showSpecialReason: true })
-      return alert('无法通过', error.message)
+      return modal.alert('无法通过', error.message)
     }
-    if (error.status === 409 || error.status === 404) return alert('无法审批', error.message)
+    if (error.status === 409 || error.status === 404) return modal.alert('无法审批', error.message)
     feedback.showError(error)
     return null
   },

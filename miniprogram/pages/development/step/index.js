@@ -17,6 +17,7 @@ var checkinQueue = require('../../../utils/checkin-queue')
 var adminText = require('../../../utils/meeting-admin')
 var meetingView = require('../../../utils/meeting-view')
 var modal = require('../../../utils/modal')
+var time = require('../../../utils/time')
 var errors = require('../../../api/errors')
 var feedback = require('../../../utils/feedback')
 
@@ -98,7 +99,7 @@ function formFor(rule, ruleSet, record, now) {
       ruleSet && record.rules_version && ruleSet.version && record.rules_version !== ruleSet.version
         ? '该档案按' + record.rules_version + '版规则办理，表单按当前规则（' + ruleSet.version + '版）显示，以提交后的校验为准'
         : '',
-    today: developmentView.today(now),
+    today: time.today(now),
     roles: rolesOf(rule),
     hasTraining: !!training,
     trainingHint: training ? '不少于' + training.days + '天或' + training.hours + '学时' : '',
@@ -405,7 +406,7 @@ Page({
   },
 
   toggleReview: function (event) {
-    this.setData(Object.assign({ reviewPassed: !!event.detail.value }, cleared('reviewPassed')))
+    this.setData({ reviewPassed: !!event.detail.value })
   },
 
   onVoteInput: function (event) {
@@ -443,7 +444,7 @@ Page({
     if (!body.votes || body.votes.yes * 2 > body.votes.should_attend) return Promise.resolve(true)
     return modal.confirm({
       title: '表决未通过',
-      content: '赞成票未超过应到会有表决权党员的半数，提交后这一步将记为“未通过”。确定提交吗？',
+      content: '赞成票未超过应到会有表决权的党员的半数，提交后这一步将记为“未通过”。确定提交吗？',
       confirmText: '提交',
     })
   },
@@ -482,16 +483,9 @@ Page({
   // The step is on record: said, then back to the page the form was opened from (it reloads).
   finish: function (entry) {
     if (entry.state === 'rejected') {
-      return modal
-        .confirm({
-          title: '已记录：表决未通过',
-          content: entry.decision_comment || '表决未通过，这一步可以重新提交。',
-          showCancel: false,
-          confirmText: '知道了',
-        })
-        .then(function () {
-          wx.navigateBack({ delta: 1 })
-        })
+      return modal.alert('已记录：表决未通过', entry.decision_comment || '表决未通过，这一步可以重新提交。').then(function () {
+        wx.navigateBack({ delta: 1 })
+      })
     }
     if (entry.state === 'pending') {
       var approver = this.data.step.approverLabel
@@ -512,6 +506,6 @@ Page({
       feedback.showError(error)
       return null
     }
-    return modal.confirm({ title: '无法记录', content: refusalText(error), showCancel: false, confirmText: '知道了' })
+    return modal.alert('无法记录', refusalText(error))
   },
 })

@@ -67,6 +67,12 @@ class Principal:
             return f"{self.person.name}({self.person.staff_no})"
         return "?"
 
+    def member(self) -> Person:
+        """The caller's member record; 403 ``no_member`` for an account without one."""
+        if self.person is None:
+            raise ApiError(403, "no_member", "该账号未关联党员档案")
+        return self.person
+
     def has(self, *roles: str) -> bool:
         # "member" depends on the person's status alone (see derive_roles).
         if "member" in roles and self.person_id is not None and self.person_status == "normal":

@@ -31,7 +31,7 @@ from ..errors import ApiError
 from ..extensions import db
 from ..notify.services import local_today, notify
 from ..orgs.models import Org
-from ..people.models import MANAGING_POSTS, PartyPost, Person
+from ..people.models import MANAGING_POSTS, PARTY_MEMBER_TYPES, PartyPost, Person
 from . import rules as R
 from .models import (
     ACTIVE,
@@ -52,7 +52,6 @@ MANAGE_ROLES = ("secretary", "committee_admin")
 READ_ROLES = ("secretary", "committee_admin", "discipline_inspector")
 BRANCH_BODIES = ("branch_committee", "branch_assembly")
 # Member types that are already members: nobody starts a record for them.
-MEMBER_TYPES_DONE = ("probationary", "full")
 
 
 def today() -> date:
@@ -240,7 +239,7 @@ def refresh(record: DevelopmentRecord, rules: R.RuleSet | None = None) -> None:
 # Who decides
 # --------------------------------------------------------------------------------------------
 def _ancestors(org: Org) -> list[Org]:
-    ids = [int(x) for x in org.path.strip("/").split("/") if x]
+    ids = org.ancestor_ids
     rows = db.session.execute(select(Org).where(Org.id.in_(ids))).scalars().all()
     by_id = {o.id: o for o in rows}
     return [by_id[i] for i in ids if i in by_id]
@@ -494,7 +493,7 @@ def start(data: dict, principal) -> DevelopmentRecord:
     person = db.session.get(Person, data["person_id"], with_for_update=True)
     if person is None or not principal.covers(person.org.path, *MANAGE_ROLES):
         raise ApiError(404, "not_found", "人员不存在")
-    if person.member_type in MEMBER_TYPES_DONE:
+    if person.member_type in PARTY_MEMBER_TYPES:
         raise ApiError(409, "already_member", f"{person.name}已是{person.member_type_label}")
     if person.org.type != "branch":
         raise ApiError(409, "not_in_branch", "申请人须编入党支部后才能登记入党申请")

@@ -22,7 +22,7 @@ from ..extensions import db
 from ..notify.services import cancel as cancel_notification
 from ..notify.services import notify, timezone
 from ..orgs.models import Org
-from ..people.models import Person
+from ..people.models import Person, counted_members, in_org
 from .models import (
     APPROVED,
     ARCHIVED,
@@ -42,7 +42,6 @@ from .models import (
 MANAGE_ROLES = ("secretary", "committee_admin")
 READ_ROLES = ("secretary", "committee_admin", "discipline_inspector")
 # Who is expected at a party meeting by default; activists and others can be added as 列席.
-DEFAULT_MEMBER_TYPES = ("full", "probationary")
 
 PHASE_LABELS = {
     "draft": "草稿",
@@ -294,16 +293,13 @@ def _person_in(person_id: int, field: str, principal) -> Person:
 
 
 def default_participant_ids(org: Org) -> list[int]:
-    query = select(Person.id).where(
-        Person.status == "normal", Person.member_type.in_(DEFAULT_MEMBER_TYPES)
+    query = (
+        select(Person.id)
+        .join(Org, Org.id == Person.org_id)
+        .where(in_org(org), *counted_members())
+        .order_by(Person.id)
     )
-    if org.type == "group":
-        query = query.where(Person.group_id == org.id)
-    elif org.type == "branch":
-        query = query.where(Person.org_id == org.id)
-    else:
-        query = query.join(Org, Org.id == Person.org_id).where(Org.path.startswith(org.path))
-    return list(db.session.execute(query.order_by(Person.id)).scalars())
+    return list(db.session.execute(query).scalars())
 
 
 def create(data: dict, principal) -> Meeting:

@@ -50,5 +50,15 @@ class Org(Timestamps, db.Model):
     def type_label(self) -> str:
         return ORG_TYPES.get(self.type, self.type)
 
+    @property
+    def ancestor_ids(self) -> list[int]:
+        """The ids on the org's path, the root first and the org itself last."""
+        return path_ids(self.path)
+
     def contains(self, other: Org) -> bool:
         return other.path.startswith(self.path)
+
+
+def path_ids(path: str) -> list[int]:
+    """The org ids of a materialised path (``/1/4/9/`` → [1, 4, 9])."""
+    return [int(part) for part in path.strip("/").split("/") if part]

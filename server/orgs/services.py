@@ -205,6 +205,6 @@ def counts_by_member_type(org: Org) -> dict[str, int]:
 
 def org_path_names(org: Org) -> str:
     """「某某大学党委 / 计算机学院党总支 / 本科生第一党支部」 for display."""
-    ids = [int(part) for part in org.path.strip("/").split("/") if part]
+    ids = org.ancestor_ids
     names = dict(db.session.execute(db.select(Org.id, Org.name).where(Org.id.in_(ids))).all())
     return " / ".join(names[i] for i in ids if i in names)

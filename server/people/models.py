@@ -25,6 +25,8 @@ MEMBER_TYPES = {
     "probationary": "预备党员",
     "full": "正式党员",
 }
+# 预备党员 and 正式党员: the members a branch counts (meetings, study, figures).
+PARTY_MEMBER_TYPES = ("probationary", "full")
 STATUSES = {
     "normal": "正常",
     "mobile": "流动",
@@ -149,3 +151,16 @@ class PartyPost(db.Model):
     @property
     def post_label(self) -> str:
         return POSTS.get(self.post, self.post)
+
+
+def counted_members() -> tuple:
+    """SQL conditions on Person: a party member (预备/正式) in normal status."""
+    return (Person.status == "normal", Person.member_type.in_(PARTY_MEMBER_TYPES))
+
+
+def in_org(org) -> object:
+    """SQL condition on Person (joined to its org): in ``org``'s subtree, or, for a party
+    group, in the group (a member's org is their branch; the group is ``group_id``)."""
+    if org.type == "group":
+        return Person.group_id == org.id
+    return Org.path.startswith(org.path)

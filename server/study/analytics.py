@@ -34,7 +34,8 @@ from ..extensions import db
 from ..jobs import job
 from ..notify.services import local_time, local_today, timezone
 from ..orgs.models import Org
-from ..people.models import Person
+from ..people.models import Person, counted_members, in_org
+from .materials import MANAGE_ROLES
 from .models import (
     PUBLISHED,
     PointsEntry,
@@ -49,12 +50,10 @@ from .models import (
     StudyRollupWeek,
 )
 
-MEMBER_TYPES = ("probationary", "full")
-MANAGE_ROLES = ("secretary", "committee_admin")
 CATCH_UP_HOURS = 3  # yesterday is rolled up again until 03:00 Beijing
 MAX_PLANS = 10
 
-IS_MEMBER = (Person.status == "normal", Person.member_type.in_(MEMBER_TYPES))
+IS_MEMBER = counted_members()
 # A member counts to their party group if they are in one (a person's org is their branch;
 # the roster puts the group in ``group_id``), else to their org.
 UNIT = func.coalesce(Person.group_id, Person.org_id)
@@ -512,9 +511,7 @@ def people(org: Org, since: date, until: date, sort: str, page: int, per_page: i
         "least": func.coalesce(sums.c.days, 0).asc(),
     }[sort]
     then = func.coalesce(sums.c.seconds, 0)  # ties: by minutes (the fewest first for "least")
-    # A party group's members are those whose group it is (their org is the branch).
-    place = Person.group_id == org.id if org.type == "group" else Org.path.startswith(org.path)
-    in_subtree = (place, *IS_MEMBER)
+    in_subtree = (in_org(org), *IS_MEMBER)
     total = db.session.scalar(
         select(func.count())
         .select_from(Person)

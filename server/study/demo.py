@@ -18,7 +18,7 @@ from sqlalchemy import insert, select
 from ..db_types import utcnow
 from ..extensions import db
 from ..orgs.models import Org
-from ..people.models import Person
+from ..people.models import Person, counted_members
 from . import analytics, points
 from .models import (
     PUBLISHED,
@@ -36,7 +36,6 @@ from .models import (
 )
 
 WEEKS = 8
-MEMBER_TYPES = ("probationary", "full")
 
 MATERIALS = [
     ("article", "theory", "《中国共产党章程》总纲导读", ["党章", "理论学习"],
@@ -117,9 +116,7 @@ def _history(rng: random.Random, materials, today: date, sandbox_id: int) -> Non
     rules = points.rules()
     question_ids = list(db.session.scalars(select(QuizQuestion.id)))
     people = db.session.execute(
-        select(Person.id, Person.org_id)
-        .where(Person.status == "normal", Person.member_type.in_(MEMBER_TYPES))
-        .order_by(Person.id)
+        select(Person.id, Person.org_id).where(*counted_members()).order_by(Person.id)
     ).all()
     sessions, punch_ins, quizzes, earned = [], [], [], []
     progress: dict[tuple[int, int], dict] = {}

@@ -232,10 +232,7 @@ def search(principal, filters: dict, page: int, per_page: int):
         if filters.get("status"):
             query = query.where(StudyMaterial.status == filters["status"])
     else:
-        person = principal.person
-        if person is None:
-            raise ApiError(403, "no_member", "该账号未关联党员档案")
-        ancestors = [int(x) for x in person.org.path.strip("/").split("/") if x]
+        ancestors = principal.member().org.ancestor_ids
         query = query.where(StudyMaterial.org_id.in_(ancestors), StudyMaterial.status == PUBLISHED)
     if filters.get("category"):
         query = query.where(StudyMaterial.category == filters["category"])

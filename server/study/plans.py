@@ -16,7 +16,7 @@ from ..errors import ApiError
 from ..extensions import db
 from ..notify.services import local_today
 from ..orgs.models import Org
-from ..people.models import Person
+from ..people.models import Person, counted_members
 from . import materials
 from .models import (
     DRAFT,
@@ -29,11 +29,6 @@ from .models import (
 )
 
 MANAGE_ROLES = materials.MANAGE_ROLES
-MEMBER_TYPES = ("probationary", "full")
-
-
-def _ancestor_ids(org: Org) -> list[int]:
-    return [int(x) for x in org.path.strip("/").split("/") if x]
 
 
 def create(data: dict, principal) -> StudyPlan:
@@ -49,7 +44,7 @@ def create(data: dict, principal) -> StudyPlan:
             select(StudyMaterial).where(StudyMaterial.id.in_(ids))
         ).scalars()
     }
-    allowed = set(_ancestor_ids(org))
+    allowed = set(org.ancestor_ids)
     bad = [i for i in ids if i not in found or found[i].org_id not in allowed]
     if bad:
         raise ApiError(
@@ -116,15 +111,14 @@ def publish(plan: StudyPlan, principal) -> StudyPlan:
 def _mine_filter(person: Person):
     return or_(
         StudyPlanTarget.person_id == person.id,
-        StudyPlanTarget.org_id.in_(_ancestor_ids(person.org)),
+        # the orgs above the member, and their party group (a member's org is the branch)
+        StudyPlanTarget.org_id.in_([*person.org.ancestor_ids, person.group_id or 0]),
     )
 
 
 def mine(principal) -> list[dict]:
     """The published plans for the caller, each with their progress, nearest deadline first."""
-    person = principal.person
-    if person is None:
-        raise ApiError(403, "no_member", "该账号未关联党员档案")
+    person = principal.member()
     plans = (
         db.session.execute(
             select(StudyPlan)
@@ -190,7 +184,7 @@ def _covered(plan: StudyPlan) -> list | None:
                           else Org.path.startswith(path))  # fmt: skip
     if not conditions:
         return None
-    return [or_(*conditions), Person.status == "normal", Person.member_type.in_(MEMBER_TYPES)]
+    return [or_(*conditions), *counted_members()]
 
 
 def completion(plan: StudyPlan) -> dict:

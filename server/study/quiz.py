@@ -27,9 +27,9 @@ from ..files import read_upload
 from ..notify.services import local_today
 from ..orgs.models import Org
 from . import points
+from .materials import MANAGE_ROLES
 from .models import QUESTION_KINDS, PointsEntry, QuizAttempt, QuizQuestion
 
-MANAGE_ROLES = ("secretary", "committee_admin")
 XLSX = {"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": "xlsx"}
 LETTERS = "ABCDEF"
 KIND_NAMES = {label: kind for kind, label in QUESTION_KINDS.items()} | {
@@ -134,20 +134,13 @@ def _question(org: Org, cells: list[str]) -> QuizQuestion:
 # --------------------------------------------------------------------------------------------
 # Today's quiz
 # --------------------------------------------------------------------------------------------
-def _person(principal):
-    person = principal.person
-    if person is None:
-        raise ApiError(403, "no_member", "该账号未关联党员档案")
-    return person
-
-
 def today_quiz(principal) -> tuple[QuizAttempt, list[QuizQuestion]]:
     """Today's quiz of the caller, drawn on the first request of the day."""
-    person = _person(principal)
+    person = principal.member()
     on = local_today()
     attempt = _attempt(person.id, on)
     if attempt is None:
-        ancestors = [int(x) for x in person.org.path.strip("/").split("/") if x]
+        ancestors = person.org.ancestor_ids
         pool = list(
             db.session.execute(
                 select(QuizQuestion.id).where(
@@ -185,7 +178,7 @@ def _questions(ids: list[int]) -> list[QuizQuestion]:
 
 def submit(data: dict, principal) -> tuple[QuizAttempt, list[QuizQuestion], int]:
     """Score today's answers once: (attempt, questions, points awarded)."""
-    person = _person(principal)
+    person = principal.member()
     on = local_today()
     attempt = _attempt(person.id, on)
     if data.get("quiz_id") is not None and (attempt is None or attempt.id != data["quiz_id"]):

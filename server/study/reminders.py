@@ -16,10 +16,8 @@ from ..db_types import utcnow
 from ..extensions import db
 from ..jobs import job
 from ..notify.services import local_time, notify_many
-from ..people.models import Person
+from ..people.models import Person, counted_members
 from .models import PunchIn, QuizAttempt, ReadingSession, StudyReminderDay
-
-MEMBER_TYPES = ("probationary", "full")
 
 
 @job("periodic")
@@ -38,8 +36,7 @@ def remind_study(now: datetime | None = None) -> dict:
         db.session.execute(
             select(Person.id)
             .where(
-                Person.status == "normal",
-                Person.member_type.in_(MEMBER_TYPES),
+                *counted_members(),
                 ~exists().where(
                     ReadingSession.person_id == Person.id,
                     ReadingSession.day == on,

@@ -16,21 +16,13 @@ from ..files import read_upload
 from ..jobs import after_commit
 from ..notify.services import local_today as today
 from ..orgs.models import Org
-from ..people.models import Person
+from ..people.models import Person, counted_members, in_org
 from ..safety import services as safety
 from ..safety.models import PENDING, REJECTED
 from ..storage import StorageError
 from . import points
+from .materials import MANAGE_ROLES
 from .models import PointsEntry, PunchIn
-
-MEMBER_TYPES = ("probationary", "full")
-
-
-def _person(principal) -> Person:
-    person = principal.person
-    if person is None:
-        raise ApiError(403, "no_member", "该账号未关联党员档案")
-    return person
 
 
 # --------------------------------------------------------------------------------------------
@@ -39,7 +31,7 @@ def _person(principal) -> Person:
 def punch_in(data: dict, principal) -> tuple[PunchIn, bool, int]:
     """Today's punch-in (Asia/Shanghai day): (row, created?, points awarded). A second punch-in
     the same day, however simultaneous, gets the first one back."""
-    person = _person(principal)
+    person = principal.member()
     on = today()
     existing = _punch_in_on(person.id, on)
     if existing is not None:
@@ -125,7 +117,7 @@ def punch_in_view(row: PunchIn) -> dict:
 def attach_photo(punch_in_id: int, file, principal) -> PunchIn:
     """The photo of the caller's punch-in of today (a later one replaces it; the replaced file
     is removed once the change commits)."""
-    person = _person(principal)
+    person = principal.member()
     row = db.session.execute(
         select(PunchIn).where(PunchIn.id == punch_in_id).with_for_update()
     ).scalar_one_or_none()
@@ -152,7 +144,7 @@ def photo(punch_in_id: int, principal) -> tuple[bytes, str]:
         raise ApiError(404, "not_found", "照片不存在")
     if row.person_id != principal.person_id:
         owner = db.session.get(Person, row.person_id)
-        if not principal.covers(owner.org.path, "secretary", "committee_admin"):
+        if not principal.covers(owner.org.path, *MANAGE_ROLES):
             raise ApiError(404, "not_found", "照片不存在")
     try:
         return storage.load(row.photo_key), row.photo_type
@@ -175,7 +167,7 @@ def streak(person_id: int, on: date | None = None) -> dict:
 
 
 def my_punch_ins(principal, days: int) -> dict:
-    person = _person(principal)
+    person = principal.member()
     on = today()
     items = db.session.execute(
         select(PunchIn)
@@ -189,7 +181,7 @@ def my_punch_ins(principal, days: int) -> dict:
 # Points
 # --------------------------------------------------------------------------------------------
 def my_points(principal, page: int, per_page: int) -> dict:
-    person = _person(principal)
+    person = principal.member()
     on = today()
     by_action = dict(
         db.session.execute(
@@ -250,8 +242,7 @@ def _rank_in_branch(person: Person) -> dict:
             .outerjoin(PointsEntry, PointsEntry.person_id == Person.id)
             .where(
                 Person.org_id == person.org_id,
-                Person.member_type.in_(MEMBER_TYPES),
-                Person.status == "normal",
+                *counted_members(),
             )
             .group_by(Person.id)
         ).all()
@@ -267,9 +258,7 @@ def branch_ranking(since: date | None) -> list[dict]:
     ranking is of branches, never of individuals."""
     members = dict(
         db.session.execute(
-            select(Person.org_id, func.count())
-            .where(Person.member_type.in_(MEMBER_TYPES), Person.status == "normal")
-            .group_by(Person.org_id)
+            select(Person.org_id, func.count()).where(*counted_members()).group_by(Person.org_id)
         ).all()
     )
     earned = select(PointsEntry.org_id, func.sum(PointsEntry.points)).group_by(PointsEntry.org_id)
@@ -301,7 +290,7 @@ def branch_ranking(since: date | None) -> list[dict]:
 def branch_points(org_id: int, principal, since: date | None) -> dict:
     """For an org's managers: each member's points (since ``since``) in the org's subtree."""
     org = db.session.get(Org, org_id)
-    if org is None or not principal.covers(org.path, "secretary", "committee_admin"):
+    if org is None or not principal.covers(org.path, *MANAGE_ROLES):
         raise ApiError(404, "not_found", "组织不存在")
     earned = select(PointsEntry.person_id, func.sum(PointsEntry.points)).group_by(
         PointsEntry.person_id
@@ -311,11 +300,7 @@ def branch_points(org_id: int, principal, since: date | None) -> dict:
     people = db.session.execute(
         select(Person.id, Person.name, Org.name)
         .join(Org, Org.id == Person.org_id)
-        .where(
-            Org.path.startswith(org.path),
-            Person.member_type.in_(MEMBER_TYPES),
-            Person.status == "normal",
-        )
+        .where(in_org(org), *counted_members())
     ).all()
     totals = dict(
         db.session.execute(earned.where(PointsEntry.person_id.in_([p[0] for p in people]))).all()

@@ -29,13 +29,6 @@ def _now():
     return utcnow().replace(microsecond=0)
 
 
-def _person(principal):
-    person = principal.person
-    if person is None:
-        raise ApiError(403, "no_member", "该账号未关联党员档案")
-    return person
-
-
 def _lock_reader(person_id: int) -> Reader:
     return locked_row(Reader, {"person_id": person_id}, {"busy_until": None})
 
@@ -53,7 +46,7 @@ def _state(session: ReadingSession) -> reading.ReadingState:
 
 
 def start(material_id: int, data: dict, principal) -> ReadingSession:
-    person = _person(principal)
+    person = principal.member()
     material = materials.get_visible(material_id, principal)
     if material.status != PUBLISHED:
         raise ApiError(409, "not_published", "该材料未发布，不能学习")
@@ -83,7 +76,7 @@ def start(material_id: int, data: dict, principal) -> ReadingSession:
 
 
 def event(session_id: int, data: dict, principal) -> dict:
-    person = _person(principal)
+    person = principal.member()
     reader = _lock_reader(person.id)
     session = db.session.execute(
         select(ReadingSession)

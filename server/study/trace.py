@@ -18,19 +18,17 @@ from ..extensions import db
 from ..files import safe_filename, xlsx_bytes, xlsx_row, xlsx_sheet
 from ..notify.services import local_today
 from ..people.models import Person
+from .materials import MANAGE_ROLES
 from .models import PunchIn, QuizAttempt, ReadingSession, StudyMaterial
 from .services import photo_url, visible_reflection
 
-MANAGE_ROLES = ("secretary", "committee_admin")
 MAX_DAYS = 366
 
 
 def person_for(person_id: int | None, principal) -> Person:
     """The caller (``person_id`` None) or a person they manage; 404 otherwise."""
     if person_id is None:
-        if principal.person is None:
-            raise ApiError(403, "no_member", "该账号未关联党员档案")
-        return principal.person
+        return principal.member()
     person = db.session.get(Person, person_id)
     if person is None or not principal.covers(person.org.path, *MANAGE_ROLES):
         raise ApiError(404, "not_found", "人员不存在")

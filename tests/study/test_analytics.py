@@ -390,6 +390,12 @@ def test_plan_figures_follow_the_rollup_and_groups_count_their_members(app, clie
 
     assert plans() == [("三月学习计划", 4, 1)]  # not rolled up yet
     m3, group_id = p["m3"].id, o["group_a"].id  # (the job ends this session)
+    m3_token = f.token_for(p["m3"])
+    # The group's member has the group's plan among theirs; the other members do not.
+    mine = client.get("/api/v1/study/plans/mine", headers=auth(m3_token)).json
+    assert {x["title"] for x in mine["items"]} == {"三月学习计划", "小组计划"}
+    theirs = client.get("/api/v1/study/plans/mine", headers=auth(world["member"])).json
+    assert {x["title"] for x in theirs["items"]} == {"三月学习计划"}
     morning = datetime(2026, 3, 11, 1)
     db.session.add(StudyProgress(person_id=m3, material_id=material.id, seconds=90,
                                  studied_at=morning, last_read_at=morning))  # fmt: skip
@@ -398,5 +404,8 @@ def test_plan_figures_follow_the_rollup_and_groups_count_their_members(app, clie
     assert plans() == [("小组计划", 1, 1), ("三月学习计划", 4, 2)]
     group = _people(client, world["a_sec"], org_id=group_id).json
     assert [i["person_id"] for i in group["items"]] == [m3]
+    points = client.get(f"/api/v1/study/points/branch?org_id={group_id}&period=all",
+                        headers=auth(world["a_sec"])).json  # fmt: skip
+    assert [i["person_id"] for i in points["items"]] == [m3]
     body = _overview(client, world["a_sec"], org_id=group_id, weeks=1).json
     assert body["members"] == 1 and body["plans"][0]["title"] == "小组计划"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Response
 
 from ..auth.principal import allow, current
-from ..files import XLSX_MIMETYPE, MultipartBlueprint, content_disposition
+from ..files import XLSX_MIMETYPE, MultipartBlueprint, uploaded_file, xlsx_response
 from ..schemas import page_result
 from . import due, exports, materials, services
 from . import rules as R
@@ -199,17 +199,12 @@ def list_materials(record_id):
 def material_content(material_id):
     """The file (audited): images inline, the others as a download."""
     material, data = materials.content(material_id, current())
-    response = Response(data, mimetype=material.content_type)
     ext = materials.ALLOWED.get(material.content_type, "bin")
-    response.headers["Content-Disposition"] = content_disposition(
-        material.filename,
-        f"material-{material.id}.{ext}",
-        inline=material.content_type in materials.IMAGES,
-    )
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
+    return uploaded_file(
+        data, material.content_type, filename=material.filename,
+        fallback=f"material-{material.id}.{ext}",
+        inline=material.content_type in materials.IMAGES, cache="private, no-store",
+    )  # fmt: skip
 
 
 @blp.route(MATERIAL, methods=["DELETE"])
@@ -221,10 +216,7 @@ def delete_material(material_id):
 
 
 def _xlsx(export: exports.Export, fallback: str) -> Response:
-    response = Response(export.content, mimetype=XLSX_MIMETYPE)
-    response.headers["Content-Disposition"] = content_disposition(export.filename, fallback)
-    response.headers["Cache-Control"] = "no-store"
-    return response
+    return xlsx_response(export.content, export.filename, fallback)
 
 
 @blp.route(f"{RECORD}/export", methods=["GET"])

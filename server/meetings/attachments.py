@@ -12,19 +12,14 @@ from sqlalchemy import select
 from ..audit import services as audit
 from ..errors import ApiError
 from ..extensions import db, storage
-from ..files import read_upload, safe_filename
+from ..files import IMAGE_TYPES, read_upload, safe_filename
 from ..storage import StorageError
 from .models import CANCELLED, DRAFT, Attachment, Meeting
 from .services import can_manage, get_visible, runs
 
 # Content type (as sniffed) → extension used for the stored object.
-ALLOWED = {
-    "image/jpeg": "jpg",
-    "image/png": "png",
-    "image/webp": "webp",
-    "application/pdf": "pdf",
-}
-IMAGES = {"image/jpeg", "image/png", "image/webp"}
+ALLOWED = {**IMAGE_TYPES, "application/pdf": "pdf"}
+IMAGES = set(IMAGE_TYPES)
 PER_MEETING = 100
 
 

@@ -5,7 +5,7 @@ from flask import Response
 from ..auth.principal import allow, current, pending_caller
 from ..auth.views import ANY_ROLE
 from ..errors import ApiError
-from ..files import XLSX_MIMETYPE, MultipartBlueprint, content_disposition
+from ..files import XLSX_MIMETYPE, MultipartBlueprint, uploaded_file, xlsx_response
 from ..schemas import PageArgs, page_result
 from . import attachments, checkin, compliance, history, leave, minutes, services
 from .schemas import (
@@ -355,16 +355,11 @@ ATTACHMENT = "/attachments/<int(max=2147483647):attachment_id>"
 @blp.response(200, {"type": "string", "format": "binary"}, content_type="application/octet-stream")
 def attachment_content(attachment_id):
     attachment, data = attachments.content(attachment_id, current())
-    response = Response(data, mimetype=attachment.content_type)
-    response.headers["Content-Disposition"] = content_disposition(
-        attachment.filename,
-        f"attachment-{attachment.id}.{attachments.ALLOWED[attachment.content_type]}",
+    return uploaded_file(
+        data, attachment.content_type, filename=attachment.filename,
+        fallback=f"attachment-{attachment.id}.{attachments.ALLOWED[attachment.content_type]}",
         inline=attachment.content_type in attachments.IMAGES,
-    )
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    response.headers["Cache-Control"] = "private, max-age=3600"
-    return response
+    )  # fmt: skip
 
 
 @blp.route(ATTACHMENT, methods=["DELETE"])
@@ -433,7 +428,4 @@ def compliance_overdue(args):
 
 
 def _xlsx(export, fallback: str) -> Response:
-    response = Response(export.content, mimetype=XLSX_MIMETYPE)
-    response.headers["Content-Disposition"] = content_disposition(export.filename, fallback)
-    response.headers["Cache-Control"] = "no-store"
-    return response
+    return xlsx_response(export.content, export.filename, fallback)

@@ -12,7 +12,7 @@ from sqlalchemy.exc import IntegrityError
 
 from ..errors import ApiError
 from ..extensions import db, storage
-from ..files import read_upload
+from ..files import IMAGE_TYPES, read_upload
 from ..jobs import after_commit
 from ..notify.services import local_today as today
 from ..orgs.models import Org
@@ -91,7 +91,7 @@ def _punch_in_on(person_id: int, on: date, latest: bool = False) -> PunchIn | No
     return db.session.execute(query).scalar_one_or_none()
 
 
-PHOTO_TYPES = {"image/jpeg": "jpg", "image/png": "png", "image/webp": "webp"}
+PHOTO_TYPES = IMAGE_TYPES
 
 
 def photo_url(row: PunchIn) -> str | None:

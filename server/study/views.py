@@ -5,10 +5,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from flask import Response
-
 from ..auth.principal import allow, current
-from ..files import XLSX_MIMETYPE, MultipartBlueprint, content_disposition
+from ..files import MultipartBlueprint, uploaded_file, xlsx_response
 from ..notify.services import local_today
 from ..schemas import PageArgs, page_result
 from . import analytics, materials, plans, quiz, services, sessions, trace
@@ -88,11 +86,7 @@ def upload_punch_in_photo(data, punch_in_id):
 def punch_in_photo(punch_in_id):
     """The photo, for its author or a manager of their org."""
     content, mime = services.photo(punch_in_id, current())
-    response = Response(content, mimetype=mime)
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    response.headers["Cache-Control"] = "private, max-age=3600"
-    return response
+    return uploaded_file(content, mime)
 
 
 @blp.route("/punch-ins/me", methods=["GET"])
@@ -205,12 +199,10 @@ def upload_document(data, material_id):
 @blp.response(200, description="PDF")
 def document(material_id):
     found = materials.get_visible(material_id, current())
-    response = Response(materials.document(found), mimetype="application/pdf")
-    response.headers["Content-Disposition"] = content_disposition(
-        found.document_name or "学习材料.pdf", "material.pdf", inline=True
-    )
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    return response
+    return uploaded_file(
+        materials.document(found), "application/pdf",
+        filename=found.document_name or "学习材料.pdf", fallback="material.pdf",
+    )  # fmt: skip
 
 
 @blp.route(f"{MATERIAL}/publish", methods=["POST"])
@@ -337,9 +329,7 @@ def _trace(person_id, args):
 
 def _xlsx(found):
     content, name = trace.export(found, current())
-    response = Response(content, mimetype=XLSX_MIMETYPE)
-    response.headers["Content-Disposition"] = content_disposition(name, "trace.xlsx")
-    return response
+    return xlsx_response(content, name, "trace.xlsx")
 
 
 @blp.route("/trace/me", methods=["GET"])

@@ -166,6 +166,8 @@ def test_video_must_be_https_and_documents_must_be_pdf(app, client, setup):
     )
     pdf = client.get(url, headers=auth(setup["member_a"]))
     assert pdf.status_code == 200 and pdf.data == PDF and pdf.mimetype == "application/pdf"
+    assert pdf.headers["X-Content-Type-Options"] == "nosniff"
+    assert "sandbox" in pdf.headers["Content-Security-Policy"]
 
 
 def test_update_withdraw_and_audit(app, client, setup):

@@ -68,6 +68,7 @@ def test_a_secretary_reads_and_exports_their_members_trace_audited(app, client, 
     assert client.get(f"{url}?{PERIOD}", headers=auth(traced["b"])).status_code == 404
     response = client.get(f"{url}.xlsx?{PERIOD}", headers=auth(traced["a"]))
     assert response.status_code == 200
+    assert response.headers["Cache-Control"] == "no-store"  # personal data
     sheet = load_workbook(io.BytesIO(response.data)).active
     rows = [[c.value for c in row] for row in sheet.iter_rows()]
     assert rows[0][:3] == ["日期", "阅读材料", "阅读分钟"]

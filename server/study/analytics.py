@@ -171,46 +171,48 @@ def _utc_bounds(on: date) -> tuple[datetime, datetime]:
     return start, start + timedelta(days=1)
 
 
+def _daily_sums() -> list:
+    """What members' days add up to, named as the org-week columns (the rollup of a week, a
+    member's period in ``people`` and ``today`` all sum the same way)."""
+    d = StudyDaily
+    active = d.active.is_(True)
+    return [
+        func.count(func.distinct(case((active, d.person_id)))).label("active"),
+        func.sum(case((active, 1), else_=0)).label("active_days"),
+        func.sum(d.reading_seconds).label("reading_seconds"),
+        func.sum(d.materials_studied).label("materials_studied"),
+        func.sum(case((d.punched.is_(True), 1), else_=0)).label("punch_ins"),
+        func.count(d.quiz_total).label("quizzes"),
+        func.sum(d.quiz_correct).label("quiz_correct"),
+        func.sum(d.quiz_total).label("quiz_total"),
+        func.sum(d.points).label("points"),
+    ]
+
+
+DAILY_SUMS = ("active", "active_days", "reading_seconds", "materials_studied", "punch_ins",
+              "quizzes", "quiz_correct", "quiz_total", "points")  # fmt: skip
+
+
+def _figures(row) -> dict:
+    """A row of ``_daily_sums`` as ints (SUM gives NULL over no rows, and a Decimal on
+    MariaDB)."""
+    return {name: int(getattr(row, name) or 0) for name in DAILY_SUMS}
+
+
 def _roll_week(week: date, members: dict[int, int], current: bool) -> None:
     """The week's org rows from its member rows. The head count is today's for the current
     week; a past week rolled up again (a backfill) keeps the head count it had."""
     d = StudyDaily
     sums = db.session.execute(
-        select(
-            d.org_id,
-            func.count(func.distinct(case((d.active.is_(True), d.person_id)))),
-            func.sum(case((d.active.is_(True), 1), else_=0)),
-            func.sum(d.reading_seconds),
-            func.sum(d.materials_studied),
-            func.sum(case((d.punched.is_(True), 1), else_=0)),
-            func.count(d.quiz_total),
-            func.coalesce(func.sum(d.quiz_correct), 0),
-            func.coalesce(func.sum(d.quiz_total), 0),
-            func.sum(d.points),
-        )
+        select(d.org_id, *_daily_sums())
         .where(d.day >= week, d.day < week + timedelta(days=7))
         .group_by(d.org_id)
     )
-    rows: dict[int, dict] = {}
-    for org_id, active, active_days, seconds, studied, punched, quizzes, right, asked, pts in sums:
-        rows[org_id] = {
-            "org_id": org_id,
-            "week_start": week,
-            "members": 0,
-            "active": int(active or 0),
-            "active_days": int(active_days or 0),
-            "reading_seconds": int(seconds or 0),
-            "materials_studied": int(studied or 0),
-            "punch_ins": int(punched or 0),
-            "quizzes": int(quizzes or 0),
-            "quiz_correct": int(right),
-            "quiz_total": int(asked),
-            "points": int(pts or 0),
-        }
-    zero = dict.fromkeys(
-        ("active", "active_days", "reading_seconds", "materials_studied", "punch_ins",
-         "quizzes", "quiz_correct", "quiz_total", "points"), 0,
-    )  # fmt: skip
+    rows = {
+        row.org_id: {"org_id": row.org_id, "week_start": week, "members": 0, **_figures(row)}
+        for row in sums
+    }
+    zero = dict.fromkeys(DAILY_SUMS, 0)
     kept = {} if current else dict(
         db.session.execute(
             select(StudyOrgWeek.org_id, StudyOrgWeek.members).where(
@@ -291,7 +293,7 @@ def overview(org: Org, weeks: int, principal) -> dict:
     for row in db.session.execute(
         select(w.org_id, *sums).join(Org, Org.id == w.org_id).where(*in_period).group_by(w.org_id)
     ):
-        by_child[subtree[row.org_id][0] if row.org_id in subtree else org.id].add(row)
+        by_child[subtree[row.org_id][0]].add(row)
     total = _Sums()
     for week in by_week.values():
         total.add(week)
@@ -305,7 +307,7 @@ def overview(org: Org, weeks: int, principal) -> dict:
     )
     headcount: dict[int, int] = defaultdict(int)
     for org_id, n in members.items():
-        headcount[subtree.get(org_id, (org.id, ""))[0]] += n
+        headcount[subtree[org_id][0]] += n
     children = sorted({child for child, _ in subtree.values()} - {org.id})
     if headcount.get(org.id) or org.id in by_child:
         children.insert(0, org.id)  # members directly in the org itself (直属)
@@ -353,8 +355,7 @@ class _Sums:
     """Sums of org-week figures; ``members`` adds up head counts per week, so the active rate
     is the average weekly share of members who studied."""
 
-    FIELDS = ("members", "active", "active_days", "reading_seconds", "materials_studied",
-              "punch_ins", "quizzes", "quiz_correct", "quiz_total", "points")  # fmt: skip
+    FIELDS = ("members", *DAILY_SUMS)
 
     def __init__(self, row=None) -> None:
         for name in self.FIELDS:
@@ -390,22 +391,19 @@ def _rate(part: int, whole: int) -> float | None:
 
 def _today(org: Org, on: date) -> dict:
     d = StudyDaily
-    active, seconds, punched, quizzes = db.session.execute(
-        select(
-            func.count(),
-            func.coalesce(func.sum(d.reading_seconds), 0),
-            func.coalesce(func.sum(case((d.punched.is_(True), 1), else_=0)), 0),
-            func.count(d.quiz_total),
-        )
-        .join(Org, Org.id == d.org_id)
-        .where(d.day == on, d.active.is_(True), Org.path.startswith(org.path))
-    ).one()
+    today = _figures(
+        db.session.execute(
+            select(*_daily_sums())
+            .join(Org, Org.id == d.org_id)
+            .where(d.day == on, Org.path.startswith(org.path))
+        ).one()
+    )
     return {
         "day": on,
-        "active": active,
-        "reading_minutes": round(int(seconds) / 60, 1),
-        "punch_ins": int(punched),
-        "quizzes": quizzes,
+        "active": today["active"],
+        "reading_minutes": round(today["reading_seconds"] / 60, 1),
+        "punch_ins": today["punch_ins"],
+        "quizzes": today["quizzes"],
     }
 
 
@@ -489,14 +487,7 @@ def people(org: Org, since: date, until: date, sort: str, page: int, per_page: i
     sums = (
         select(
             d.person_id.label("person_id"),
-            func.sum(d.reading_seconds).label("seconds"),
-            func.sum(case((d.active.is_(True), 1), else_=0)).label("days"),
-            func.sum(case((d.punched.is_(True), 1), else_=0)).label("punch_ins"),
-            func.count(d.quiz_total).label("quizzes"),
-            func.coalesce(func.sum(d.quiz_correct), 0).label("quiz_correct"),
-            func.coalesce(func.sum(d.quiz_total), 0).label("quiz_total"),
-            func.sum(d.materials_studied).label("studied"),
-            func.sum(d.points).label("points"),
+            *_daily_sums(),
             func.max(case((d.active.is_(True), d.day))).label("last_day"),
         )
         .join(Org, Org.id == d.org_id)
@@ -505,12 +496,12 @@ def people(org: Org, since: date, until: date, sort: str, page: int, per_page: i
         .subquery()
     )
     order = {
-        "minutes": func.coalesce(sums.c.seconds, 0).desc(),
-        "days": func.coalesce(sums.c.days, 0).desc(),
+        "minutes": func.coalesce(sums.c.reading_seconds, 0).desc(),
+        "days": func.coalesce(sums.c.active_days, 0).desc(),
         "points": func.coalesce(sums.c.points, 0).desc(),
-        "least": func.coalesce(sums.c.days, 0).asc(),
+        "least": func.coalesce(sums.c.active_days, 0).asc(),
     }[sort]
-    then = func.coalesce(sums.c.seconds, 0)  # ties: by minutes (the fewest first for "least")
+    then = func.coalesce(sums.c.reading_seconds, 0)  # ties: by minutes (fewest first for least)
     in_subtree = (in_org(org), *IS_MEMBER)
     total = db.session.scalar(
         select(func.count())
@@ -527,22 +518,24 @@ def people(org: Org, since: date, until: date, sort: str, page: int, per_page: i
         .limit(per_page)
         .offset((page - 1) * per_page)
     )
-    items = [
-        {
-            "person_id": r.id,
-            "name": r.name,
-            "org_name": r.org_name,
-            "reading_minutes": round((r.seconds or 0) / 60, 1),
-            "days_studied": int(r.days or 0),
-            "punch_ins": int(r.punch_ins or 0),
-            "quizzes": int(r.quizzes or 0),
-            "quiz_accuracy": _rate(int(r.quiz_correct or 0), int(r.quiz_total or 0)),
-            "materials_studied": int(r.studied or 0),
-            "points": int(r.points or 0),
-            "last_studied": r.last_day,
-        }
-        for r in db.session.execute(query)
-    ]
+    items = []
+    for r in db.session.execute(query):
+        f = _figures(r)
+        items.append(
+            {
+                "person_id": r.id,
+                "name": r.name,
+                "org_name": r.org_name,
+                "reading_minutes": round(f["reading_seconds"] / 60, 1),
+                "days_studied": f["active_days"],
+                "punch_ins": f["punch_ins"],
+                "quizzes": f["quizzes"],
+                "quiz_accuracy": _rate(f["quiz_correct"], f["quiz_total"]),
+                "materials_studied": f["materials_studied"],
+                "points": f["points"],
+                "last_studied": r.last_day,
+            }
+        )
     return {
         "org": {"id": org.id, "name": org.name, "type": org.type},
         "since": since,

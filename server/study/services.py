@@ -24,10 +24,13 @@ from . import points
 from .materials import MANAGE_ROLES
 from .models import PointsEntry, PunchIn
 
-
 # --------------------------------------------------------------------------------------------
 # Punch-in
 # --------------------------------------------------------------------------------------------
+REFLECTION = "study.reflection"  # the kind of content the review queue holds
+PUBLISHED_TEXT = "published"
+
+
 def punch_in(data: dict, principal) -> tuple[PunchIn, bool, int]:
     """Today's punch-in (Asia/Shanghai day): (row, created?, points awarded). A second punch-in
     the same day, however simultaneous, gets the first one back."""
@@ -41,11 +44,16 @@ def punch_in(data: dict, principal) -> tuple[PunchIn, bool, int]:
             PunchIn.person_id == person.id, PunchIn.day == on - timedelta(days=1)
         )
     )
+    reflection = data.get("reflection") or None
+    # Checked before the row exists: WeChat's check is a request to WeChat, not to be made
+    # while holding the new row's lock.
+    reasons = safety.check(reflection, person.id)
     row = PunchIn(
         person_id=person.id,
         day=on,
         streak=(yesterday or 0) + 1,
-        reflection=data.get("reflection") or None,
+        reflection=reflection,
+        reflection_status=(PENDING if reasons else PUBLISHED_TEXT) if reflection else None,
     )
     try:
         with db.session.begin_nested():
@@ -56,17 +64,10 @@ def punch_in(data: dict, principal) -> tuple[PunchIn, bool, int]:
         if existing is None:
             raise
         return existing, False, 0
-    if row.reflection:
-        reasons = safety.check(row.reflection, person.id)
-        row.reflection_status = PENDING if reasons else PUBLISHED_TEXT
-        if reasons:
-            safety.hold(REFLECTION, row.id, row.reflection, reasons, person.org_id, person.id)
+    if reasons:
+        safety.hold(REFLECTION, row.id, reflection, reasons, person.org_id, person.id)
     awarded = points.award(person, "punch_in", 1, f"punch_in:{row.id}", on)
     return row, True, awarded
-
-
-REFLECTION = "study.reflection"
-PUBLISHED_TEXT = "published"
 
 
 @safety.on_decision(REFLECTION, "学习心得")

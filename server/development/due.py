@@ -44,7 +44,7 @@ def settings() -> dict:
 def _in_scope(query, principal, roles):
     scope = principal.scope(*roles)
     if not scope:
-        raise ApiError(403, "forbidden", "当前角色无权查看发展党员工作")
+        raise ApiError(403, "forbidden", "当前角色无权查看发展党员待办")
     if "/" not in scope:
         query = query.where(or_(*(Org.path.startswith(prefix) for prefix in scope)))
     return query

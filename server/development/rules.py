@@ -513,13 +513,13 @@ def check_dates(
             err(
                 Violation(
                     "special_reason_required",
-                    f"{step.short}超过{text}，须说明特殊情况",
+                    f"{step.short}应在{text}完成，已超期，须说明特殊情况",
                     "special_reason",
                 )
             )
         else:
             verdict.warnings.append(
-                Violation("late", f"{step.short}超过{text}（特殊情况）", "done_on")
+                Violation("late", f"{step.short}应在{text}完成，已超期（特殊情况）", "done_on")
             )
 
 
@@ -566,7 +566,7 @@ def _check_people(step: Step, proposal: Proposal, err) -> None:
             elif rule.full_members and not (
                 person.member_type == "full" and person.status == "normal"
             ):
-                what = {
+                what = "是" + {
                     "probationary": "预备党员",
                     "applicant": "申请人",
                     "activist": "入党积极分子",
@@ -577,7 +577,7 @@ def _check_people(step: Step, proposal: Proposal, err) -> None:
                 err(
                     Violation(
                         "not_full_member",
-                        f"{label}须为正式党员（不能是预备党员或受留党察看处分的党员）：{person.name}为{what}",
+                        f"{label}须为正式党员（不能是预备党员或受留党察看处分的党员）：{person.name}{what}",
                         role,
                     )
                 )

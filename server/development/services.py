@@ -133,7 +133,7 @@ def get_visible(record_id: int, principal, lock: bool = False) -> DevelopmentRec
 def mine(principal) -> DevelopmentRecord:
     """The caller's own record: the active one, else the latest."""
     if principal.person_id is None:
-        raise ApiError(403, "no_member", "该账号未关联人员档案")
+        raise ApiError(403, "no_member", "该账号未关联党员档案")
     record = (
         db.session.execute(
             _record_query()

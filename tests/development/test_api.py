@@ -69,7 +69,7 @@ def test_refusals_name_the_rule_and_the_date(app, dev):
     probationer = dev.f.person(dev.branch, member_type="probationary", name="王预备")
     response = dev.submit(record_id, 9, people={"introducers": [dev.members[0].id, probationer.id]})
     assert response.status_code == 422 and response.json["code"] == "not_full_member"
-    assert "王预备为预备党员" in response.json["message"]
+    assert "王预备是预备党员" in response.json["message"]
     response = dev.submit(record_id, 11, training={"days": 2, "hours": 16})
     assert response.status_code == 422 and response.json["code"] == "training_short"
     response = dev.submit(record_id, 10, review_passed=False)
@@ -383,7 +383,7 @@ def test_the_talk_after_a_month_needs_a_special_reason(app, dev):
     response = dev.submit(record_id, 2, done_on=date(2023, 4, 2))
     assert response.status_code == 422 and response.json["code"] == "special_reason_required"
     message = response.json["message"]
-    assert "谈话超过递交入党申请书后一个月内（2023-04-01），须说明特殊情况" in message
+    assert "谈话应在递交入党申请书后一个月内（2023-04-01）完成，已超期，须说明特殊情况" in message
     response = dev.submit(record_id, 2, done_on=date(2023, 4, 2), special_reason="寒假离校")
     assert response.status_code == 201 and response.json["warnings"]
 

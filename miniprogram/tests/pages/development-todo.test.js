@@ -141,12 +141,12 @@ test('an item opens the record; an approval the approval page', async () => {
 })
 
 test('a member who manages nothing: the server’s 403 message', async () => {
-  fake.route('GET /development/todo', [fixtures.apiError(403, 'forbidden', '当前角色无权查看发展党员工作')])
+  fake.route('GET /development/todo', [fixtures.apiError(403, 'forbidden', '当前角色无权查看发展党员待办')])
   const page = loadPage('pages/development/todo/index')
 
   await page.onLoad()
 
-  expect(page.data).toMatchObject({ loading: false, loaded: false, errorMessage: '当前角色无权查看发展党员工作' })
+  expect(page.data).toMatchObject({ loading: false, loaded: false, errorMessage: '当前角色无权查看发展党员待办' })
 })
 
 test('reloads when shown after a decision, and on a pull-down', async () => {

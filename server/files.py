@@ -4,6 +4,7 @@ safe cell values and file names for .xlsx exports."""
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from io import BytesIO
 from typing import ClassVar
 from urllib.parse import quote
@@ -43,6 +44,21 @@ def uploaded_file(
     response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
     response.headers["Cache-Control"] = cache
     return response
+
+
+@dataclass
+class Export:
+    """An export built in memory: the file and the name to offer it under."""
+
+    content: bytes
+    filename: str
+
+
+def local_minute(moment) -> str:
+    """A naive-UTC time as Beijing time to the minute for a sheet ("" for None)."""
+    from .notify.services import local_time
+
+    return local_time(moment).strftime("%Y-%m-%d %H:%M") if moment is not None else ""
 
 
 def xlsx_response(content: bytes, filename: str, fallback: str) -> Response:

@@ -8,38 +8,24 @@ checks, as the roster export does).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from openpyxl import Workbook
 
 from ..audit import services as audit
 from ..db_types import utcnow
 from ..errors import ApiError
 from ..extensions import db
-from ..files import safe_filename, xlsx_bytes, xlsx_row, xlsx_sheet
-from ..notify.services import local_time
+from ..files import Export, safe_filename, xlsx_bytes, xlsx_row, xlsx_sheet
+from ..files import local_minute as _local
 from ..orgs.models import Org
 from . import services
 from .due import cohort_label
 from .materials import listing
 from .models import ACTIVE, MATERIAL_KINDS, DevelopmentEntry, DevelopmentRecord
-from .rules import APPROVERS, OUTCOMES
+from .rules import APPROVERS, OUTCOMES, ROLE_NAMES
 from .rules import RuleSet as _RuleSet
 
 MAX_ROWS = 10_000  # the register refuses beyond this: filter by org
 PAGE = 500  # records read per query while building the register
-ROLE_NAMES = {"talkers": "谈话人", "contacts": "培养联系人", "introducers": "入党介绍人"}
-
-
-@dataclass
-class Export:
-    content: bytes
-    filename: str
-    count: int = 0
-
-
-def _local(moment) -> str:
-    return local_time(moment).strftime("%Y-%m-%d %H:%M") if moment is not None else ""
 
 
 def _number(value) -> str:
@@ -216,7 +202,7 @@ def export_record(record_id: int, principal) -> Export:
         count += 1
     entry.detail = {"person_id": person.id, "entries": len(record.entries), "materials": count}
     name = f"{safe_filename(person.name)}-发展党员档案-{services.today():%Y%m%d}.xlsx"
-    return Export(xlsx_bytes(workbook), name, len(record.entries))
+    return Export(xlsx_bytes(workbook), name)
 
 
 # --------------------------------------------------------------------------------------------
@@ -312,4 +298,4 @@ def export_register(principal, filters: dict) -> Export:
         else ""
     )
     name = f"{prefix}发展党员名册-{on:%Y%m%d}.xlsx"
-    return Export(xlsx_bytes(workbook), name, len(records))
+    return Export(xlsx_bytes(workbook), name)

@@ -52,7 +52,6 @@ ENTRY_STATES = {
     SUPERSEDED: "已更正",
     CLOSED: "延长预备期前的记录",
 }
-LIVE_STATES = (PENDING, DONE)
 
 MATERIAL_KINDS = {
     "application": "入党申请书",

@@ -104,9 +104,6 @@ class RuleSet:
     def step(self, number: int) -> Step | None:
         return self.steps.get(number)
 
-    def stage_of(self, number: int) -> str:
-        return self.steps[number].stage
-
     def stage_reached(self, done) -> str:
         """The stage a person is in: the last whose starting step is done."""
         reached = next(iter(self.stages))
@@ -358,10 +355,6 @@ class Verdict:
     errors: list[Violation] = field(default_factory=list)
     warnings: list[Violation] = field(default_factory=list)
 
-    @property
-    def ok(self) -> bool:
-        return not self.errors
-
 
 # --------------------------------------------------------------------------------------------
 # Words
@@ -547,12 +540,12 @@ def timeline_errors(
     return out
 
 
-_ROLE_NAMES = {"talkers": "谈话人", "contacts": "培养联系人", "introducers": "入党介绍人"}
+ROLE_NAMES = {"talkers": "谈话人", "contacts": "培养联系人", "introducers": "入党介绍人"}
 
 
 def _check_people(step: Step, proposal: Proposal, err) -> None:
     for role, rule in step.people.items():
-        label = _ROLE_NAMES[role]
+        label = ROLE_NAMES[role]
         people = proposal.people.get(role, [])
         ids = [p.id for p in people]
         if len(set(ids)) != len(ids):

@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 
 from openpyxl import Workbook
@@ -14,8 +13,8 @@ from ..audit import services as audit
 from ..db_types import utcnow
 from ..errors import ApiError
 from ..extensions import db
-from ..files import safe_filename, xlsx_bytes, xlsx_cell, xlsx_row, xlsx_sheet
-from ..notify.services import local_time
+from ..files import Export, safe_filename, xlsx_bytes, xlsx_cell, xlsx_row, xlsx_sheet
+from ..files import local_minute as _local
 from ..orgs.models import Org
 from .attachments import images_of
 from .models import (
@@ -141,18 +140,6 @@ def _summary(minutes: Minutes) -> str:
 
 
 # -- exports ---------------------------------------------------------------------------------
-
-
-@dataclass
-class Export:
-    content: bytes
-    filename: str
-
-
-def _local(moment) -> str:
-    if moment is None:
-        return ""
-    return local_time(moment).strftime("%Y-%m-%d %H:%M")
 
 
 MEETING_COLUMNS = [

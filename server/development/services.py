@@ -29,7 +29,8 @@ from ..audit import services as audit
 from ..db_types import utcnow
 from ..errors import ApiError
 from ..extensions import db
-from ..notify.services import local_today, notify
+from ..notify.services import local_today as today
+from ..notify.services import notify
 from ..orgs.models import Org
 from ..people.models import MANAGING_POSTS, PARTY_MEMBER_TYPES, PartyPost, Person
 from . import rules as R
@@ -52,11 +53,6 @@ MANAGE_ROLES = ("secretary", "committee_admin")
 READ_ROLES = ("secretary", "committee_admin", "discipline_inspector")
 BRANCH_BODIES = ("branch_committee", "branch_assembly")
 # Member types that are already members: nobody starts a record for them.
-
-
-def today() -> date:
-    """Today in the configured zone (Asia/Shanghai): every date of a record is a local date."""
-    return local_today()
 
 
 def rules_of(record: DevelopmentRecord) -> R.RuleSet:

@@ -21,6 +21,7 @@ from ..errors import ApiError
 from ..extensions import db
 from ..jobs import job
 from ..notify.services import local_time, notify
+from ..notify.services import local_today as today
 from ..orgs.models import Org
 from ..people.models import PartyPost, Person
 from .models import ARCHIVED, MEETING_TYPES, PUBLISHED, ComplianceReminder, Meeting, Minutes
@@ -77,10 +78,6 @@ def period_of(day: date, kind: str) -> Period:
             following - timedelta(1),
         )
     return Period(str(day.year), f"{day.year}年", date(day.year, 1, 1), date(day.year, 12, 31))
-
-
-def today() -> date:
-    return local_time(utcnow()).date()
 
 
 def rules_for(org: Org, full_members: int) -> tuple[Rule, ...]:

@@ -705,7 +705,8 @@ def test_step_17_boundaries_from_a_month_end():
     assert codes(late.errors) == ["special_reason_required"]
     assert (
         late.errors[0].message
-        == "上级党委审批应在支部大会讨论接收预备党员后三个月内（2024-04-30）完成，已超期，须说明特殊情况"
+        == "上级党委审批应在支部大会讨论接收预备党员后三个月内（2024-04-30）完成，"
+        "已超期，须说明特殊情况"
     )
     explained = verdict(date(2024, 5, 1), SPECIAL_REASON)
     assert explained.errors == [] and codes(explained.warnings) == ["late"]

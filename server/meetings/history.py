@@ -17,6 +17,7 @@ from ..files import Export, safe_filename, xlsx_bytes, xlsx_cell, xlsx_row, xlsx
 from ..files import local_minute as _local
 from ..orgs.models import Org
 from .attachments import images_of
+from .comments import published_counts
 from .models import (
     CANCELLED,
     DRAFT,
@@ -111,6 +112,7 @@ def feed(org_id: int, principal, page: int, per_page: int):
     }
     pairs = [(meeting, minutes_of[meeting.id]) for meeting in result.items]
     images = images_of(ids)
+    comment_counts = published_counts(ids)
     items = [
         {
             "id": meeting.id,
@@ -120,6 +122,7 @@ def feed(org_id: int, principal, page: int, per_page: int):
             "meeting_id": meeting.id,
             "image_ids": images.get(meeting.id, [])[:9],
             "occurred_at": meeting.start_at,
+            "comment_count": comment_counts.get(meeting.id, 0),
         }
         for meeting, minutes in pairs
     ]

@@ -223,6 +223,31 @@ class MinutesRevision(db.Model):
     created_at: Mapped[datetime] = mapped_column(DateTime, nullable=False, default=utcnow)
 
 
+# A comment is published, or PENDING review, or REJECTED by it (the words leave requests use).
+COMMENT_PUBLISHED = "published"
+
+
+class MeetingComment(db.Model):
+    """A member's comment on the minutes (comments.py). ``status`` follows the content check:
+    published at once when clean, else pending until an administrator decides. Deleting keeps
+    the row (``deleted_at``) so the audit entry still names what was removed."""
+
+    __tablename__ = "meeting_comments"
+    __table_args__ = (Index(None, "meeting_id", "id"), MYSQL_TABLE)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(
+        ForeignKey("meetings.id", ondelete="CASCADE"), nullable=False
+    )
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id"), nullable=False, index=True)
+    content: Mapped[str] = mapped_column(String(500), nullable=False)
+    status: Mapped[str] = mapped_column(String(10), nullable=False, default=COMMENT_PUBLISHED)
+    created_at: Mapped[datetime] = mapped_column(DateTime, nullable=False, default=utcnow)
+    deleted_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+    person: Mapped[Person] = relationship()
+
+
 class Attachment(db.Model):
     __tablename__ = "meeting_attachments"
     __table_args__ = (MYSQL_TABLE,)

@@ -408,6 +408,25 @@ class RevisionListSchema(Schema):
     items = fields.List(fields.Nested(RevisionSchema))
 
 
+class CommentWriteSchema(Schema):
+    content = Text(500, required=True, metadata={"description": "纯文本，不超过 500 字"})
+
+
+class CommentSchema(Schema):
+    id = fields.Integer()
+    author = fields.Nested(PersonRefSchema, attribute="person")
+    content = fields.String()
+    status = fields.String(
+        metadata={"description": "published 已发布；pending 审核中；rejected 未通过（仅作者可见）"}
+    )
+    created_at = UtcDateTime()
+    mine = fields.Boolean()
+
+
+class CommentPageSchema(paged(CommentSchema, "CommentPageBase")):
+    pass
+
+
 class AttachmentUploadSchema(Schema):
     file = FileUpload(required=True, metadata={"description": "JPG/PNG/WebP 图片或 PDF"})
     caption = Text(100, allow_none=True)
@@ -441,6 +460,7 @@ class FeedItemSchema(Schema):
     meeting_id = fields.Integer()
     image_ids = fields.List(fields.Integer())
     occurred_at = UtcDateTime()
+    comment_count = fields.Integer(metadata={"description": "已发布的评论数"})
 
 
 class FeedPageSchema(paged(FeedItemSchema, "FeedPageBase")):

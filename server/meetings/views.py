@@ -7,7 +7,7 @@ from ..auth.views import ANY_ROLE
 from ..errors import ApiError
 from ..files import XLSX_MIMETYPE, MultipartBlueprint, uploaded_file, xlsx_response
 from ..schemas import PageArgs, page_result
-from . import attachments, checkin, compliance, history, leave, minutes, services
+from . import attachments, checkin, comments, compliance, history, leave, minutes, services
 from .schemas import (
     AttachmentListSchema,
     AttachmentSchema,
@@ -18,6 +18,9 @@ from .schemas import (
     CheckinCodeSchema,
     CheckInOutSchema,
     CheckInSchema,
+    CommentPageSchema,
+    CommentSchema,
+    CommentWriteSchema,
     ComplianceArgs,
     ComplianceSchema,
     DateRangeArgs,
@@ -325,6 +328,39 @@ def minutes_xlsx(meeting_id):
     except ApiError:
         record = None
     return _xlsx(history.export_minutes(meeting, record), f"minutes-{meeting.id}.xlsx")
+
+
+COMMENTS = f"{MEETING}/comments"
+
+
+@blp.route(COMMENTS, methods=["POST"])
+@allow("member")
+@blp.arguments(CommentWriteSchema)
+@blp.response(201, CommentSchema)
+def create_comment(data, meeting_id):
+    """Comment on the minutes (members who may read them). A comment the content check flags
+    is ``pending``: only its author sees it until an administrator approves it."""
+    meeting = services.get_visible(meeting_id, current())
+    return comments.create(meeting, data["content"], current())
+
+
+@blp.route(COMMENTS, methods=["GET"])
+@allow(*ANY_ROLE)
+@blp.arguments(PageArgs, location="query")
+@blp.response(200, CommentPageSchema)
+def list_comments(args, meeting_id):
+    """Published comments, oldest first, and my own whatever their status."""
+    meeting = services.get_visible(meeting_id, current())
+    return comments.listing(meeting, current(), args["page"], args["per_page"])
+
+
+@blp.route(f"{COMMENTS}/<int(max=2147483647):comment_id>", methods=["DELETE"])
+@allow(*MANAGE, "member")
+@blp.response(204)
+def delete_comment(meeting_id, comment_id):
+    """The author or a manager of the meeting's org removes a comment (audited)."""
+    meeting = services.get_visible(meeting_id, current())
+    comments.delete(meeting, comment_id, current())
 
 
 # -- attachments -----------------------------------------------------------------------------

@@ -27,6 +27,38 @@ CREATE INDEX ix_audit_logs_at ON audit_logs (at);
 
 CREATE INDEX ix_audit_logs_target ON audit_logs (target_type, target_id);
 
+CREATE TABLE news_items (
+	id INTEGER NOT NULL AUTO_INCREMENT, 
+	source_key VARCHAR(40) NOT NULL, 
+	guid_hash CHAR(64) NOT NULL, 
+	link_hash CHAR(64) NOT NULL, 
+	title VARCHAR(200) NOT NULL, 
+	summary VARCHAR(500) NOT NULL, 
+	url VARCHAR(1000) NOT NULL, 
+	topics JSON NOT NULL, 
+	published_at DATETIME NOT NULL, 
+	fetched_at DATETIME NOT NULL, 
+	CONSTRAINT pk_news_items PRIMARY KEY (id), 
+	CONSTRAINT uq_news_items_guid_hash UNIQUE (guid_hash), 
+	CONSTRAINT uq_news_items_link_hash UNIQUE (link_hash)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
+
+CREATE INDEX ix_news_items_published_at ON news_items (published_at);
+
+CREATE INDEX ix_news_items_source_key ON news_items (source_key);
+
+CREATE TABLE news_sources_state (
+	source_key VARCHAR(40) NOT NULL, 
+	etag VARCHAR(255), 
+	last_modified VARCHAR(64), 
+	last_fetch_at DATETIME, 
+	last_success_at DATETIME, 
+	last_error VARCHAR(500), 
+	failures INTEGER NOT NULL, 
+	last_new INTEGER NOT NULL, 
+	CONSTRAINT pk_news_sources_state PRIMARY KEY (source_key)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
+
 CREATE TABLE oa_followers (
 	id INTEGER NOT NULL AUTO_INCREMENT, 
 	openid VARCHAR(64) NOT NULL, 
@@ -304,6 +336,69 @@ CREATE INDEX ix_development_records_person_id ON development_records (person_id)
 
 CREATE INDEX ix_development_records_status_stage ON development_records (status, stage);
 
+CREATE TABLE feedback_cases (
+	id INTEGER NOT NULL, 
+	kind VARCHAR(12) NOT NULL, 
+	anonymous BOOL NOT NULL, 
+	person_id INTEGER, 
+	receipt_digest VARCHAR(64), 
+	subject_org_id INTEGER, 
+	subject_name VARCHAR(50), 
+	handler_org_id INTEGER NOT NULL, 
+	title VARCHAR(50) NOT NULL, 
+	content TEXT NOT NULL, 
+	status VARCHAR(10) NOT NULL, 
+	review_status VARCHAR(10) NOT NULL, 
+	submitted_on DATE NOT NULL, 
+	accept_due DATE, 
+	reply_due DATE, 
+	announced BOOL NOT NULL, 
+	accepted_at DATETIME, 
+	replied_at DATETIME, 
+	closed_at DATETIME, 
+	rating SMALLINT, 
+	rating_comment VARCHAR(200), 
+	rated_on DATE, 
+	reopen_reason VARCHAR(500), 
+	reopened_on DATE, 
+	CONSTRAINT pk_feedback_cases PRIMARY KEY (id), 
+	CONSTRAINT fk_feedback_cases_person_id_people FOREIGN KEY(person_id) REFERENCES people (id), 
+	CONSTRAINT uq_feedback_cases_receipt_digest UNIQUE (receipt_digest), 
+	CONSTRAINT fk_feedback_cases_subject_org_id_orgs FOREIGN KEY(subject_org_id) REFERENCES orgs (id), 
+	CONSTRAINT fk_feedback_cases_handler_org_id_orgs FOREIGN KEY(handler_org_id) REFERENCES orgs (id)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
+
+CREATE INDEX ix_feedback_cases_handler_org_id_status ON feedback_cases (handler_org_id, status);
+
+CREATE INDEX ix_feedback_cases_person_id_submitted_on ON feedback_cases (person_id, submitted_on);
+
+CREATE INDEX ix_feedback_cases_status_reply_due ON feedback_cases (status, reply_due);
+
+CREATE TABLE news_digests (
+	id INTEGER NOT NULL AUTO_INCREMENT, 
+	person_id INTEGER NOT NULL, 
+	day DATE NOT NULL, 
+	claim VARCHAR(32) NOT NULL, 
+	items INTEGER NOT NULL, 
+	created_at DATETIME NOT NULL, 
+	CONSTRAINT pk_news_digests PRIMARY KEY (id), 
+	CONSTRAINT uq_news_digests_person_id_day UNIQUE (person_id, day), 
+	CONSTRAINT fk_news_digests_person_id_people FOREIGN KEY(person_id) REFERENCES people (id)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
+
+CREATE INDEX ix_news_digests_day ON news_digests (day);
+
+CREATE TABLE news_preferences (
+	id INTEGER NOT NULL AUTO_INCREMENT, 
+	person_id INTEGER NOT NULL, 
+	topics JSON NOT NULL, 
+	digest BOOL NOT NULL, 
+	updated_at DATETIME NOT NULL, 
+	CONSTRAINT pk_news_preferences PRIMARY KEY (id), 
+	CONSTRAINT uq_news_preferences_person_id UNIQUE (person_id), 
+	CONSTRAINT fk_news_preferences_person_id_people FOREIGN KEY(person_id) REFERENCES people (id)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
+
 CREATE TABLE notification_optouts (
 	id INTEGER NOT NULL AUTO_INCREMENT, 
 	person_id INTEGER NOT NULL, 
@@ -494,6 +589,33 @@ CREATE TABLE wechat_bindings (
 	CONSTRAINT uq_wechat_bindings_unionid UNIQUE (unionid)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
 
+CREATE TABLE announcements (
+	id INTEGER NOT NULL AUTO_INCREMENT, 
+	org_id INTEGER NOT NULL, 
+	title VARCHAR(100) NOT NULL, 
+	body_html MEDIUMTEXT NOT NULL, 
+	summary VARCHAR(121) NOT NULL, 
+	audience VARCHAR(10) NOT NULL, 
+	roles_text VARCHAR(200) NOT NULL, 
+	pinned BOOL NOT NULL, 
+	status VARCHAR(20) NOT NULL, 
+	author_person_id INTEGER, 
+	author_account_id INTEGER, 
+	author_label VARCHAR(100) NOT NULL, 
+	published_at DATETIME, 
+	withdrawn_at DATETIME, 
+	created_at DATETIME NOT NULL, 
+	updated_at DATETIME NOT NULL, 
+	CONSTRAINT pk_announcements PRIMARY KEY (id), 
+	CONSTRAINT fk_announcements_org_id_orgs FOREIGN KEY(org_id) REFERENCES orgs (id), 
+	CONSTRAINT fk_announcements_author_person_id_people FOREIGN KEY(author_person_id) REFERENCES people (id), 
+	CONSTRAINT fk_announcements_author_account_id_accounts FOREIGN KEY(author_account_id) REFERENCES accounts (id)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
+
+CREATE INDEX ix_announcements_org_id_status ON announcements (org_id, status);
+
+CREATE INDEX ix_announcements_status_audience_pinned_published_at ON announcements (status, audience, pinned, published_at);
+
 CREATE TABLE auth_sessions (
 	id INTEGER NOT NULL AUTO_INCREMENT, 
 	token_digest VARCHAR(64) NOT NULL, 
@@ -574,6 +696,46 @@ CREATE TABLE development_reminders (
 	CONSTRAINT pk_development_reminders PRIMARY KEY (id), 
 	CONSTRAINT uq_development_reminders_record_id_step_kind_remind_on UNIQUE (record_id, step, kind, remind_on), 
 	CONSTRAINT fk_development_reminders_record_id_development_records FOREIGN KEY(record_id) REFERENCES development_records (id) ON DELETE CASCADE
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
+
+CREATE TABLE feedback_attachments (
+	id INTEGER NOT NULL AUTO_INCREMENT, 
+	case_id INTEGER NOT NULL, 
+	name VARCHAR(100) NOT NULL, 
+	content_type VARCHAR(50) NOT NULL, 
+	size INTEGER NOT NULL, 
+	data MEDIUMBLOB NOT NULL, 
+	CONSTRAINT pk_feedback_attachments PRIMARY KEY (id), 
+	CONSTRAINT fk_feedback_attachments_case_id_feedback_cases FOREIGN KEY(case_id) REFERENCES feedback_cases (id) ON DELETE CASCADE
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
+
+CREATE INDEX ix_feedback_attachments_case_id ON feedback_attachments (case_id);
+
+CREATE TABLE feedback_events (
+	id INTEGER NOT NULL AUTO_INCREMENT, 
+	case_id INTEGER NOT NULL, 
+	action VARCHAR(10) NOT NULL, 
+	content TEXT, 
+	actor_person_id INTEGER, 
+	actor_account_id INTEGER, 
+	actor_label VARCHAR(120) NOT NULL, 
+	at DATETIME NOT NULL, 
+	CONSTRAINT pk_feedback_events PRIMARY KEY (id), 
+	CONSTRAINT fk_feedback_events_case_id_feedback_cases FOREIGN KEY(case_id) REFERENCES feedback_cases (id) ON DELETE CASCADE, 
+	CONSTRAINT fk_feedback_events_actor_person_id_people FOREIGN KEY(actor_person_id) REFERENCES people (id), 
+	CONSTRAINT fk_feedback_events_actor_account_id_accounts FOREIGN KEY(actor_account_id) REFERENCES accounts (id)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
+
+CREATE INDEX ix_feedback_events_case_id ON feedback_events (case_id);
+
+CREATE TABLE feedback_reminders (
+	id INTEGER NOT NULL AUTO_INCREMENT, 
+	case_id INTEGER NOT NULL, 
+	stage VARCHAR(10) NOT NULL, 
+	day DATE NOT NULL, 
+	CONSTRAINT pk_feedback_reminders PRIMARY KEY (id), 
+	CONSTRAINT uq_feedback_reminders_case_id_stage_day UNIQUE (case_id, stage, day), 
+	CONSTRAINT fk_feedback_reminders_case_id_feedback_cases FOREIGN KEY(case_id) REFERENCES feedback_cases (id) ON DELETE CASCADE
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
 
 CREATE TABLE invite_codes (
@@ -710,6 +872,19 @@ CREATE INDEX ix_study_reading_sessions_material_id ON study_reading_sessions (ma
 
 CREATE INDEX ix_study_reading_sessions_person_id_day ON study_reading_sessions (person_id, day);
 
+CREATE TABLE announcement_reads (
+	id INTEGER NOT NULL AUTO_INCREMENT, 
+	announcement_id INTEGER NOT NULL, 
+	person_id INTEGER NOT NULL, 
+	read_at DATETIME NOT NULL, 
+	CONSTRAINT pk_announcement_reads PRIMARY KEY (id), 
+	CONSTRAINT uq_announcement_reads_announcement_id_person_id UNIQUE (announcement_id, person_id), 
+	CONSTRAINT fk_announcement_reads_announcement_id_announcements FOREIGN KEY(announcement_id) REFERENCES announcements (id), 
+	CONSTRAINT fk_announcement_reads_person_id_people FOREIGN KEY(person_id) REFERENCES people (id)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
+
+CREATE INDEX ix_announcement_reads_person_id ON announcement_reads (person_id);
+
 CREATE TABLE deliveries (
 	id INTEGER NOT NULL AUTO_INCREMENT, 
 	notification_id INTEGER NOT NULL, 
@@ -818,6 +993,23 @@ CREATE TABLE meeting_checkins (
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
 
 CREATE INDEX ix_meeting_checkins_person_id ON meeting_checkins (person_id);
+
+CREATE TABLE meeting_comments (
+	id INTEGER NOT NULL AUTO_INCREMENT, 
+	meeting_id INTEGER NOT NULL, 
+	person_id INTEGER NOT NULL, 
+	content VARCHAR(500) NOT NULL, 
+	status VARCHAR(10) NOT NULL, 
+	created_at DATETIME NOT NULL, 
+	deleted_at DATETIME, 
+	CONSTRAINT pk_meeting_comments PRIMARY KEY (id), 
+	CONSTRAINT fk_meeting_comments_meeting_id_meetings FOREIGN KEY(meeting_id) REFERENCES meetings (id) ON DELETE CASCADE, 
+	CONSTRAINT fk_meeting_comments_person_id_people FOREIGN KEY(person_id) REFERENCES people (id)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
+
+CREATE INDEX ix_meeting_comments_meeting_id_id ON meeting_comments (meeting_id, id);
+
+CREATE INDEX ix_meeting_comments_person_id ON meeting_comments (person_id);
 
 CREATE TABLE meeting_leave_requests (
 	id INTEGER NOT NULL AUTO_INCREMENT, 

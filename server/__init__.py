@@ -29,6 +29,8 @@ def create_app(config_overrides: dict | None = None, config_path: str | None = N
         DEVELOPMENT=settings["development"],
         STUDY=settings["study"],
         SAFETY=settings["safety"],
+        NEWS=settings["news"],
+        FEEDBACK=settings["feedback"],
         STORAGE=settings["storage"],
         REDIS_URL=settings["redis"]["url"],
         SQLALCHEMY_DATABASE_URI=_database_url(app, settings["database"]["url"]),
@@ -211,10 +213,13 @@ def _sqlite_pragmas(app: Flask) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
+    from .announcements.views import blp as announcements_blp
     from .audit.views import blp as audit_blp
     from .auth.views import blp as auth_blp
     from .development.views import blp as development_blp
+    from .feedback.views import blp as feedback_blp
     from .meetings.views import blp as meetings_blp
+    from .news.views import blp as news_blp
     from .notify.views import blp as notify_blp
     from .orgs.views import blp as orgs_blp
     from .people.roster_views import roster_blp
@@ -233,11 +238,17 @@ def _register_blueprints(app: Flask) -> None:
         development_blp,
         study_blp,
         safety_blp,
+        news_blp,
+        feedback_blp,
+        announcements_blp,
     ):
         app.extensions["party_api"].register_blueprint(blueprint)
     from .screen.views import blp as screen_blp
 
     app.register_blueprint(screen_blp)
+    from .announcements.portal import blp as portal_blp
+
+    app.register_blueprint(portal_blp)
     from . import cli
 
     cli.register(app)

@@ -32,10 +32,13 @@ def schema_ddl() -> str:
 
 
 def _import_models() -> None:
+    from .announcements import models as _announcements  # noqa: F401
     from .audit import models as _audit  # noqa: F401
     from .auth import models as _auth  # noqa: F401
     from .development import models as _development  # noqa: F401
+    from .feedback import models as _feedback  # noqa: F401
     from .meetings import models as _meetings  # noqa: F401
+    from .news import models as _news  # noqa: F401
     from .notify import models as _notify  # noqa: F401
     from .orgs import models as _orgs  # noqa: F401
     from .people import models as _people  # noqa: F401
@@ -126,6 +129,21 @@ def register(app: Flask) -> None:
 
         result = scan_due(on.date() if on else None)
         click.echo(f"{result['on']}: {result['sent']} reminder(s) of {result['candidates']} due")
+
+    @app.cli.group("news")
+    def news():
+        """News from central media."""
+
+    @news.command("fetch")
+    def news_fetch():
+        """Fetch every configured feed now (what the periodic job does)."""
+        from .news.ingest import ingest_all
+
+        result = ingest_all()
+        for key, outcome in result["sources"].items():
+            detail = outcome.get("error") or f"{outcome['new']} new"
+            click.echo(f"{key}: {outcome['status']}, {detail}")
+        click.echo(f"{len(result['sources'])} source(s); {result['pruned']} old item(s) deleted")
 
     @app.cli.group("study")
     def study():

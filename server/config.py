@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate, validates_schema
+from marshmallow import EXCLUDE, RAISE, Schema, ValidationError, fields, validate, validates_schema
 
 DEFAULT_SECRET_KEY = "dev-secret-key-change-me"  # noqa: S105 - refused in production
 # 32 zero-free bytes, base64: fine for a laptop, refused in production.
@@ -98,6 +98,13 @@ DEFAULTS: dict[str, dict[str, Any]] = {
         "compliance_warn_days": 7,
         "attachment_max_mb": 10,
     },
+    "feedback": {
+        "accept_days": 3,
+        "reply_days": 15,
+        "per_day": 5,
+        "attachment_max_mb": 5,
+        "max_attachments": 3,
+    },
     "safety": {
         "words_file": "",
         "allow_file": "",
@@ -115,6 +122,23 @@ DEFAULTS: dict[str, dict[str, Any]] = {
         "remind_days_before": [7, 1],
         "remind_hour": 9,
         "material_max_mb": 10,
+    },
+    "news": {
+        # No sources by default: each deployment names its central-media feeds (docs/news.md).
+        "sources": [],
+        "topics": {
+            "politics": "时政要闻",
+            "party": "党建动态",
+            "theory": "理论学习",
+            "education": "教育资讯",
+        },
+        "fetch_minutes": 30,
+        "digest_hour": 8,
+        "digest_size": 5,
+        "max_items_per_feed": 50,
+        "max_feed_kb": 2048,
+        "timeout_seconds": 10.0,
+        "keep_days": 180,
     },
 }
 
@@ -251,6 +275,14 @@ class DevelopmentSection(_Section):
                 raise ValidationError({"rules_version": [f"没有版本为 {version} 的发展党员规则"]})
 
 
+class FeedbackSection(_Section):
+    accept_days = fields.Integer(validate=validate.Range(min=1, max=60))
+    reply_days = fields.Integer(validate=validate.Range(min=1, max=180))
+    per_day = fields.Integer(validate=validate.Range(min=1, max=100))
+    attachment_max_mb = fields.Integer(validate=validate.Range(min=1, max=15))
+    max_attachments = fields.Integer(validate=validate.Range(min=0, max=9))
+
+
 class SafetySection(_Section):
     words_file = fields.String()
     allow_file = fields.String()
@@ -265,6 +297,68 @@ class StudySection(_Section):
     remind_hour = fields.Integer(validate=validate.Range(min=0, max=23))
 
 
+NEWS_KEY = r"^[a-z0-9_]{1,40}$"
+_NEWS_KEY_ERROR = "{input} 不是有效的键：只能由小写字母、数字和下划线组成，至多 40 个字符"
+
+
+class NewsSourceSection(Schema):
+    """One ``[[news.sources]]`` table. Problems name the source's key (the list index alone
+    would not tell an operator which table is wrong)."""
+
+    class Meta:
+        unknown = RAISE  # load_config checks a section's keys, not those of the tables inside
+
+    key = fields.String(required=True, validate=validate.Regexp(NEWS_KEY, error=_NEWS_KEY_ERROR))
+    name = fields.String(required=True, validate=validate.Length(min=1, max=50))
+    url = fields.String(required=True)
+    topics = fields.List(fields.String(), load_default=list)
+
+    @validates_schema
+    def _web_address(self, data: dict, **_: Any) -> None:
+        url = data.get("url", "")
+        try:
+            validate.URL(schemes={"http", "https"}, require_tld=False)(url)
+        except ValidationError as exc:
+            raise ValidationError(
+                {"url": [f"新闻源 {data.get('key')} 的地址必须是 http 或 https 网址：{url!r}"]}
+            ) from exc
+        if len(url) > 1000:
+            raise ValidationError({"url": [f"新闻源 {data.get('key')} 的地址超过 1000 个字符"]})
+
+
+class NewsSection(_Section):
+    sources = fields.List(fields.Nested(NewsSourceSection), validate=validate.Length(max=200))
+    topics = fields.Dict(
+        keys=fields.String(validate=validate.Regexp(NEWS_KEY, error=_NEWS_KEY_ERROR)),
+        values=fields.String(validate=validate.Length(min=1, max=20)),
+        validate=validate.Length(min=1, max=50),
+    )
+    fetch_minutes = fields.Integer(validate=validate.Range(min=5, max=24 * 60))
+    digest_hour = fields.Integer(validate=validate.Range(min=0, max=23))
+    digest_size = fields.Integer(validate=validate.Range(min=1, max=20))
+    max_items_per_feed = fields.Integer(validate=validate.Range(min=1, max=500))
+    max_feed_kb = fields.Integer(validate=validate.Range(min=16, max=20 * 1024))
+    timeout_seconds = fields.Float(validate=validate.Range(min=0.1, max=120))
+    keep_days = fields.Integer(validate=validate.Range(min=1, max=3650))
+
+    @validates_schema
+    def _sources_agree(self, data: dict, **_: Any) -> None:
+        topics = data.get("topics") or {}
+        problems, seen = [], set()
+        for source in data.get("sources") or []:
+            key = source["key"]
+            if key in seen:
+                problems.append(f"新闻源 {key} 重复")
+            seen.add(key)
+            unknown = [topic for topic in source["topics"] if topic not in topics]
+            if unknown:
+                problems.append(f"新闻源 {key} 的主题 {'、'.join(unknown)} 不在 [news.topics] 中")
+            if len(set(source["topics"])) != len(source["topics"]):
+                problems.append(f"新闻源 {key} 的主题重复")
+        if problems:
+            raise ValidationError({"sources": problems})
+
+
 class ConfigSchema(Schema):
     app = fields.Nested(AppSection)
     database = fields.Nested(DatabaseSection)
@@ -276,8 +370,10 @@ class ConfigSchema(Schema):
     storage = fields.Nested(StorageSection)
     meetings = fields.Nested(MeetingsSection)
     development = fields.Nested(DevelopmentSection)
+    feedback = fields.Nested(FeedbackSection)
     safety = fields.Nested(SafetySection)
     study = fields.Nested(StudySection)
+    news = fields.Nested(NewsSection)
 
     @validates_schema
     def _production_is_safe(self, data: dict, **_: Any) -> None:

@@ -206,6 +206,7 @@ class _Builder:
         self.teacher_seq = 1000
         self.staff_seq = 2000
         self.people: list[Person] = []
+        self.receipt: str | None = None  # the demo anonymous report's, printed once
         self.posts: list[PartyPost] = []
         # the academic year now running (it starts in September)
         self.academic_year = self.today.year if self.today.month >= 9 else self.today.year - 1
@@ -630,6 +631,10 @@ class _Builder:
         from .study.demo import seed as seed_study
 
         seed_study(committee, cs_undergrad.org, member, local_today())
+        from .feedback.demo import seed as seed_feedback
+
+        neighbour = next(p for p in cs_undergrad.people if p is not member and p is not secretary)
+        self.receipt = seed_feedback(member, neighbour, _Sender(secretary))
 
     def _meetings(self, branch: Org, secretary: Person, member: Person) -> None:
         """Meetings of the demo branch, made through the meeting services: one whose check-in
@@ -861,6 +866,13 @@ def _summary(committee: Org) -> list[str]:
         f"学习 Study: {sessions} reading sessions over the last 8 weeks, rolled up — "
         "GET /api/v1/study/analytics/overview as office or a secretary"
     )
+    from .feedback.models import FeedbackCase
+
+    cases = db.session.scalar(db.select(db.func.count()).select_from(FeedbackCase))
+    lines.append(
+        f"反映 Feedback: {cases} cases (suggestion replied, help waiting, anonymous report) — "
+        "GET /api/v1/feedback/cases as the branch secretary (dev:demo-secretary)"
+    )
     lines.append(
         "沙箱发件箱 Sandbox outbox (WeChat pushes are kept, not sent): "
         "GET /api/v1/wechat/outbox as admin/office, or `flask --app server wechat outbox`"
@@ -873,9 +885,18 @@ def load_demo() -> list[str]:
     committee = db.session.execute(
         db.select(Org).where(Org.name == COMMITTEE_NAME, Org.parent_id.is_(None))
     ).scalar_one_or_none()
+    receipt = None
     if committee is None:
-        _Builder().build()
+        builder = _Builder()
+        builder.build()
+        receipt = builder.receipt
         committee = db.session.execute(
             db.select(Org).where(Org.name == COMMITTEE_NAME, Org.parent_id.is_(None))
         ).scalar_one()
-    return _summary(committee)
+    lines = _summary(committee)
+    if receipt:  # shown once, like to its author: only its digest is stored
+        lines.append(
+            f"匿名举报 Anonymous report: receipt {receipt} — POST /api/v1/feedback/lookup; "
+            "handled by the discipline inspectors above the branch (jiwei)"
+        )
+    return lines

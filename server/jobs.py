@@ -110,6 +110,12 @@ PERIODIC: list[Periodic] = [
     Periodic("server.study.reminders.remind_study", timedelta(hours=1)),
     # Today's study figures (and yesterday's until 03:00); a rollup replaces, never adds.
     Periodic("server.study.analytics.rollup", timedelta(minutes=10)),
+    # Every 5 minutes, fetching once [news] fetch_minutes (30) have passed since the last fetch.
+    Periodic("server.news.jobs.ingest", timedelta(minutes=5)),
+    # Hourly, acting only at [news] digest_hour (08:00 Beijing); a row per person and day.
+    Periodic("server.news.jobs.digest", timedelta(hours=1)),
+    # New cases to their handlers, held ones to review, deadline reminders (a row per day).
+    Periodic("server.feedback.jobs.sweep", timedelta(hours=1)),
 ]
 
 

@@ -34,8 +34,12 @@ KINDS = (
     "approval_needed",
     "approval_result",
     "study_reminder",
+    "news_digest",
     "feedback_reply",
+    "feedback_new",
+    "feedback_due",
     "branch_notice",
+    "announcement",
 )
 
 # Longest value WeChat accepts per keyword type (WECHAT.md); other types are passed through.

@@ -1,10 +1,13 @@
 // 我的: the bound member's profile, the way to 消息 and 提醒设置 (and, for branch secretaries, to
 // 通知发送), to 组织生活, 我的出勤 and the 支部动态 of the member's own branch, to 发展党员 (the
-// member's own record; for those who manage, also 发展党员待办), to 学习, and logout.
+// member's own record; for those who manage, also 发展党员待办), to 学习, to 新闻资讯 and 党务公开 (for
+// those who manage, also 公告阅读情况), to 我要反映 and 我的反映 (for those who handle cases, also
+// 反映办理 with the open count), and logout.
 
 var auth = require('../../services/auth')
 var me = require('../../services/me')
 var inbox = require('../../services/inbox')
+var feedback = require('../../services/feedback')
 var errors = require('../../api/errors')
 var memberRoles = require('../../utils/roles')
 
@@ -19,6 +22,12 @@ var FEED_PAGE = '/pages/meetings/feed/index'
 var DEVELOPMENT_PAGE = '/pages/development/me/index'
 var DEVELOPMENT_TODO_PAGE = '/pages/development/todo/index'
 var STUDY_PAGE = '/pages/study/index'
+var FEEDBACK_NEW_PAGE = '/pages/feedback/new'
+var FEEDBACK_MINE_PAGE = '/pages/feedback/mine'
+var FEEDBACK_HANDLE_PAGE = '/pages/feedback/handle'
+var NEWS_PAGE = '/pages/news/index'
+var ANNOUNCEMENTS_PAGE = '/pages/announcements/index'
+var ANNOUNCEMENTS_MANAGED_PAGE = '/pages/announcements/managed'
 
 // Badge text: the count, capped so that it fits the badge.
 function unreadText(count) {
@@ -52,6 +61,8 @@ function memberData(member) {
     // /me roles, as for 通知发送: a managing role gets 发展党员待办 (the to-do answers 403 to
     // anyone else).
     canManageDevelopment: memberRoles.canManage(member),
+    // 公告阅读情况: the announcements of the orgs they manage (403 to anyone else).
+    canManageAnnouncements: memberRoles.canManage(member),
     feedOrgId: feedOrgId(member),
   }
 }
@@ -65,8 +76,12 @@ Page({
     loggingOut: false,
     unread: 0,
     unreadText: '',
+    handlesFeedback: false, // GET /feedback/handling: the caller handles cases (反映办理)
+    feedbackOpen: 0,
+    feedbackOpenText: '',
     canSendNotices: false,
     canManageDevelopment: false,
+    canManageAnnouncements: false,
     feedOrgId: 0,
   },
 
@@ -79,13 +94,14 @@ Page({
     return this.load()
   },
 
-  // Also on coming back from 消息, where messages may have been read.
+  // Also on coming back from 消息, where messages may have been read (and from 反映办理, where
+  // cases may have been handled).
   onShow: function () {
-    return this.loadUnread()
+    return Promise.all([this.loadUnread(), this.loadHandling()])
   },
 
   onPullDownRefresh: function () {
-    return Promise.all([this.load(), this.loadUnread()]).then(function () {
+    return Promise.all([this.load(), this.loadUnread(), this.loadHandling()]).then(function () {
       wx.stopPullDownRefresh()
     })
   },
@@ -100,6 +116,32 @@ Page({
       },
       function () {}
     )
+  },
+
+  // Whether to offer 反映办理, and its open count: a side detail too, so a failure keeps what was
+  // shown and says nothing.
+  loadHandling: function () {
+    var page = this
+    return feedback.handling().then(
+      function (body) {
+        var open = Number(body && body.open) || 0
+        page.setData({ handlesFeedback: !!(body && body.handles), feedbackOpen: open, feedbackOpenText: unreadText(open) })
+      },
+      function () {}
+    )
+  },
+
+  openFeedbackNew: function () {
+    wx.navigateTo({ url: FEEDBACK_NEW_PAGE })
+  },
+
+  openFeedbackMine: function () {
+    wx.navigateTo({ url: FEEDBACK_MINE_PAGE })
+  },
+
+  openFeedbackHandle: function () {
+    if (!this.data.handlesFeedback) return
+    wx.navigateTo({ url: FEEDBACK_HANDLE_PAGE })
   },
 
   openInbox: function () {
@@ -140,6 +182,19 @@ Page({
     wx.navigateTo({ url: STUDY_PAGE })
   },
 
+  openNews: function () {
+    wx.navigateTo({ url: NEWS_PAGE })
+  },
+
+  openAnnouncements: function () {
+    wx.navigateTo({ url: ANNOUNCEMENTS_PAGE })
+  },
+
+  openAnnouncementsManaged: function () {
+    if (!this.data.canManageAnnouncements) return
+    wx.navigateTo({ url: ANNOUNCEMENTS_MANAGED_PAGE })
+  },
+
   load: function () {
     var page = this
     page.setData({ loading: true, errorMessage: '' })
@@ -165,7 +220,16 @@ Page({
     if (page.data.loggingOut) return Promise.resolve()
     page.setData({ loggingOut: true })
     return auth.logout().then(function () {
-      page.setData({ loggingOut: false, member: null, canSendNotices: false, canManageDevelopment: false, feedOrgId: 0 })
+      page.setData({
+        loggingOut: false,
+        member: null,
+        canSendNotices: false,
+        canManageDevelopment: false,
+        canManageAnnouncements: false,
+        handlesFeedback: false,
+        feedbackOpen: 0,
+        feedOrgId: 0,
+      })
       wx.reLaunch({ url: LOGIN_PAGE + '?from=logout' })
     })
   },

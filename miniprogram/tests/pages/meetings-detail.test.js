@@ -198,6 +198,16 @@ describe('scanning from the meeting', () => {
   })
 })
 
+describe('comments', () => {
+  test('评论 under the minutes opens the minutes page, where members comment', async () => {
+    const page = await openedPage({ phase: 'ended' })
+
+    page.openComments()
+
+    expect(global.wx.navigateTo).toHaveBeenCalledWith({ url: '/pages/meetings/minutes/index?id=7' })
+  })
+})
+
 describe('leave', () => {
   test('请假 opens the form', async () => {
     const page = await openedPage({ phase: 'upcoming' })

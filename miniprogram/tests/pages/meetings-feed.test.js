@@ -40,7 +40,9 @@ test('lists the feed of the branch: title, Beijing date, summary, the photos dow
         // 2026-11-20 23:30 UTC is already the 21st in Beijing.
         occurred_at: '2026-11-20T23:30:00+00:00',
         image_ids: [31, 32],
+        comment_count: 3,
       }),
+      // A server without comments sends no comment_count.
       fixtures.feedItem(7, { occurred_at: '2025-12-03T11:00:00+00:00', summary: '' }),
     ],
   ])
@@ -59,8 +61,19 @@ test('lists the feed of the branch: title, Beijing date, summary, the photos dow
         { id: 31, path: 'wxfile://tmp/31.jpg', failed: false },
         { id: 32, path: 'wxfile://tmp/32.jpg', failed: false },
       ],
+      commentCount: 3,
+      commentText: '3 条评论',
     },
-    { id: 7, meetingId: 7, title: '支部党员大会：支部党员大会 7', summary: '', dateText: '2025年12月3日', images: [] },
+    {
+      id: 7,
+      meetingId: 7,
+      title: '支部党员大会：支部党员大会 7',
+      summary: '',
+      dateText: '2025年12月3日',
+      images: [],
+      commentCount: 0,
+      commentText: '评论',
+    },
   ])
   const options = global.wx.downloadFile.mock.calls[0][0]
   expect(options.url).toBe('http://127.0.0.1:5000/api/v1/attachments/31/content')

@@ -15,6 +15,8 @@ var modal = require('../../../utils/modal')
 
 var CHECKIN_PAGE = '/pages/meetings/checkin/index'
 var LEAVE_PAGE = '/pages/meetings/leave/index'
+// The minutes page holds the comments (and, for a member, is read-only).
+var MINUTES_PAGE = '/pages/meetings/minutes/index'
 
 // The secretary's pages for this meeting, each opened with ?<param>=<meeting id>.
 var MANAGE_ENTRIES = [
@@ -96,6 +98,10 @@ Page(recordPage.define('会议不存在', {
         wx.showModal({ title: '无法' + (mode === 'signout' ? '签退' : '签到'), content: result.error, showCancel: false })
       }
     })
+  },
+
+  openComments: function () {
+    wx.navigateTo({ url: MINUTES_PAGE + '?id=' + encodeURIComponent(this.data.id) })
   },
 
   askLeave: function () {

@@ -5,15 +5,29 @@
 // The photos are attachments, which the server gives out only with the session's bearer token:
 // <image src> cannot send it, so each photo is downloaded (services/meetings.js
 // downloadAttachment) into a temporary file first, a few at a time, and shown from there.
+//
+// Each item shows how many comments its minutes have; tapping the count opens the minutes with
+// their comments (pages/meetings/minutes), where members read and write them.
 
 var meetings = require('../../../services/meetings')
 var meetingView = require('../../../utils/meeting-view')
 var pagedList = require('../../../utils/paged-list')
+var commentsView = require('../../../utils/comments-view')
 
 var DETAIL_PAGE = '/pages/meetings/detail/index'
+var MINUTES_PAGE = '/pages/meetings/minutes/index'
 
 // wx.downloadFile allows ten at once across the app; a page of twenty items holds up to 180 photos.
 var MAX_DOWNLOADS = 3
+
+// An item with its comment count (comment_count; a server without comments sends none: 0).
+function viewItem(item, now) {
+  var count = Number(item.comment_count) || 0
+  return Object.assign(meetingView.viewFeedItem(item, now), {
+    commentCount: count,
+    commentText: commentsView.countText(count),
+  })
+}
 
 Page(pagedList.listPage(null, {
   data: pagedList.initialData({ orgId: 0, noOrg: false }),
@@ -35,7 +49,7 @@ Page(pagedList.listPage(null, {
       fetch: function (n) {
         return meetings.feed(orgId, { page: n })
       },
-      viewItem: meetingView.viewFeedItem,
+      viewItem: viewItem,
     })
     return this.refresh()
   },
@@ -180,5 +194,12 @@ Page(pagedList.listPage(null, {
     var item = this.data.items[pagedList.indexOfId(this.data.items, event.currentTarget.dataset.id)]
     if (!item || !item.meetingId) return
     wx.navigateTo({ url: DETAIL_PAGE + '?id=' + encodeURIComponent(String(item.meetingId)) })
+  },
+
+  // The comment count: the minutes with their comments.
+  openComments: function (event) {
+    var item = this.data.items[pagedList.indexOfId(this.data.items, event.currentTarget.dataset.id)]
+    if (!item || !item.meetingId) return
+    wx.navigateTo({ url: MINUTES_PAGE + '?id=' + encodeURIComponent(String(item.meetingId)) })
   },
 }))

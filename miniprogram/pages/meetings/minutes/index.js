@@ -8,6 +8,10 @@
 // (managers, the chair, the recorder) upload photos from the camera or album and PDFs from a
 // WeChat chat, one file after another (api/upload.js), and delete them; the server checks each
 // file's type by its content and its size.
+//
+// Once there are minutes, members comment on them below (评论, utils/comment-thread.js): a page of
+// comments at a time, oldest first; their own held by the content check are marked 审核中. The
+// branch feed's comment count opens this page too.
 
 var meetingAdmin = require('../../../services/meeting-admin')
 var meetings = require('../../../services/meetings')
@@ -19,6 +23,7 @@ var modal = require('../../../utils/modal')
 var time = require('../../../utils/time')
 var errors = require('../../../api/errors')
 var feedback = require('../../../utils/feedback')
+var commentThread = require('../../../utils/comment-thread')
 
 var NOT_STARTED_PHASES = ['draft', 'upcoming', 'checkin_open']
 // The server takes attachments of meetings the members have been told of (409 meeting_not_held).
@@ -203,7 +208,7 @@ function validate(data) {
 }
 
 Page({
-  data: {
+  data: Object.assign({
     id: '',
     loading: true,
     loadError: '',
@@ -239,7 +244,7 @@ Page({
     uploadText: '', // '正在上传 2/5'
     removingId: '',
     opening: false,
-  },
+  }, commentThread.initialData()),
 
   onLoad: function (query) {
     var id = query && query.id
@@ -292,9 +297,12 @@ Page({
         function (results) {
           page.meeting = results[0]
           page.me = results[1]
+          // Managers may delete anyone's comment.
+          page.commentsCanManage = !!(page.meeting && page.meeting.can_manage)
           page.apply(results[2], results[3])
           page.setData({ loading: false })
-          return page.loadAttachments()
+          // Comments are on minutes: none before the first save.
+          return Promise.all([page.loadAttachments(), results[2] ? page.loadComments() : null])
         },
         function (error) {
           page.setData({ loading: false, loadError: errors.userMessage(error) })
@@ -427,6 +435,8 @@ Page({
         page.setData({ busy: '' })
         page.apply(minutes, null)
         wx.showToast({ title: '已保存', icon: 'success' })
+        // The first save opens the comments.
+        return page.data.commentsLoaded ? null : page.loadComments()
       },
       function (error) {
         page.setData({ busy: '' })
@@ -644,5 +654,31 @@ Page({
   // An image is previewed, a PDF opened.
   openAttachment: function (event) {
     return attachments.open(this, event.currentTarget.dataset.id, meetings.downloadAttachment)
+  },
+
+  // 评论 (utils/comment-thread.js).
+  loadComments: function () {
+    return commentThread.refresh(this)
+  },
+
+  loadMoreComments: function () {
+    return commentThread.loadMore(this)
+  },
+
+  // The comments are at the bottom of the page: scrolling there brings the next (newer) ones.
+  onReachBottom: function () {
+    return commentThread.loadMore(this)
+  },
+
+  onCommentInput: function (event) {
+    commentThread.onInput(this, event)
+  },
+
+  sendComment: function () {
+    return commentThread.send(this)
+  },
+
+  removeComment: function (event) {
+    return commentThread.remove(this, event)
   },
 })

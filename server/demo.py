@@ -635,6 +635,9 @@ class _Builder:
 
         neighbour = next(p for p in cs_undergrad.people if p is not member and p is not secretary)
         self.receipt = seed_feedback(member, neighbour, _Sender(secretary))
+        from .announcements.demo import seed as seed_announcements
+
+        seed_announcements(cs_undergrad.org, _Sender(secretary))
 
     def _meetings(self, branch: Org, secretary: Person, member: Person) -> None:
         """Meetings of the demo branch, made through the meeting services: one whose check-in
@@ -872,6 +875,17 @@ def _summary(committee: Org) -> list[str]:
     lines.append(
         f"反映 Feedback: {cases} cases (suggestion replied, help waiting, anonymous report) — "
         "GET /api/v1/feedback/cases as the branch secretary (dev:demo-secretary)"
+    )
+    from .announcements.models import Announcement
+
+    public = db.session.scalar(
+        db.select(db.func.count())
+        .select_from(Announcement)
+        .where(Announcement.audience == "public")
+    )
+    lines.append(
+        f"党务公开 Disclosure portal (no login): {public} public announcement(s) at /portal/, "
+        "RSS at /portal/rss.xml"
     )
     lines.append(
         "沙箱发件箱 Sandbox outbox (WeChat pushes are kept, not sent): "

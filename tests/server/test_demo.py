@@ -219,11 +219,14 @@ def test_demo_is_deterministic(app, ctx):
         DevelopmentOpening,
         DevelopmentRecord,
     )
+    from server.announcements.models import Announcement, AnnouncementRead
     from server.feedback.models import FeedbackCase, FeedbackEvent
     from server.meetings.models import LeaveRequest, Meeting, Participant
     from server.study import models as study
 
     for model in (
+        AnnouncementRead,
+        Announcement,
         FeedbackEvent,
         FeedbackCase,
         study.StudyOrgWeek,
@@ -384,3 +387,10 @@ def test_the_demo_has_feedback_to_handle_and_an_anonymous_report(app, demo):
     (report,) = [c for c in cases if c.anonymous]
     # The branch's general branch has no 纪检委员 in the demo: the report goes on to the 纪委.
     assert report.person_id is None and report.handler_org.type == "committee"
+
+
+def test_the_demo_portal_shows_the_branch_public_notice(app, demo, client):
+    page = client.get("/portal/")
+    assert page.status_code == 200
+    assert "关于拟列为发展对象人选的公示" in page.get_data(as_text=True)
+    assert "本月主题党日活动安排" not in page.get_data(as_text=True)  # members only

@@ -75,8 +75,33 @@ function busy(key, value) {
   return data
 }
 
+// Choosing files to upload. wx.showActionSheet (where the files come from: camera, album,
+// chat) as a promise of the index tapped, -1 when closed.
+function chooseAction(itemList) {
+  return new Promise(function (resolve) {
+    wx.showActionSheet({
+      itemList: itemList,
+      success: function (res) {
+        resolve(res && typeof res.tapIndex === 'number' ? res.tapIndex : -1)
+      },
+      fail: function () {
+        resolve(-1)
+      },
+    })
+  })
+}
+
+// A picker that fails other than by the member closing it (no permission, no storage) says so;
+// nothing was chosen either way.
+function pickerFailed(err) {
+  if (!/cancel/.test((err && err.errMsg) || '')) wx.showToast({ title: '无法选择文件', icon: 'none' })
+  return []
+}
+
 module.exports = {
   view: view,
   viewAll: viewAll,
   open: open,
+  chooseAction: chooseAction,
+  pickerFailed: pickerFailed,
 }

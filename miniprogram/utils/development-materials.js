@@ -107,7 +107,7 @@ function chooseMaterialFile() {
         resolve(((res && res.tempFiles) || [])[0] || null)
       },
       fail: function (err) {
-        if (!/cancel/.test((err && err.errMsg) || '')) wx.showToast({ title: '无法选择文件', icon: 'none' })
+        attachments.pickerFailed(err)
         resolve(null)
       },
     })

@@ -6,6 +6,7 @@
 // pages share it, as the study pages share study.wxss.
 
 var feedback = require('../../services/feedback')
+var attachments = require('../../utils/attachments')
 var errors = require('../../api/errors')
 
 var SOURCES = ['拍照或从相册选择照片', '从微信聊天选择 PDF 文件']
@@ -17,27 +18,6 @@ var FILE_ERROR_CODES = ['file_too_large', 'image_too_large', 'file_type_not_allo
 var FILE_ERROR_STATUSES = [413, 415]
 
 var nextKey = 0
-
-// wx.showActionSheet as a promise of the index tapped; -1 when closed.
-function chooseSource() {
-  return new Promise(function (resolve) {
-    wx.showActionSheet({
-      itemList: SOURCES,
-      success: function (res) {
-        resolve(res && typeof res.tapIndex === 'number' ? res.tapIndex : -1)
-      },
-      fail: function () {
-        resolve(-1)
-      },
-    })
-  })
-}
-
-// A picker that fails other than by the member closing it (no permission, no storage) says so.
-function pickerFailed(err) {
-  if (!/cancel/.test((err && err.errMsg) || '')) wx.showToast({ title: '无法选择文件', icon: 'none' })
-  return []
-}
 
 function file(filePath, image, name) {
   nextKey += 1
@@ -60,7 +40,7 @@ function choosePhotos(count) {
         )
       },
       fail: function (err) {
-        resolve(pickerFailed(err))
+        resolve(attachments.pickerFailed(err))
       },
     })
   })
@@ -80,7 +60,7 @@ function choosePdfs(count) {
         )
       },
       fail: function (err) {
-        resolve(pickerFailed(err))
+        resolve(attachments.pickerFailed(err))
       },
     })
   })
@@ -97,7 +77,7 @@ function choose(room, options) {
       return files.slice(0, room)
     })
   }
-  return chooseSource().then(function (index) {
+  return attachments.chooseAction(SOURCES).then(function (index) {
     var picked = index === 0 ? choosePhotos(room) : index === 1 ? choosePdfs(room) : Promise.resolve([])
     return picked.then(function (files) {
       return files.slice(0, room)

@@ -109,27 +109,6 @@ function personId(person) {
   return person && typeof person.id === 'number' ? person.id : null
 }
 
-// wx.showActionSheet as a promise of the index tapped; -1 when closed.
-function chooseSource() {
-  return new Promise(function (resolve) {
-    wx.showActionSheet({
-      itemList: UPLOAD_SOURCES,
-      success: function (res) {
-        resolve(res && typeof res.tapIndex === 'number' ? res.tapIndex : -1)
-      },
-      fail: function () {
-        resolve(-1)
-      },
-    })
-  })
-}
-
-// A picker that fails other than by the member closing it (no permission, no storage) says so.
-function pickerFailed(err) {
-  if (!/cancel/.test((err && err.errMsg) || '')) wx.showToast({ title: '无法选择文件', icon: 'none' })
-  return []
-}
-
 // Photos from the camera or the album, compressed by WeChat: [{ filePath, label, caption }].
 function choosePhotos() {
   return new Promise(function (resolve) {
@@ -148,7 +127,7 @@ function choosePhotos() {
         )
       },
       fail: function (err) {
-        resolve(pickerFailed(err))
+        resolve(attachments.pickerFailed(err))
       },
     })
   })
@@ -179,7 +158,7 @@ function choosePdfs() {
         )
       },
       fail: function (err) {
-        resolve(pickerFailed(err))
+        resolve(attachments.pickerFailed(err))
       },
     })
   })
@@ -553,7 +532,7 @@ Page({
     // `choosing` covers the sheet and the pickers, before the button shows any progress.
     if (page.choosing || page.data.uploading || !page.data.canUpload) return Promise.resolve()
     page.choosing = true
-    return chooseSource()
+    return attachments.chooseAction(UPLOAD_SOURCES)
       .then(function (index) {
         if (index === 0) return choosePhotos()
         if (index === 1) return choosePdfs()

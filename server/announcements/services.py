@@ -30,6 +30,7 @@ from ..db_types import utcnow
 from ..errors import ApiError
 from ..extensions import db
 from ..notify.services import notify
+from ..orgs import services as org_services
 from ..orgs.models import Org
 from ..people.models import POSTS, PartyPost, Person
 from ..safety import services as safety
@@ -135,13 +136,6 @@ def _roles(audience: str, roles: list[str] | None) -> list[str]:
 
 
 # -- scope -----------------------------------------------------------------------------------
-def _managed_org(org_id: int, principal) -> Org:
-    org = db.session.get(Org, org_id)
-    if org is None or not principal.covers(org.path, *MANAGE_ROLES):
-        raise ApiError(404, "not_found", "组织不存在")
-    return org
-
-
 def can_manage(announcement: Announcement, principal) -> bool:
     return principal.covers(announcement.org.path, *MANAGE_ROLES)
 
@@ -214,7 +208,7 @@ def get_managed(announcement_id: int, principal) -> Announcement:
 
 # -- writing and publishing ------------------------------------------------------------------
 def create(data: dict, principal) -> Announcement:
-    org = _managed_org(data["org_id"], principal)
+    org = org_services.get_visible(data["org_id"], principal, MANAGE_ROLES)
     roles = _roles(data["audience"], data.get("roles"))
     body = _body(data["body"])
     text = checked_text(data["title"], body)

@@ -485,12 +485,7 @@ def accept(case_id: int, principal) -> FeedbackCase:
 
 
 def reply(case_id: int, content: str, principal) -> FeedbackCase:
-    row = _for_action(case_id, principal, "reply")
-    _refuse_flagged(content, "content", getattr(principal.person, "id", None))
-    if row.status not in (ACCEPTED, REPLIED):
-        raise ApiError(
-            409, "wrong_status", "请先受理" if row.status == SUBMITTED else "该反映已办结"
-        )
+    row = _answerable(case_id, principal, "reply", content)
     row.status = REPLIED
     row.replied_at = row.replied_at or utcnow()
     _event(row, "reply", content, principal)
@@ -499,18 +494,24 @@ def reply(case_id: int, content: str, principal) -> FeedbackCase:
 
 
 def close(case_id: int, content: str | None, principal) -> FeedbackCase:
-    row = _for_action(case_id, principal, "close")
-    _refuse_flagged(content, "content", getattr(principal.person, "id", None))
-    if row.status not in (ACCEPTED, REPLIED):
-        raise ApiError(
-            409, "wrong_status", "请先受理" if row.status == SUBMITTED else "该反映已办结"
-        )
+    row = _answerable(case_id, principal, "close", content)
     if not content and row.status != REPLIED:
         raise _invalid("content", "尚未答复，办结时请填写答复")
     row.status = CLOSED
     row.closed_at = utcnow()
     _event(row, "close", content, principal)
     _tell_author(row, content or "已办结")
+    return row
+
+
+def _answerable(case_id: int, principal, action: str, content: str | None) -> FeedbackCase:
+    """The case to reply to or close: accepted (or answered), and the text clean."""
+    row = _for_action(case_id, principal, action)
+    _refuse_flagged(content, "content", getattr(principal.person, "id", None))
+    if row.status not in (ACCEPTED, REPLIED):
+        raise ApiError(
+            409, "wrong_status", "请先受理" if row.status == SUBMITTED else "该反映已办结"
+        )
     return row
 
 

@@ -24,6 +24,7 @@ from ..db_types import utcnow
 from ..errors import ApiError
 from ..extensions import db, storage
 from ..files import read_upload, safe_filename
+from ..orgs import services as org_services
 from ..orgs.models import Org
 from ..storage import StorageError
 from .models import DRAFT, PUBLISHED, WITHDRAWN, StudyMaterial, StudyProgress
@@ -55,13 +56,6 @@ def _check_video(url: str) -> str:
     return url
 
 
-def _managed_org(org_id: int, principal) -> Org:
-    org = db.session.get(Org, org_id)
-    if org is None or not principal.covers(org.path, *MANAGE_ROLES):
-        raise ApiError(404, "not_found", "组织不存在")
-    return org
-
-
 def _content(kind: str, data: dict) -> dict:
     """The kind's own content from a create or update body (422 if it is missing)."""
     if kind == "article":
@@ -79,7 +73,7 @@ def _content(kind: str, data: dict) -> dict:
 
 
 def create(data: dict, principal) -> StudyMaterial:
-    org = _managed_org(data["org_id"], principal)
+    org = org_services.get_visible(data["org_id"], principal, MANAGE_ROLES)
     kind = data["kind"]
     material = StudyMaterial(
         org=org,

@@ -214,12 +214,12 @@ def test_demo_is_deterministic(app, ctx):
     load_demo()
     first = [(p.staff_no, p.name, p.member_type, p.birth_date) for p in _all(Person)]
     db.session.rollback()
+    from server.announcements.models import Announcement, AnnouncementRead
     from server.development.models import (
         DevelopmentEntry,
         DevelopmentOpening,
         DevelopmentRecord,
     )
-    from server.announcements.models import Announcement, AnnouncementRead
     from server.feedback.models import FeedbackCase, FeedbackEvent
     from server.meetings.models import LeaveRequest, Meeting, Participant
     from server.study import models as study

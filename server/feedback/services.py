@@ -15,7 +15,7 @@ from datetime import date, timedelta
 from io import BytesIO
 
 from flask import current_app
-from sqlalchemy import and_, false, func, or_, select, update
+from sqlalchemy import and_, false, func, or_, select, true, update
 from sqlalchemy import case as when
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, undefer
@@ -24,7 +24,7 @@ from ..audit.services import record
 from ..crypto import token_digest
 from ..db_types import utcnow
 from ..errors import ApiError
-from ..extensions import db, redis_client
+from ..extensions import db, limiter, redis_client
 from ..files import IMAGE_TYPES, read_upload, safe_filename
 from ..notify.services import local_time, local_today, notify
 from ..orgs.models import Org
@@ -57,6 +57,10 @@ PDF = "application/pdf"
 MAX_PIXELS = 40_000_000  # a larger picture is refused, not decoded (a decompression bomb)
 
 
+# The orgs a case's view names, loaded with a page of cases.
+_ORGS = (joinedload(FeedbackCase.handler_org), joinedload(FeedbackCase.subject_org))
+
+
 def settings() -> dict:
     return current_app.config["FEEDBACK"]
 
@@ -72,7 +76,7 @@ def submit(data: dict, principal) -> tuple[FeedbackCase, str | None]:
     start = subject if kind == "report" else person.org
     handler = routing.handler_org(kind, start)
     _count_today(person.id)
-    text = f"{data['title']}\n{data['content']}"
+    text = case_text(data["title"], data["content"])
     # WeChat's check sends the text with the author's openid: never for an anonymous case.
     reasons = safety.check(text, None if anonymous else person.id)
     today = local_today()
@@ -97,6 +101,11 @@ def submit(data: dict, principal) -> tuple[FeedbackCase, str | None]:
     if not anonymous:
         record("feedback.submit", "feedback_case", row.id, handler.id, {"kind": kind})
     return row, receipt
+
+
+def case_text(title: str, content: str) -> str:
+    """What the content check reads of a case (and the review queue shows)."""
+    return f"{title}\n{content}"
 
 
 def _subject(kind: str, data: dict) -> Org | None:
@@ -144,9 +153,10 @@ def _insert_with_random_id(row: FeedbackCase) -> None:
                 db.session.add(row)
             return
         except IntegrityError:
+            # The savepoint's rollback took the row out of the session: it goes in again
+            # with another id, unless the clash was not the id.
             if db.session.get(FeedbackCase, row.id) is None:
-                raise  # not the id: a receipt digest cannot clash in practice either
-            db.session.expunge(row)
+                raise
     raise RuntimeError("no free feedback case id")
 
 
@@ -181,7 +191,7 @@ def hold_flagged() -> int:
         )
     ).all()
     for row in rows:
-        text = f"{row.title}\n{row.content}"
+        text = case_text(row.title, row.content)
         reasons = safety.check(text, row.person_id)  # why it waits, as the check sees it now
         if reasons:
             safety.hold(REVIEW_KIND, row.id, text, reasons, row.handler_org_id, row.person_id)
@@ -198,6 +208,7 @@ def mine(principal, page: int, per_page: int):
     return db.paginate(
         select(FeedbackCase)
         .where(FeedbackCase.person_id == person.id)
+        .options(*_ORGS)
         .order_by(FeedbackCase.submitted_on.desc(), FeedbackCase.id.desc()),
         page=page,
         per_page=per_page,
@@ -225,8 +236,6 @@ def normalise_receipt(value: str) -> str:
 def by_receipt(receipt: str, principal) -> FeedbackCase:
     """The anonymous case of ``receipt``. Guessing is bounded per session (and a receipt has
     80 random bits): 429 ``too_many_lookups``."""
-    from ..extensions import limiter
-
     receipt = normalise_receipt(receipt)
     if not limiter.hit(30, 10, "feedback-lookup", str(principal.session.id)):
         raise ApiError(429, "too_many_lookups", "查询过于频繁，请稍后再试")
@@ -383,7 +392,7 @@ def _auditor_condition(principal):
     if not scope:
         return None
     if "/" in scope:
-        return FeedbackCase.id.is_not(None)
+        return true()
     return FeedbackCase.handler_org_id.in_(
         select(Org.id).where(or_(*(Org.path.startswith(prefix) for prefix in scope)))
     )
@@ -418,9 +427,9 @@ def handled(principal, status: str | None, kind: str | None, page: int, per_page
     if kind:
         query = query.where(FeedbackCase.kind == kind)
     result = db.paginate(
-        query.options(
-            joinedload(FeedbackCase.handler_org), joinedload(FeedbackCase.subject_org)
-        ).order_by(_URGENCY, FeedbackCase.accept_due, FeedbackCase.reply_due, FeedbackCase.id),
+        query.options(*_ORGS).order_by(
+            _URGENCY, FeedbackCase.accept_due, FeedbackCase.reply_due, FeedbackCase.id
+        ),
         page=page,
         per_page=per_page,
         error_out=False,
@@ -584,18 +593,51 @@ def overdue_stage(row: FeedbackCase, today: date) -> str | None:
 # -- views -----------------------------------------------------------------------------------
 
 
+def author_views(rows: list[FeedbackCase]) -> list[dict]:
+    """Cases as their authors see them; a page of them costs one query for the handlers'
+    actions and one for the attachments, whatever its length."""
+    events, attachments = _events(rows), _attachments(rows)
+    return [_author_view(row, events[row.id], attachments[row.id]) for row in rows]
+
+
 def author_view(row: FeedbackCase) -> dict:
-    events = _events(row.id)
-    attachments = db.session.execute(
-        select(
-            FeedbackAttachment.id,
-            FeedbackAttachment.name,
-            FeedbackAttachment.size,
-            FeedbackAttachment.content_type,
+    return author_views([row])[0]
+
+
+def handler_views(rows: list[FeedbackCase]) -> list[dict]:
+    """Cases as handlers see them: the author's view, who sent it (named cases), whether it is
+    overdue and the handlers' actions. One more query, for the named cases' authors."""
+    events, attachments = _events(rows), _attachments(rows)
+    named = {row.person_id for row in rows if not row.anonymous and row.person_id is not None}
+    people = (
+        {
+            person.id: person
+            for person in db.session.scalars(
+                select(Person).where(Person.id.in_(named)).options(joinedload(Person.org))
+            )
+        }
+        if named
+        else {}
+    )
+    today = local_today()
+    views = []
+    for row in rows:
+        view = _author_view(row, events[row.id], attachments[row.id])
+        person = people.get(row.person_id) if not row.anonymous else None
+        view.update(
+            submitter={"name": person.name, "org_name": person.org.name} if person else None,
+            overdue=overdue_stage(row, today),
+            events=[{"action": e.action, "at": e.at, "by": e.actor_label} for e in events[row.id]],
         )
-        .where(FeedbackAttachment.case_id == row.id)
-        .order_by(FeedbackAttachment.id)
-    ).all()
+        views.append(view)
+    return views
+
+
+def handler_view(row: FeedbackCase) -> dict:
+    return handler_views([row])[0]
+
+
+def _author_view(row: FeedbackCase, events: list, attachments: list) -> dict:
     answered = row.status in (REPLIED, CLOSED)
     return {
         "id": row.id,
@@ -631,28 +673,34 @@ def author_view(row: FeedbackCase) -> dict:
     }
 
 
-def handler_view(row: FeedbackCase) -> dict:
-    view = author_view(row)
-    submitter = None
-    if not row.anonymous and row.person_id is not None:
-        person = db.session.get(Person, row.person_id)
-        submitter = {"name": person.name, "org_name": person.org.name}
-    view.update(
-        submitter=submitter,
-        overdue=overdue_stage(row, local_today()),
-        events=[{"action": e.action, "at": e.at, "by": e.actor_label} for e in _events(row.id)],
-    )
-    return view
-
-
-def _events(case_id: int) -> list[FeedbackEvent]:
-    return list(
-        db.session.scalars(
+def _events(rows: list[FeedbackCase]) -> dict[int, list[FeedbackEvent]]:
+    found: dict[int, list] = {row.id: [] for row in rows}
+    if found:
+        for event in db.session.scalars(
             select(FeedbackEvent)
-            .where(FeedbackEvent.case_id == case_id)
+            .where(FeedbackEvent.case_id.in_(found))
             .order_by(FeedbackEvent.at, FeedbackEvent.id)
-        )
-    )
+        ):
+            found[event.case_id].append(event)
+    return found
+
+
+def _attachments(rows: list[FeedbackCase]) -> dict[int, list]:
+    found: dict[int, list] = {row.id: [] for row in rows}
+    if found:
+        for attachment in db.session.execute(
+            select(
+                FeedbackAttachment.case_id,
+                FeedbackAttachment.id,
+                FeedbackAttachment.name,
+                FeedbackAttachment.size,
+                FeedbackAttachment.content_type,
+            )
+            .where(FeedbackAttachment.case_id.in_(found))
+            .order_by(FeedbackAttachment.id)
+        ):
+            found[attachment.case_id].append(attachment)
+    return found
 
 
 def subject_orgs() -> list[Org]:

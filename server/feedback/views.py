@@ -79,7 +79,7 @@ def subject_orgs():
 def mine(args):
     """My named cases, newest first (anonymous ones are not linked to me: see lookup)."""
     result = page_result(services.mine(current(), args["page"], args["per_page"]))
-    result["items"] = [services.author_view(row) for row in result["items"]]
+    result["items"] = services.author_views(result["items"])
     return result
 
 
@@ -187,7 +187,7 @@ def cases(args):
             current(), args.get("status"), args.get("kind"), args["page"], args["per_page"]
         )
     )
-    result["items"] = [services.handler_view(row) for row in result["items"]]
+    result["items"] = services.handler_views(result["items"])
     return result
 
 

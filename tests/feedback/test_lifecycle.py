@@ -189,3 +189,45 @@ def test_a_member_sends_at_most_per_day_cases(client, world, send):
         send(world.token, anonymous=n % 2 == 0)
     assert send(world.token, status=429, anonymous=True)["code"] == "too_many_cases"
     send(world.other_token)  # another member is not counted with them
+
+
+def _queries(client, url, token):
+    from sqlalchemy import event
+
+    statements = []
+
+    def count(*_args):
+        statements.append(1)
+
+    event.listen(db.engine, "before_cursor_execute", count)
+    try:
+        assert client.get(url, headers=auth(token)).status_code == 200
+    finally:
+        event.remove(db.engine, "before_cursor_execute", count)
+    return len(statements)
+
+
+def test_a_page_of_cases_costs_the_same_queries_however_many_it_holds(client, world, send):
+    def send_one(n):
+        cid = send(world.token, title=f"建议{n}")["case"]["id"]
+        act(client, world.a_secretary_token, cid, "accept")
+        act(client, world.a_secretary_token, cid, "reply", content="已收到")
+
+    send_one(0)
+    handler_one = _queries(client, "/api/v1/feedback/cases", world.a_secretary_token)
+    author_one = _queries(client, "/api/v1/feedback/mine", world.token)
+    for n in range(1, 4):
+        send_one(n)
+    assert _queries(client, "/api/v1/feedback/cases", world.a_secretary_token) == handler_one
+    assert _queries(client, "/api/v1/feedback/mine", world.token) == author_one
+
+
+def test_a_clashing_random_id_is_drawn_again(client, world, send, monkeypatch):
+    import secrets
+
+    first = send(world.token)["case"]["id"]
+    draws = iter([first - 2**24, first - 2**24, 12345])
+    monkeypatch.setattr(secrets, "randbelow", lambda _n: next(draws))
+    second = send(world.token)["case"]["id"]
+    assert second == 12345 + 2**24 != first
+    assert db.session.get(FeedbackCase, second).title == "食堂排队太久"

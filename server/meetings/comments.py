@@ -17,6 +17,7 @@ from ..db_types import utcnow
 from ..errors import ApiError
 from ..extensions import db, limiter
 from ..safety import services as safety
+from ..schemas import page_result
 from .models import COMMENT_PUBLISHED, REJECTED, Meeting, MeetingComment
 from .models import PENDING as HELD
 from .services import can_manage, has_minutes
@@ -77,11 +78,7 @@ def listing(meeting: Meeting, principal, page: int, per_page: int) -> dict:
     result = db.paginate(query, page=page, per_page=per_page, error_out=False)
     for row in result.items:
         row.mine = viewer is not None and row.person_id == viewer
-    return {
-        "items": result.items,
-        "meta": {"page": result.page, "per_page": result.per_page, "total": result.total,
-                 "pages": result.pages},
-    }  # fmt: skip
+    return page_result(result)
 
 
 def delete(meeting: Meeting, comment_id: int, principal) -> None:

@@ -26,6 +26,7 @@ from ..errors import ApiError
 from ..extensions import db, wechat
 from ..orgs.models import Org
 from ..people.models import Person
+from ..schemas import page_result
 from ..wechat.gateway import WeChatError
 from . import words
 from .models import APPROVED, PENDING, REJECTED, ContentReview
@@ -126,11 +127,9 @@ def listing(principal, status: str, page: int, per_page: int) -> dict:
             )
         ).all()
     ) if result.items else {}  # fmt: skip
-    return {
-        "items": [view(row, names.get(row.person_id)) for row in result.items],
-        "meta": {"page": result.page, "per_page": result.per_page, "total": result.total,
-                 "pages": result.pages},
-    }  # fmt: skip
+    page = page_result(result)
+    page["items"] = [view(row, names.get(row.person_id)) for row in result.items]
+    return page
 
 
 def view(row: ContentReview, author: str | None) -> dict:

@@ -231,3 +231,34 @@ def test_a_clashing_random_id_is_drawn_again(client, world, send, monkeypatch):
     second = send(world.token)["case"]["id"]
     assert second == 12345 + 2**24 != first
     assert db.session.get(FeedbackCase, second).title == "食堂排队太久"
+
+
+def test_every_author_endpoint_refuses_bad_input_with_4xx(client, world, send):
+    cid = send(world.token)["case"]["id"]
+    headers = auth(world.token)
+    base = "/api/v1/feedback"
+    cases = [
+        ("post", f"{base}/mine/{cid}/attachments", {"data": {}}, 422),  # no file
+        ("post", f"{base}/mine/{cid}/rating", {"json": {"score": "五"}}, 422),
+        ("post", f"{base}/mine/{cid}/rating", {"json": {}}, 422),
+        ("post", f"{base}/mine/{cid}/reopen", {"json": {"reason": "x" * 501}}, 422),
+        ("post", f"{base}/mine/99999999999/rating", {"json": {"score": 3}}, 404),
+        ("post", f"{base}/lookup", {"json": {"receipt": ["AAAA"]}}, 422),
+        ("post", f"{base}/receipt/rating", {"json": {"receipt": "AAAA-BBBB-CCCC-DDDD"}}, 422),
+        ("post", f"{base}/receipt/reopen", {"json": {"receipt": None, "reason": "x"}}, 422),
+        ("post", f"{base}/receipt/attachments", {"data": {"receipt": "x"}}, 422),
+        ("get", f"{base}/mine?page=0", {}, 422),
+        ("get", f"{base}/mine?per_page=1000", {}, 422),
+        ("get", f"{base}/cases?kind=other", {}, 403),  # a member handles nothing
+    ]
+    for method, url, kwargs, status in cases:
+        got = getattr(client, method)(url, headers=headers, **kwargs)
+        assert got.status_code == status, (url, got.status_code, got.json)
+        assert got.json["code"] and got.json["message"], url
+    handler = auth(world.a_secretary_token)
+    for url, body in ((f"{base}/cases/{cid}/reply", {"content": 5}),
+                      (f"{base}/cases/{cid}/reply", {"content": ""}),
+                      (f"{base}/cases/{cid}/close", {"content": "x" * 2001})):  # fmt: skip
+        got = client.post(url, json=body, headers=handler)
+        assert got.status_code == 422, (url, got.json)
+    assert db.session.get(FeedbackCase, cid).status == "submitted"

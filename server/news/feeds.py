@@ -214,7 +214,7 @@ def parse(
         if problem is not None:
             raise FeedError(f"不是有效的 RSS/Atom 源（{_describe(problem)}）")
         if not document.get("version"):
-            raise FeedError("不是 RSS/Atom 源")
+            raise FeedError("不是有效的 RSS/Atom 源")
         return Parsed()
     result = Parsed(warning=_describe(problem) if problem is not None else None)
     oldest = now - timedelta(days=keep_days)

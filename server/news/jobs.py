@@ -15,7 +15,6 @@ from .digest import send_digests
 from .ingest import ingest_all
 from .services import settings
 
-INGEST_EVERY_MINUTES = 5  # the PERIODIC entry's period; fetch_minutes is counted in these
 _DUE_KEY = "party:news:ingest-started"
 
 

@@ -54,8 +54,8 @@ class NewsItem(db.Model):
     summary: Mapped[str] = mapped_column(String(SUMMARY_MAX), nullable=False, default="")
     url: Mapped[str] = mapped_column(String(URL_MAX), nullable=False)
     # The source's topic keys when fetched, as a JSON list (["politics", "party"]). A topic
-    # filter is LIKE '%"politics"%' on its text: keys are [a-z0-9_], so a quoted key cannot match
-    # inside another.
+    # filter is LIKE '%"politics"%' on its text (``_`` escaped): keys are [a-z0-9_], so a quoted
+    # key cannot match inside another.
     topics: Mapped[list] = mapped_column(JSON, nullable=False)
     published_at: Mapped[datetime] = mapped_column(DateTime, nullable=False)
     fetched_at: Mapped[datetime] = mapped_column(DateTime, nullable=False)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
-from ..schemas import PageArgs, PageMeta, UtcDateTime
+from ..schemas import PageArgs, UtcDateTime, paged
 
 
 class TopicSchema(Schema):
@@ -37,9 +37,7 @@ class NewsItemSchema(Schema):
     published_at = UtcDateTime()
 
 
-class NewsPageSchema(Schema):
-    items = fields.List(fields.Nested(NewsItemSchema))
-    meta = fields.Nested(PageMeta)
+NewsPageSchema = paged(NewsItemSchema, "NewsPage")
 
 
 class PreferencesSchema(Schema):

@@ -49,9 +49,10 @@ def _unknown_topics(keys, field: str) -> None:
 
 
 def _any_topic(keys):
-    """SQL: the item carries one of ``keys`` (see NewsItem.topics)."""
+    """SQL: the item carries one of ``keys`` (see NewsItem.topics). Escaped: ``_`` is a LIKE
+    wildcard, and ``"a_b"`` must not match ``"axb"``."""
     text = cast(NewsItem.topics, String)
-    return or_(*[text.like(f'%"{key}"%') for key in keys])
+    return or_(*[text.contains(f'"{key}"', autoescape=True) for key in keys])
 
 
 # -- the list --------------------------------------------------------------------------------
@@ -78,18 +79,21 @@ def listing(principal, topic: str | None, mine: bool, page: int, per_page: int):
     return db.paginate(query, page=page, per_page=per_page, error_out=False)
 
 
-def item_view(item: NewsItem) -> dict[str, Any]:
+def item_views(items) -> list[dict[str, Any]]:
     names = {source["key"]: source["name"] for source in sources()}
-    return {
-        "id": item.id,
-        "title": item.title,
-        "summary": item.summary,
-        "url": item.url,
-        "source": item.source_key,
-        "source_name": names.get(item.source_key, item.source_key),
-        "topics": topic_list(item.topics or []),
-        "published_at": item.published_at,
-    }
+    return [
+        {
+            "id": item.id,
+            "title": item.title,
+            "summary": item.summary,
+            "url": item.url,
+            "source": item.source_key,
+            "source_name": names.get(item.source_key, item.source_key),
+            "topics": topic_list(item.topics or []),
+            "published_at": item.published_at,
+        }
+        for item in items
+    ]
 
 
 # -- preferences -----------------------------------------------------------------------------

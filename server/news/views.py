@@ -31,7 +31,7 @@ def list_news(args):
     result = page_result(
         services.listing(current(), args.get("topic"), args["mine"], args["page"], args["per_page"])
     )
-    result["items"] = [services.item_view(item) for item in result["items"]]
+    result["items"] = services.item_views(result["items"])
     return result
 
 

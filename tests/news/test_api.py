@@ -72,6 +72,26 @@ def test_an_unknown_topic_is_refused(client, news, member):
     assert get(client, member, mine="maybe").status_code == 422
 
 
+@pytest.mark.parametrize(
+    "query",
+    [
+        {"topic": ""},
+        {"mine": ""},
+        {"page": 0},
+        {"page": "abc"},
+        {"page": 10**12},
+        {"per_page": 101},
+        {"per_page": -1},
+    ],
+)
+def test_bad_list_queries_are_refused(client, news, member, query):
+    news(SOURCES)
+    response = get(client, member, **query)
+    assert response.status_code == 422, response.json
+    assert response.json["code"] == "validation_error"
+    assert set(response.json["errors"]) == set(query)
+
+
 def test_mine_lists_the_chosen_topics_or_everything(client, news, member):
     news(SOURCES)
     ingest_all(NOW)
@@ -98,6 +118,19 @@ def test_a_topic_key_inside_another_does_not_match(client, news, member):
     add_item("a", topics=["party_history"], title="党史")
     add_item("a", topics=["party"], title="党建")
     assert [i["title"] for i in get(client, member, topic="party").json["items"]] == ["党建"]
+
+
+def test_an_underscore_in_a_topic_key_is_no_wildcard(client, news, member):
+    # "_" is a LIKE wildcard: unescaped, "a_b" would also match "axb".
+    news([("a", "rss20.xml", ["a_b"])], topics={"a_b": "甲乙", "axb": "甲叉乙"})
+    add_item("a", topics=["axb"], title="甲叉乙")
+    add_item("a", topics=["a_b"], title="甲乙")
+    assert [i["title"] for i in get(client, member, topic="a_b").json["items"]] == ["甲乙"]
+    assert [i["title"] for i in get(client, member, topic="axb").json["items"]] == ["甲叉乙"]
+    client.put(
+        "/api/v1/news/preferences", json={"topics": ["a_b"], "digest": False}, headers=auth(member)
+    )
+    assert [i["title"] for i in get(client, member, mine="true").json["items"]] == ["甲乙"]
 
 
 def test_topics_in_their_order(client, news, member):
@@ -139,6 +172,14 @@ def test_preferences_default_save_and_audit(client, news, member):
         ({"topics": ["politics"], "digest": "sometimes"}, "validation_error"),
         ({"topics": ["x"] * 51, "digest": True}, "validation_error"),
         ({"topics": [""], "digest": True}, "validation_error"),
+        ({"topics": [123], "digest": True}, "validation_error"),
+        ({"topics": [None], "digest": True}, "validation_error"),
+        ({"topics": None, "digest": True}, "validation_error"),
+        ({"topics": ["x" * 41], "digest": True}, "validation_error"),
+        ({"topics": [], "digest": None}, "validation_error"),
+        ({"topics": [], "digest": True, "extra": 1}, "validation_error"),
+        ([], "validation_error"),
+        ("politics", "validation_error"),
     ],
 )
 def test_preferences_are_validated(client, news, member, body, code):
@@ -146,6 +187,27 @@ def test_preferences_are_validated(client, news, member, body, code):
     response = client.put("/api/v1/news/preferences", json=body, headers=auth(member))
     assert response.status_code == 422, response.json
     assert response.json["code"] == code
+    assert get(client, member, "/api/v1/news/preferences").json == {"topics": [], "digest": False}
+
+
+def test_preferences_are_each_members_own(client, f, news, member):
+    news(SOURCES)
+    other = f.token_for(f.person(f.tree()["b"]))
+    path = "/api/v1/news/preferences"
+    client.put(path, json={"topics": ["party"], "digest": True}, headers=auth(member))
+    assert get(client, other, path).json == {"topics": [], "digest": False}
+    client.put(path, json={"topics": ["theory"], "digest": False}, headers=auth(other))
+    assert get(client, member, path).json == {"topics": ["party"], "digest": True}
+
+
+def test_a_body_that_is_no_json_is_refused(client, news, member):
+    news(SOURCES)
+    response = client.put(
+        "/api/v1/news/preferences",
+        data="{topics",
+        headers={**auth(member), "Content-Type": "application/json"},
+    )
+    assert response.status_code == 400 and response.json["code"] == "malformed_json"
     assert get(client, member, "/api/v1/news/preferences").json == {"topics": [], "digest": False}
 
 
@@ -209,5 +271,7 @@ def test_the_sources_report_for_administrators(client, f, news, member):
         "last_new": 0,
     }
     assert get(client, member, "/api/v1/news/sources").status_code == 403
+    console = f.account_token(f.account("sysadmin", [("system_admin", None)]))
+    assert get(client, console, "/api/v1/news/sources").json == body
     _, secretary = f.secretary(f.tree()["b"])
     assert get(client, secretary, "/api/v1/news/sources").status_code == 403

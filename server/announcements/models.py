@@ -46,6 +46,12 @@ STATUSES = {
 TITLE_MAX, BODY_MAX, SUMMARY_CHARS = 100, 20_000, 120
 
 
+def encode_roles(values: list[str]) -> str:
+    """The stored form of a roles list: "|secretary|discipline|" (each once), "" for none."""
+    unique = list(dict.fromkeys(v for v in values if v))
+    return f"|{'|'.join(unique)}|" if unique else ""
+
+
 class Announcement(Timestamps, db.Model):
     __tablename__ = "announcements"
     __table_args__ = (
@@ -85,8 +91,7 @@ class Announcement(Timestamps, db.Model):
 
     @roles.setter
     def roles(self, values: list[str]) -> None:
-        unique = list(dict.fromkeys(v for v in values if v))
-        self.roles_text = f"|{'|'.join(unique)}|" if unique else ""
+        self.roles_text = encode_roles(values)
 
     @property
     def status_label(self) -> str:

@@ -73,7 +73,7 @@ def index():
         return _error(400, "页码无效")
     result = services.portal_page(page, PER_PAGE)
     if page > max(result.pages, 1):
-        return _error(404, "没有这一页")
+        return _error(404, "该页不存在")
     items = [{"a": a, "day": _day(a.published_at)} for a in result.items]
     return render_template("portal/index.html", items=items, result=result)
 

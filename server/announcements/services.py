@@ -18,23 +18,24 @@ receipts. Services flush; ``@allow`` commits.
 
 from __future__ import annotations
 
+from collections import defaultdict
 from html.parser import HTMLParser
 
 from sqlalchemy import func, or_, select, update
-from sqlalchemy.dialects.mysql import insert as mysql_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import aliased
 
 from ..audit import services as audit
 from ..db_types import utcnow
 from ..errors import ApiError
 from ..extensions import db
+from ..news.models import insert_ignoring_duplicates
 from ..notify.services import notify
 from ..orgs import services as org_services
 from ..orgs.models import Org
 from ..people.models import POSTS, PartyPost, Person
 from ..safety import services as safety
 from ..safety.models import PENDING, ContentReview
+from ..schemas import page_result
 from ..study.materials import sanitize
 from .models import (
     AUDIENCES,
@@ -50,6 +51,7 @@ from .models import (
     WITHDRAWN,
     Announcement,
     AnnouncementRead,
+    encode_roles,
 )
 
 MANAGE_ROLES = ("secretary", "committee_admin")
@@ -243,18 +245,24 @@ def create(data: dict, principal) -> Announcement:
     return announcement
 
 
-def _transition(announcement: Announcement, from_status: str | tuple[str, ...], **values) -> None:
-    """Apply ``values`` if the status is still ``from_status``; 409 if someone changed it."""
-    allowed = (from_status,) if isinstance(from_status, str) else from_status
+def _changed(announcement: Announcement, allowed: tuple[str, ...], **values) -> bool:
+    """Apply ``values`` if the status is still one of ``allowed`` (a conditional UPDATE: of
+    two changes at once, one wins); whether it was applied."""
     changed = db.session.execute(
         update(Announcement)
         .where(Announcement.id == announcement.id, Announcement.status.in_(allowed))
         .values(updated_at=utcnow(), **values)
         .execution_options(synchronize_session=False)
     ).rowcount
-    if changed != 1:
+    if changed == 1:
+        db.session.refresh(announcement)
+    return changed == 1
+
+
+def _transition(announcement: Announcement, allowed: tuple[str, ...], **values) -> None:
+    """``_changed``, or 409 if someone changed the status meanwhile."""
+    if not _changed(announcement, allowed, **values):
         raise ApiError(409, "state_changed", "公告状态已被他人修改，请刷新后重试")
-    db.session.refresh(announcement)
 
 
 def update_content(announcement: Announcement, data: dict, principal) -> Announcement:
@@ -275,8 +283,7 @@ def update_content(announcement: Announcement, data: dict, principal) -> Announc
     if "pinned" in data and data["pinned"] != announcement.pinned:
         values["pinned"] = data["pinned"]
     audience_ = data.get("audience", announcement.audience)
-    roles = _roles(audience_, data.get("roles", announcement.roles))
-    roles_text = f"|{'|'.join(dict.fromkeys(roles))}|" if roles else ""
+    roles_text = encode_roles(_roles(audience_, data.get("roles", announcement.roles)))
     if audience_ != announcement.audience:
         values["audience"] = audience_
     if roles_text != announcement.roles_text:
@@ -294,7 +301,7 @@ def update_content(announcement: Announcement, data: dict, principal) -> Announc
         if reasons:
             values["status"] = PENDING_REVIEW
     entry.detail = {"fields": sorted(values), **({"status": PENDING_REVIEW} if reasons else {})}
-    _transition(announcement, announcement.status, **values)
+    _transition(announcement, (announcement.status,), **values)
     if reasons:
         _hold(announcement, text, reasons, principal.person_id)
     return announcement
@@ -318,7 +325,7 @@ def publish(announcement: Announcement, principal) -> Announcement:
     values = {"status": status, "withdrawn_at": None}
     if status == PUBLISHED:
         values["published_at"] = func.coalesce(Announcement.published_at, _now())
-    _transition(announcement, announcement.status, **values)
+    _transition(announcement, (announcement.status,), **values)
     if reasons:
         _hold(announcement, text, reasons, principal.person_id)
     elif first:
@@ -371,15 +378,8 @@ def _review_decided(announcement_id: int, approved: bool) -> None:
     values = {"status": PUBLISHED if approved else REJECTED}
     if approved:
         values["published_at"] = func.coalesce(Announcement.published_at, _now())
-    changed = db.session.execute(
-        update(Announcement)
-        .where(Announcement.id == found.id, Announcement.status == PENDING_REVIEW)
-        .values(updated_at=utcnow(), **values)
-        .execution_options(synchronize_session=False)
-    ).rowcount
-    if changed != 1:
+    if not _changed(found, (PENDING_REVIEW,), **values):
         return
-    db.session.refresh(found)
     audit.record(
         "announcement.review", "announcement", found.id, found.org_id, {"approved": approved}
     )
@@ -424,16 +424,13 @@ def record_read(announcement: Announcement, person_id: int) -> None:
             AnnouncementRead.person_id == person_id,
         )
     )
-    if seen is not None:
-        return
-    row = {"announcement_id": announcement.id, "person_id": person_id, "read_at": _now()}
-    if db.engine.dialect.name == "mysql":
-        statement = mysql_insert(AnnouncementRead).values(row)
-        # The exclusive lock at once: parallel duplicates queue instead of deadlocking.
-        statement = statement.on_duplicate_key_update(person_id=AnnouncementRead.person_id)
-    else:
-        statement = sqlite_insert(AnnouncementRead).values(row).on_conflict_do_nothing()
-    db.session.execute(statement)
+    if seen is None:
+        # On MySQL an ON DUPLICATE KEY no-op: it takes the exclusive lock at once, so parallel
+        # duplicates queue instead of deadlocking.
+        db.session.execute(
+            insert_ignoring_duplicates(AnnouncementRead),
+            [{"announcement_id": announcement.id, "person_id": person_id, "read_at": _now()}],
+        )
 
 
 def read_ids(person_id: int | None, ids: list[int]) -> set[int]:
@@ -454,14 +451,10 @@ def open_for(announcement_id: int, principal) -> dict:
     them."""
     found = get_visible(announcement_id, principal)
     person = principal.person
-    read = False
-    if person is not None:
-        if found.status == PUBLISHED and in_audience(found, person):
-            record_read(found, person.id)
-            read = True
-        else:
-            read = bool(read_ids(person.id, [found.id]))
-    return view(found, principal, read)
+    if person is not None and found.status == PUBLISHED and in_audience(found, person):
+        record_read(found, person.id)
+        return view(found, principal, read=True)
+    return view(found, principal)
 
 
 def _order(query):
@@ -473,14 +466,13 @@ def _order(query):
 def listing(principal, page: int, per_page: int) -> dict:
     """The published announcements for the caller (public ones included), pinned first, then
     newest first."""
-    person = principal.person
-    query = select(Announcement).where(Announcement.status == PUBLISHED, _for_reader(person))
-    result = db.paginate(_order(query), page=page, per_page=per_page, error_out=False)
-    read = read_ids(person.id if person else None, [a.id for a in result.items])
-    return {
-        "items": [item(a, a.id in read) for a in result.items],
-        "meta": _meta(result),
-    }
+    query = select(Announcement).where(
+        Announcement.status == PUBLISHED, _for_reader(principal.person)
+    )
+    result = page_result(db.paginate(_order(query), page=page, per_page=per_page, error_out=False))
+    read = read_ids(principal.person_id, [a.id for a in result["items"]])
+    result["items"] = [item(a, a.id in read) for a in result["items"]]
+    return result
 
 
 def managed(principal, status: str | None, page: int, per_page: int) -> dict:
@@ -493,45 +485,56 @@ def managed(principal, status: str | None, page: int, per_page: int) -> dict:
     if status:
         query = query.where(Announcement.status == status)
     query = query.order_by(Announcement.created_at.desc(), Announcement.id.desc())
-    result = db.paginate(query, page=page, per_page=per_page, error_out=False)
-    items = []
-    for found in result.items:
-        size, read = counts(found)
-        items.append(
-            {
-                **item(found, False),
-                "roles": found.roles,
-                "status": found.status,
-                "status_label": found.status_label,
-                "author": found.author_label,
-                "withdrawn_at": found.withdrawn_at,
-                "created_at": found.created_at,
-                "updated_at": found.updated_at,
-                "audience_size": size,
-                "read_count": read,
-            }
-        )
-    return {"items": items, "meta": _meta(result)}
+    result = page_result(db.paginate(query, page=page, per_page=per_page, error_out=False))
+    figures = counts(result["items"])
+    result["items"] = [
+        {
+            **item(found, False),
+            "roles": found.roles,
+            "status": found.status,
+            "status_label": found.status_label,
+            "author": found.author_label,
+            "withdrawn_at": found.withdrawn_at,
+            "created_at": found.created_at,
+            "updated_at": found.updated_at,
+            "audience_size": figures[found.id][0],
+            "read_count": figures[found.id][1],
+        }
+        for found in result["items"]
+    ]
+    return result
 
 
-def counts(announcement: Announcement) -> tuple[int, int]:
-    """(people in the audience, how many of them have read it)."""
-    people = audience(announcement)
-    size = db.session.scalar(select(func.count()).select_from(people.subquery()))
-    read = db.session.scalar(
-        select(func.count())
-        .select_from(AnnouncementRead)
-        .where(
-            AnnouncementRead.announcement_id == announcement.id,
-            AnnouncementRead.person_id.in_(people),
+def counts(announcements: list[Announcement]) -> dict[int, tuple[int, int]]:
+    """Per announcement id: (people in the audience, how many of them have read it). Two
+    queries per distinct audience, not per announcement: the audience depends only on the
+    publishing org and, for ``roles``, the posts (a page of one org's announcements mostly
+    shares one or two)."""
+    alike: dict[tuple[int, str], list[Announcement]] = defaultdict(list)
+    for found in announcements:
+        alike[found.org_id, found.roles_text if found.audience == ROLES else ""].append(found)
+    figures = {}
+    for same in alike.values():
+        people = audience(same[0])
+        ids = [found.id for found in same]
+        size = db.session.scalar(select(func.count()).select_from(people.subquery()))
+        read = dict(
+            db.session.execute(
+                select(AnnouncementRead.announcement_id, func.count())
+                .where(
+                    AnnouncementRead.announcement_id.in_(ids),
+                    AnnouncementRead.person_id.in_(people),
+                )
+                .group_by(AnnouncementRead.announcement_id)
+            ).all()
         )
-    )
-    return size, read
+        figures.update((i, (size, read.get(i, 0))) for i in ids)
+    return figures
 
 
 def receipts(announcement: Announcement, state: str, page: int, per_page: int) -> dict:
     """Who of the audience has read it (latest first) or not (by org and name), a page."""
-    size, read_count = counts(announcement)
+    size, read_count = counts([announcement])[announcement.id]
     reads = AnnouncementRead.__table__
     query = audience(announcement).add_columns(Person.name, Org.name.label("org_name"))
     if state == "read":
@@ -566,15 +569,6 @@ def receipts(announcement: Announcement, state: str, page: int, per_page: int) -
 
 
 # -- shapes ----------------------------------------------------------------------------------
-def _meta(result) -> dict:
-    return {
-        "page": result.page,
-        "per_page": result.per_page,
-        "total": result.total,
-        "pages": result.pages,
-    }
-
-
 def item(announcement: Announcement, read: bool) -> dict:
     return {
         "id": announcement.id,
@@ -589,8 +583,11 @@ def item(announcement: Announcement, read: bool) -> dict:
     }
 
 
-def view(announcement: Announcement, principal, read: bool) -> dict:
+def view(announcement: Announcement, principal, read: bool | None = None) -> dict:
+    """The announcement for ``principal``; ``read`` looked up unless the caller knows it."""
     manager = can_manage(announcement, principal)
+    if read is None:
+        read = bool(read_ids(principal.person_id, [announcement.id]))
     return {
         **item(announcement, read),
         "body": announcement.body_html,

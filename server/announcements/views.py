@@ -26,12 +26,6 @@ MANAGE = services.MANAGE_ROLES
 ANNOUNCEMENT = "/announcements/<int(max=2147483647):announcement_id>"
 
 
-def _view(found):
-    principal = current()
-    read = found.id in services.read_ids(principal.person_id, [found.id])
-    return services.view(found, principal, read)
-
-
 @blp.route("/announcements", methods=["POST"])
 @allow(*MANAGE)
 @blp.arguments(AnnouncementWriteSchema)
@@ -39,7 +33,7 @@ def _view(found):
 def create_announcement(data):
     """A draft (``publish: false``) or a published announcement; text the content check flags
     waits for review (``status: pending_review``) and is published once approved."""
-    return _view(services.create(data, current()))
+    return services.view(services.create(data, current()), current())
 
 
 @blp.route("/announcements", methods=["GET"])
@@ -77,7 +71,7 @@ def update_announcement(data, announcement_id):
     """Title, body, audience, pinning (not while under review). A published announcement's
     changed text is checked again."""
     found = services.get_managed(announcement_id, current())
-    return _view(services.update_content(found, data, current()))
+    return services.view(services.update_content(found, data, current()), current())
 
 
 @blp.route(f"{ANNOUNCEMENT}/publish", methods=["POST"])
@@ -86,7 +80,7 @@ def update_announcement(data, announcement_id):
 def publish_announcement(announcement_id):
     """Publish a draft, rejected or withdrawn announcement (checked first)."""
     found = services.get_managed(announcement_id, current())
-    return _view(services.publish(found, current()))
+    return services.view(services.publish(found, current()), current())
 
 
 @blp.route(f"{ANNOUNCEMENT}/withdraw", methods=["POST"])
@@ -94,7 +88,7 @@ def publish_announcement(announcement_id):
 @blp.response(200, AnnouncementSchema)
 def withdraw_announcement(announcement_id):
     found = services.get_managed(announcement_id, current())
-    return _view(services.withdraw(found, current()))
+    return services.view(services.withdraw(found, current()), current())
 
 
 @blp.route(f"{ANNOUNCEMENT}/receipts", methods=["GET"])

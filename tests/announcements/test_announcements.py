@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 
 from server.announcements.models import AnnouncementRead
 from server.audit.models import AuditLog
@@ -284,3 +284,145 @@ def test_a_managers_view_carries_the_author_and_readers_do_not(world):
     seen = world.get("member_c", made["id"]).json
     assert seen["author"] is None and seen["can_manage"] is False
     assert db.session.scalar(select(func.count()).select_from(AnnouncementRead)) == 1
+
+
+def _is_error(response, status: int, code: str) -> bool:
+    """A JSON error with the stable code and a Chinese message."""
+    body = response.get_json(silent=True) or {}
+    message = body.get("message") or ""
+    return (
+        response.status_code == status
+        and body.get("code") == code
+        and any("\u4e00" <= ch <= "\u9fff" for ch in message)
+    )
+
+
+def test_wrong_types_missing_fields_and_malformed_bodies_are_a_4xx(world):
+    base = {"org_id": world.orgs["a"].id, "title": "t", "body": "<p>x</p>", "audience": "public"}
+    h = world.h("sec_a")
+    for name, value in (
+        ("org_id", "abc"),
+        ("org_id", 2**40),  # beyond INT: refused before any query
+        ("org_id", -1),
+        ("org_id", None),
+        ("title", 5),
+        ("title", ["标题"]),
+        ("title", "   "),
+        ("body", 5),
+        ("body", {"html": "<p>x</p>"}),
+        ("audience", None),
+        ("roles", "secretary"),
+        ("roles", [1]),
+        ("roles", ["secretary"] * 50),
+        ("pinned", "maybe"),
+        ("publish", "x"),
+        ("author", "someone else"),  # an unknown field
+    ):
+        answer = world.client.post(URL, json={**base, name: value}, headers=h)
+        assert _is_error(answer, 422, "validation_error"), (name, value, answer.json)
+        assert name in answer.json["errors"], (name, answer.json)
+    for missing in base:
+        body = {k: v for k, v in base.items() if k != missing}
+        answer = world.client.post(URL, json=body, headers=h)
+        assert _is_error(answer, 422, "validation_error"), missing
+    malformed = world.client.post(URL, data="{not json", content_type="application/json", headers=h)
+    assert _is_error(malformed, 400, "malformed_json")
+    for raw in ("[]", "null", '"text"'):
+        answer = world.client.post(URL, data=raw, content_type="application/json", headers=h)
+        assert _is_error(answer, 422, "validation_error"), raw
+    made = world.made("sec_a")
+    path = f"{URL}/{made['id']}"
+    for body in (
+        {"title": 5},
+        {"title": ""},
+        {"body": None},
+        {"body": ""},
+        {"audience": "everyone"},
+        {"roles": "secretary"},
+        {"pinned": "x"},
+        {"org_id": world.orgs["b"].id},  # the publishing org cannot be changed
+    ):
+        answer = world.client.patch(path, json=body, headers=h)
+        assert _is_error(answer, 422, "validation_error"), (body, answer.json)
+    answer = world.client.patch(path, data="[]", content_type="application/json", headers=h)
+    assert _is_error(answer, 422, "validation_error")
+    # Nothing of it changed the announcement.
+    assert world.get("sec_a", made["id"]).json["title"] == made["title"]
+
+
+def test_bad_queries_and_ids_on_every_endpoint_are_a_4xx(world):
+    made = world.made("sec_a")
+    h = world.h("sec_a")
+    for path, query in (
+        ("/managed", {"status": "archived"}),
+        ("/managed", {"page": 0}),
+        ("/managed", {"page": "x"}),
+        ("/managed", {"per_page": 101}),
+        ("/managed", {"page": 100001}),
+        (f"/{made['id']}/receipts", {"page": 0}),
+        (f"/{made['id']}/receipts", {"per_page": 1000}),
+        (f"/{made['id']}/receipts", {"state": ""}),
+    ):
+        answer = world.client.get(URL + path, query_string=query, headers=h)
+        assert _is_error(answer, 422, "validation_error"), (path, query)
+    # An id in range that does not exist is the same 404 as someone else's; ids beyond INT
+    # never reach the database (no route matches them: werkzeug answers 405 where another
+    # method serves the same path, 404 elsewhere).
+    for announcement_id in (2**31 - 1, 2**31, 99999999999):
+        for method, suffix in (
+            ("get", ""),
+            ("patch", ""),
+            ("post", "/publish"),
+            ("post", "/withdraw"),
+            ("get", "/receipts"),
+        ):
+            send = getattr(world.client, method)
+            kwargs = {"json": {"title": "改"}} if method == "patch" else {}
+            answer = send(f"{URL}/{announcement_id}{suffix}", headers=h, **kwargs)
+            where = (announcement_id, method, suffix)
+            if announcement_id < 2**31 or method == "get" or suffix:
+                assert _is_error(answer, 404, "not_found"), where
+            else:
+                assert _is_error(answer, 405, "method_not_allowed"), where
+
+
+def test_the_managed_list_counts_each_announcements_audience_and_reads(world, app):
+    members = [world.made("sec_general", org="general", title=f"公告{n}")["id"] for n in range(3)]
+    roles = world.made("sec_general", org="general", audience="roles", roles=["discipline"])
+    public = world.made("sec_a", audience="public")  # branch a is under the general branch
+    world.get("member_a", members[0])
+    world.get("member_b", members[1])
+    world.get("discipline_b", roles["id"])
+    world.get("member_a", public["id"])
+    world.get("member_c", public["id"])  # outside branch a: not counted
+
+    seen: list[str] = []
+
+    def managed() -> dict:
+        def record(_conn, _cursor, statement, *_args):
+            seen.append(statement)
+
+        seen.clear()
+        event.listen(db.engine, "before_cursor_execute", record)
+        try:
+            answer = world.client.get(f"{URL}/managed", headers=world.h("sec_general"))
+        finally:
+            event.remove(db.engine, "before_cursor_execute", record)
+        assert answer.status_code == 200, answer.json
+        return {i["id"]: (i["audience_size"], i["read_count"]) for i in answer.json["items"]}
+
+    # The general branch: 7 people (see the receipts test); its 纪检委员: 1; branch a: 3.
+    assert managed() == {
+        members[0]: (7, 1),
+        members[1]: (7, 1),
+        members[2]: (7, 0),
+        roles["id"]: (1, 1),
+        public["id"]: (3, 1),
+    }
+    # The figures are queried per audience (three here), not per announcement.
+    reads = [s for s in seen if "announcement_reads" in s]
+    assert len(reads) == 3
+    for n in range(3):
+        world.made("sec_general", org="general", title=f"更多公告{n}")
+    assert len(managed()) == 8
+    assert len([s for s in seen if "announcement_reads" in s]) == len(reads)

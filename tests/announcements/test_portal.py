@@ -168,7 +168,8 @@ def test_pages_beyond_the_last_are_404_and_paging_works(world, client):
     assert "公示20" in first and "公示00" not in first and "第 1 / 2 页" in first
     second = client.get("/portal/?page=2")
     assert second.status_code == 200 and "公示00" in second.get_data(as_text=True)
-    assert client.get("/portal/?page=3").status_code == 404
+    beyond = client.get("/portal/?page=3")
+    assert beyond.status_code == 404 and "该页不存在" in beyond.get_data(as_text=True)
     assert client.get("/portal/notices/abc").status_code == 404
     assert client.get("/portal/notices/99999999999").status_code == 404
     assert len(ids) == 21

@@ -25,10 +25,9 @@ from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import aliased
 
 from ..audit import services as audit
-from ..db_types import utcnow
+from ..db_types import insert_ignoring_duplicates, utcnow
 from ..errors import ApiError
 from ..extensions import db
-from ..news.models import insert_ignoring_duplicates
 from ..notify.services import notify
 from ..orgs import services as org_services
 from ..orgs.models import Org

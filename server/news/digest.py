@@ -16,11 +16,11 @@ from typing import Any
 
 from sqlalchemy import delete, exists, select
 
-from ..db_types import utcnow
+from ..db_types import insert_ignoring_duplicates, utcnow
 from ..extensions import db
 from ..notify.services import local_time, notify_many
 from ..people.models import Person
-from .models import NewsDigest, NewsItem, NewsPreference, insert_ignoring_duplicates
+from .models import NewsDigest, NewsItem, NewsPreference
 from .services import settings, topics
 
 KIND = "news_digest"

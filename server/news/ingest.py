@@ -23,10 +23,10 @@ from typing import Any
 from sqlalchemy import delete, or_, select
 from sqlalchemy.exc import SQLAlchemyError
 
-from ..db_types import locked_row, utcnow
+from ..db_types import insert_ignoring_duplicates, locked_row, utcnow
 from ..extensions import db
 from . import feeds
-from .models import NewsItem, NewsSourceState, insert_ignoring_duplicates
+from .models import NewsItem, NewsSourceState
 from .services import settings
 
 log = logging.getLogger(__name__)

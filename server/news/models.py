@@ -108,14 +108,3 @@ class NewsSourceState(db.Model):
     last_error: Mapped[str | None] = mapped_column(String(500))
     failures: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
     last_new: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
-
-
-def insert_ignoring_duplicates(model):
-    """INSERT that skips rows colliding with any unique key (the row already there stays), for
-    ``session.execute(statement, rows)``."""
-    from sqlalchemy.dialects.mysql import insert as mysql_insert
-    from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-
-    if db.engine.dialect.name == "mysql":
-        return mysql_insert(model).on_duplicate_key_update({"id": model.id})
-    return sqlite_insert(model).on_conflict_do_nothing()

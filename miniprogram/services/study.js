@@ -27,9 +27,10 @@ function sessionPath(id) {
   return BASE + '/reading-sessions/' + encodeURIComponent(String(id))
 }
 
-// A punch-in, a quiz submitted, or reading time counted on this phone, changes what the study home shows (today's
-// punch-in, points, plan progress); it lies under the page that made the change and reloads when
-// shown again. A counter, as services/meetings.js has, so that each page under it sees the change.
+// A punch-in, a quiz submitted, or reading time counted on this phone, changes what the study
+// home shows (today's punch-in, points, plan progress); it lies under the page that made the change
+// and reloads when shown again. A counter, as services/meetings.js has, so that each page under it
+// sees the change.
 var changes = 0
 
 function markChanged(result) {
@@ -292,7 +293,6 @@ function analyticsPeople(params) {
 
 module.exports = {
   PERIODS: PERIODS,
-  markChanged: markChanged,
   changeCount: changeCount,
   materials: materials,
   categories: categories,

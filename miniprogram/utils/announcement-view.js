@@ -5,10 +5,11 @@
 var time = require('./time')
 var studyView = require('./study-view')
 
-// Who an announcement is for.
+// Who an announcement is for, as the server's audience_label says it (the list's rows carry only
+// the code).
 var AUDIENCE_LABELS = {
   public: '公开',
-  members: '党员',
+  members: '全体党员',
   roles: '指定职务',
 }
 
@@ -79,7 +80,8 @@ function viewAnnouncement(body, now) {
     title: body.title || '',
     html: studyView.readableHtml(body.body),
     orgName: body.org_name || '',
-    audienceLabel: body.audience === 'roles' && roles ? audience + '：' + roles : audience,
+    // "指定职务（书记、组织委员）": the page puts it after 公开范围：.
+    audienceLabel: body.audience === 'roles' && roles ? audience + '（' + roles + '）' : audience,
     pinned: !!body.pinned,
     timeText: time.formatBeijing(body.published_at, now),
   }
@@ -134,9 +136,7 @@ function receiptCounts(body) {
 }
 
 module.exports = {
-  AUDIENCE_LABELS: AUDIENCE_LABELS,
   STATUS_LABELS: STATUS_LABELS,
-  POST_LABELS: POST_LABELS,
   RECEIPT_TABS: RECEIPT_TABS,
   audienceLabel: audienceLabel,
   rolesText: rolesText,

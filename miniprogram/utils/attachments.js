@@ -91,10 +91,10 @@ function chooseAction(itemList) {
   })
 }
 
-// A picker that fails other than by the member closing it (no permission, no storage) says so;
-// nothing was chosen either way.
-function pickerFailed(err) {
-  if (!/cancel/.test((err && err.errMsg) || '')) wx.showToast({ title: '无法选择文件', icon: 'none' })
+// A picker that fails other than by the member closing it (no permission, no storage) says so
+// (`title`, by default 无法选择文件); nothing was chosen either way.
+function pickerFailed(err, title) {
+  if (!/cancel/.test((err && err.errMsg) || '')) wx.showToast({ title: title || '无法选择文件', icon: 'none' })
   return []
 }
 

@@ -10,7 +10,7 @@ var COMMENT_MAX = 500
 // Tags on the member's own comments that others do not see (docs/safety.md).
 var STATUS_LABELS = {
   pending: '审核中',
-  rejected: '未通过',
+  rejected: '未通过审核',
 }
 
 // Said when the content check held a comment just sent.

@@ -67,7 +67,7 @@ var ANONYMOUS_POINTS = [
   '不记录你的姓名、账号、设备和网络地址，只保留提交的日期',
   '提交后会给你一个凭证码，它是查看办理进展、答复和评价的唯一方式；凭证码丢失后，这件反映将无法再查看或跟进',
   '意见建议和求助仍会送到你所在的支部办理，支部能知道反映来自本支部',
-  '监督举报无法单独答复你本人，办理情况只能凭凭证码查看',
+  '监督举报无法单独答复你本人，办理情况只能通过凭证码查看',
 ]
 
 // The events of a case as the handler's view lists them: the handlers' acts only (the submitter's
@@ -111,41 +111,24 @@ function receiptError(text) {
   return ''
 }
 
-// "11月24日" of a server date ('YYYY-MM-DD'), with the year when it is not this year's.
-function dayText(value, todayText) {
-  var match = typeof value === 'string' ? time.DATE_PATTERN.exec(value) : null
-  if (!match) return ''
-  var text = Number(match[2]) + '月' + Number(match[3]) + '日'
-  return todayText && String(todayText).slice(0, 4) === match[1] ? text : match[1] + '年' + text
-}
-
-// The deadline a case is waiting on, as a line of its row: { text, overdue, step }. A case waiting
-// to be accepted by accept_due ("须于 11月27日前受理", "明天须受理", "今天须受理", "受理已超期 2 天"),
+// The deadline a case is waiting on, as a line of its row: { text, overdue }. A case waiting to be
+// accepted by accept_due ("须于 11月27日 前受理", "明天须受理", "今天须受理", "受理已超期 2 天"),
 // one accepted (or reopened) waiting for its reply by reply_due; replied, closed and held cases
 // wait on nobody. `overdue` is also true when the server says so (the handler's view), whatever
 // the phone's date.
 function dueInfo(item, todayText) {
-  var none = { text: '', overdue: false, step: '' }
+  var none = { text: '', overdue: false }
   if (!item || item.review_status === 'pending' || item.review_status === 'rejected') return none
-  var step
-  var due
-  if (item.status === 'submitted') {
-    step = '受理'
-    due = item.accept_due
-  } else if (item.status === 'accepted') {
-    step = '答复'
-    due = item.reply_due
-  } else {
-    return none
-  }
+  var step = item.status === 'submitted' ? '受理' : item.status === 'accepted' ? '答复' : ''
+  if (!step) return none
+  var due = item.status === 'submitted' ? item.accept_due : item.reply_due
   var days = time.dayNumber(due) - time.dayNumber(todayText)
-  var flagged = item.overdue === 'accept' || item.overdue === 'reply'
-  if (isNaN(days)) return flagged ? { text: step + '已超期', overdue: true, step: step } : none
-  if (days < 0) return { text: step + '已超期 ' + -days + ' 天', overdue: true, step: step }
-  if (flagged) return { text: step + '已超期', overdue: true, step: step }
-  if (days === 0) return { text: '今天须' + step, overdue: false, step: step }
-  if (days === 1) return { text: '明天须' + step, overdue: false, step: step }
-  return { text: '须于 ' + dayText(due, todayText) + ' 前' + step, overdue: false, step: step }
+  if (days < 0) return { text: step + '已超期 ' + -days + ' 天', overdue: true }
+  if (item.overdue === 'accept' || item.overdue === 'reply') return { text: step + '已超期', overdue: true }
+  if (isNaN(days)) return none
+  if (days === 0) return { text: '今天须' + step, overdue: false }
+  if (days === 1) return { text: '明天须' + step, overdue: false }
+  return { text: '须于 ' + time.dayText(due, todayText) + ' 前' + step, overdue: false }
 }
 
 // The time of an event (a handler's act, to the instant): "11月24日 20:30" in Beijing.
@@ -189,17 +172,17 @@ function viewCase(body, now) {
     reviewLabel: REVIEW_LABELS[review] || '',
     reviewNote: REVIEW_NOTES[review] || '',
     submittedOn: body.submitted_on || '',
-    submittedText: dayText(body.submitted_on, todayText),
-    acceptDueText: dayText(body.accept_due, todayText),
-    replyDueText: dayText(body.reply_due, todayText),
-    acceptedText: dayText(body.accepted_on, todayText),
-    closedText: dayText(body.closed_on, todayText),
+    submittedText: time.dayText(body.submitted_on, todayText),
+    acceptDueText: time.dayText(body.accept_due, todayText),
+    replyDueText: time.dayText(body.reply_due, todayText),
+    acceptedText: time.dayText(body.accepted_on, todayText),
+    closedText: time.dayText(body.closed_on, todayText),
     due: dueInfo(body, todayText),
     handlerOrgName: body.handler_org_name || '',
     subjectOrgName: body.subject_org_name || '',
     subjectName: body.subject_name || '',
     replies: (body.replies || []).map(function (reply, index) {
-      return { key: 'reply-' + index, content: (reply && reply.content) || '', dayText: dayText(reply && reply.on, todayText) }
+      return { key: 'reply-' + index, content: (reply && reply.content) || '', dayText: time.dayText(reply && reply.on, todayText) }
     }),
     rating: rating,
     ratingStars: stars(rating),
@@ -271,7 +254,7 @@ function viewListItem(item, now) {
     statusLabel: statusLabel(item.status, item.status_label),
     reviewStatus: item.review_status || '',
     reviewLabel: REVIEW_LABELS[item.review_status] || '',
-    submittedText: dayText(item.submitted_on, todayText),
+    submittedText: time.dayText(item.submitted_on, todayText),
     anonymous: !!item.anonymous,
     reopened: !!item.reopened,
     dueText: due.text,
@@ -341,7 +324,8 @@ function filterOrgOptions(options, query) {
   })
 }
 
-// A text's length against its limit: '' when fine, else the message.
+// A trimmed text's length (code points, as the server counts) against its limit: '' when fine, else
+// the message: `emptyMessage` for none, "<name>不能超过 <max> 个字" for too much.
 function lengthError(text, max, emptyMessage, name) {
   var count = notices.charCount(text)
   if (!count) return emptyMessage
@@ -412,19 +396,15 @@ module.exports = {
   KIND_LABELS: KIND_LABELS,
   STATUS_LABELS: STATUS_LABELS,
   STATUS_TABS: STATUS_TABS,
-  REVIEW_LABELS: REVIEW_LABELS,
   REVIEW_NOTES: REVIEW_NOTES,
   ANONYMOUS_POINTS: ANONYMOUS_POINTS,
-  EVENT_LABELS: EVENT_LABELS,
   kindLabel: kindLabel,
   statusLabel: statusLabel,
   normaliseReceipt: normaliseReceipt,
   formatReceipt: formatReceipt,
   receiptError: receiptError,
-  dayText: dayText,
   dueInfo: dueInfo,
   eventTimeText: eventTimeText,
-  viewAttachment: viewAttachment,
   stars: stars,
   viewCase: viewCase,
   canAddAttachments: canAddAttachments,
@@ -434,6 +414,7 @@ module.exports = {
   viewHandlerListItem: viewHandlerListItem,
   orgOptions: orgOptions,
   filterOrgOptions: filterOrgOptions,
+  lengthError: lengthError,
   validateCase: validateCase,
   filesError: filesError,
   flaggedMessage: flaggedMessage,

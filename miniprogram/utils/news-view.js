@@ -70,17 +70,13 @@ function viewNewsItem(item, now) {
   }
 }
 
-// The detail page of an item (as the list brought it); the summary's line breaks are kept there.
+// The detail page of an item (as the list brought it): the row with the full time and the link;
+// the summary's line breaks are kept there.
 function viewNewsDetail(item, now) {
-  return {
-    id: item.id,
-    title: item.title || '',
-    sourceName: sourceName(item),
+  return Object.assign(viewNewsItem(item, now), {
     timeText: time.formatBeijing(item.published_at, now),
-    summary: summaryText(item),
-    topicLabels: topicLabels(item),
     url: typeof item.url === 'string' ? item.url : '',
-  }
+  })
 }
 
 // The settings page's checkboxes: every topic, checked when the member chose it. A chosen key the
@@ -117,8 +113,6 @@ function checkedKeys(choices) {
 
 module.exports = {
   TAB_MINE: TAB_MINE,
-  TAB_ALL: TAB_ALL,
-  TOPIC_PREFIX: TOPIC_PREFIX,
   tabs: tabs,
   hasTab: hasTab,
   listParams: listParams,

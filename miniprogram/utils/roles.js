@@ -16,6 +16,5 @@ function canManage(member) {
 }
 
 module.exports = {
-  MANAGE_ROLES: MANAGE_ROLES,
   canManage: canManage,
 }

@@ -9,7 +9,6 @@
 // Beijing time (utils/time.js).
 
 var time = require('./time')
-var studyView = require('./study-view')
 var studyTrace = require('./study-trace')
 
 // The overview's spans, in weeks back from this one (the server takes 1–53; default 12).
@@ -125,7 +124,7 @@ function viewWeek(week, todayText) {
   var current = time.addDays(week.week_start, 7) > todayText && week.week_start <= todayText
   return Object.assign(viewFigures(week), {
     weekStart: week.week_start || '',
-    label: current ? '本周' : studyView.dayText(week.week_start, todayText),
+    label: current ? '本周' : time.dayText(week.week_start, todayText),
     current: current,
   })
 }
@@ -156,7 +155,7 @@ function viewPlan(plan, todayText) {
     id: plan.id,
     title: plan.title || '',
     orgName: plan.org_name || '',
-    deadlineText: studyView.dayText(plan.deadline, todayText),
+    deadlineText: time.dayText(plan.deadline, todayText),
     overdue: !!plan.overdue,
     countText: complete + '/' + people + ' 人',
     rateText: rateText(plan.rate),
@@ -224,7 +223,7 @@ function viewPerson(item, now) {
     minutesText: decimalText(item.reading_minutes),
     daysStudied: Number(item.days_studied) || 0,
     points: Number(item.points) || 0,
-    lastText: last ? studyView.dayText(last, time.today(now)) : '未学习',
+    lastText: last ? time.dayText(last, time.today(now)) : '未学习',
     never: !last,
   }
 }
@@ -236,7 +235,6 @@ module.exports = {
   DEFAULT_PEOPLE_PERIOD: DEFAULT_PEOPLE_PERIOD,
   SORTS: SORTS,
   DEFAULT_SORT: DEFAULT_SORT,
-  NONE: NONE,
   isWeeks: isWeeks,
   isSort: isSort,
   peopleRange: peopleRange,
@@ -246,8 +244,6 @@ module.exports = {
   decimalText: decimalText,
   minutesText: minutesText,
   refreshedText: refreshedText,
-  viewFigures: viewFigures,
-  viewWeek: viewWeek,
   viewOrgRow: viewOrgRow,
   viewPlan: viewPlan,
   viewOverview: viewOverview,

@@ -179,16 +179,13 @@ function viewQuiz(body, picks, missing) {
 
 module.exports = {
   KIND_LABELS: KIND_LABELS,
-  LETTERS: LETTERS,
   letter: letter,
-  choicesOf: choicesOf,
   pick: pick,
   keepPicks: keepPicks,
   missingNumbers: missingNumbers,
   missingText: missingText,
   answersOf: answersOf,
   answerText: answerText,
-  viewQuestion: viewQuestion,
   scoreText: scoreText,
   viewQuiz: viewQuiz,
 }

@@ -62,8 +62,8 @@ function weekdayText(text) {
 
 // "11月18日 至 11月24日" (years shown when not `todayText`'s).
 function rangeText(since, until, todayText) {
-  var from = studyView.dayText(since, todayText)
-  var to = studyView.dayText(until, todayText)
+  var from = time.dayText(since, todayText)
+  var to = time.dayText(until, todayText)
   return from && to ? from + ' 至 ' + to : ''
 }
 
@@ -91,7 +91,7 @@ function viewDay(day, todayText) {
   var total = quiz ? Number(quiz.total) || 0 : 0
   return {
     day: day.day || '',
-    dayText: day.day === todayText ? '今天' : studyView.dayText(day.day, todayText),
+    dayText: day.day === todayText ? '今天' : time.dayText(day.day, todayText),
     weekdayText: weekdayText(day.day),
     reading: reading,
     readingText: reading.length ? studyView.durationText(seconds) : '',
@@ -127,13 +127,11 @@ function viewTrace(body, now) {
 module.exports = {
   PERIODS: PERIODS,
   DEFAULT_PERIOD: DEFAULT_PERIOD,
-  MAX_DAYS: MAX_DAYS,
   periodRange: periodRange,
   spanDays: spanDays,
   rangeError: rangeError,
   weekdayText: weekdayText,
   rangeText: rangeText,
   minutes: minutes,
-  viewDay: viewDay,
   viewTrace: viewTrace,
 }

@@ -81,15 +81,6 @@ function durationText(seconds) {
   return rest + '秒'
 }
 
-// A calendar date as the server sends it ('2026-11-24') → "11月24日", with the year when it is not
-// the year of `today` (also such a date); '' when it is not a date.
-function dayText(value, today) {
-  var match = typeof value === 'string' ? time.DATE_PATTERN.exec(value) : null
-  if (!match) return ''
-  var text = Number(match[2]) + '月' + Number(match[3]) + '日'
-  return today && String(today).slice(0, 4) === match[1] ? text : match[1] + '年' + text
-}
-
 // The server's sanitised HTML of an article for <rich-text>: images fitted to the screen width.
 // Nothing else is changed; the server has removed scripts, styles and event handlers.
 function readableHtml(html) {
@@ -195,7 +186,7 @@ function viewPlan(plan, todayText) {
     title: plan.title || '',
     description: plan.description || '',
     orgName: plan.org_name || '',
-    deadlineText: dayText(plan.deadline, todayText),
+    deadlineText: time.dayText(plan.deadline, todayText),
     leftText: deadlineLeftText(plan.deadline, todayText, complete),
     overdue: overdue,
     complete: complete,
@@ -228,7 +219,7 @@ function viewPunchIn(item, now) {
   return {
     id: item.id,
     day: item.day || '',
-    dayText: dayText(item.day, time.today(now)),
+    dayText: time.dayText(item.day, time.today(now)),
     streak: Number(item.streak) || 0,
     reflection: item.reflection || '',
     // published, pending or rejected; '' without a reflection.
@@ -308,7 +299,7 @@ function viewPointsEntry(entry, now) {
     id: entry.id,
     label: entry.label || entry.action || '',
     pointsText: (points > 0 ? '+' : '') + points,
-    whenText: entry.created_at ? time.formatBeijing(entry.created_at, now) : dayText(entry.day, time.today(now)),
+    whenText: entry.created_at ? time.formatBeijing(entry.created_at, now) : time.dayText(entry.day, time.today(now)),
   }
 }
 
@@ -331,7 +322,7 @@ function viewRanking(body, myOrgId, now) {
   return {
     period: body.period || '',
     periodLabel: periodLabel(body.period),
-    sinceText: body.since ? dayText(body.since, time.today(now)) + '起' : '全部时间',
+    sinceText: body.since ? time.dayText(body.since, time.today(now)) + '起' : '全部时间',
     items: (body.items || []).map(function (item) {
       return {
         rank: item.rank,
@@ -349,22 +340,16 @@ function viewRanking(body, myOrgId, now) {
 
 module.exports = {
   CATEGORIES: CATEGORIES,
-  CATEGORY_LABELS: CATEGORY_LABELS,
   KIND_LABELS: KIND_LABELS,
   PERIODS: PERIODS,
   REFLECTION_MAX: REFLECTION_MAX,
-  REFLECTION_STATUS_LABELS: REFLECTION_STATUS_LABELS,
-  REFLECTION_PENDING_NOTE: REFLECTION_PENDING_NOTE,
   categoryChips: categoryChips,
   hasChip: hasChip,
-  readingProgressText: readingProgressText,
   durationText: durationText,
-  dayText: dayText,
   readableHtml: readableHtml,
   progressView: progressView,
   viewMaterialItem: viewMaterialItem,
   viewMaterial: viewMaterial,
-  deadlineLeftText: deadlineLeftText,
   viewPlan: viewPlan,
   viewPlans: viewPlans,
   viewPunchIn: viewPunchIn,

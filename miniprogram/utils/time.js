@@ -162,14 +162,20 @@ function addDays(text, n) {
   return isNaN(number) ? '' : dateOfDay(number + n)
 }
 
+// "11月24日" of a calendar date ('YYYY-MM-DD', as the server sends dates), with the year
+// ("2025年12月31日") when it is not the year of `todayText` (also such a date, as today() gives
+// it); '' when it is not a date.
+function dayText(value, todayText) {
+  var match = typeof value === 'string' ? DATE_PATTERN.exec(value) : null
+  if (!match) return ''
+  var text = Number(match[2]) + '月' + Number(match[3]) + '日'
+  return todayText && String(todayText).slice(0, 4) === match[1] ? text : match[1] + '年' + text
+}
+
 // "12月1日" of an instant (ISO text or milliseconds) on the Beijing calendar, with the year
 // ("2025年12月1日") when it is not the current one; '' when it is not a date-time.
 function dateText(value, now) {
-  var date = beijingDate(value)
-  if (!date) return ''
-  var parts = date.split('-')
-  var text = Number(parts[1]) + '月' + Number(parts[2]) + '日'
-  return parts[0] === today(now).slice(0, 4) ? text : parts[0] + '年' + text
+  return dayText(beijingDate(value), today(now))
 }
 
 // Milliseconds → ISO-8601 UTC to the second, the form the server reads: '2026-11-24T12:00:00Z'.
@@ -207,5 +213,6 @@ module.exports = {
   today: today,
   dayNumber: dayNumber,
   addDays: addDays,
+  dayText: dayText,
   dateText: dateText,
 }

@@ -16,12 +16,11 @@ var feedback = require('../../services/feedback')
 var view = require('../../utils/feedback-view')
 var notices = require('../../utils/notices')
 var attachments = require('../../utils/attachments')
-var adminText = require('../../utils/meeting-admin')
 var modal = require('../../utils/modal')
 var ids = require('../../utils/ids')
-var errors = require('../../api/errors')
 var toasts = require('../../utils/feedback')
 var files = require('./files')
+var casePage = require('./case-page')
 
 var NO_RECEIPT_TEXT = '请在「我的反映」中输入凭证码查询匿名反映'
 var NOT_FOUND_TEXT = '反映不存在或无权查看'
@@ -95,24 +94,9 @@ Page({
 
   // The case again: by its id, or by its receipt. Never rejects.
   load: function () {
-    var page = this
-    if (!page.data.id && !page.receipt) return Promise.resolve()
-    page.setData({ loading: true, loadError: '' })
-    var request = page.data.id ? feedback.mineCase(page.data.id) : feedback.lookup(page.receipt)
-    return request.then(
-      function (body) {
-        page.apply(body)
-        page.setData({ loading: false, notFound: false })
-      },
-      function (error) {
-        if (error instanceof errors.ApiError && error.status === 404) {
-          page.setData({ loading: false, notFound: true, item: null, attachments: [] })
-          return
-        }
-        page.setData({ loading: false, loadError: errors.userMessage(error) })
-        toasts.leaveIfSignedOut(error)
-      }
-    )
+    if (this.data.id) return casePage.load(this, feedback.mineCase(this.data.id))
+    if (this.receipt) return casePage.load(this, feedback.lookup(this.receipt))
+    return Promise.resolve()
   },
 
   apply: function (body) {
@@ -231,7 +215,7 @@ Page({
       },
       function (error) {
         page.setData({ busy: '' })
-        return page.showRefusal(error, 'ratingError', '评价')
+        return casePage.showRefusal(page, error, { what: '评价', field: 'ratingError', serverFields: SERVER_FIELDS })
       }
     )
   },
@@ -251,12 +235,9 @@ Page({
     var page = this
     var data = page.data
     if (!data.item || !data.item.canReopen || data.busy) return Promise.resolve()
-    if (!data.reasonCount) {
-      page.setData({ reasonError: '请填写申请重新办理的理由' })
-      return Promise.resolve()
-    }
-    if (data.reasonCount > view.REASON_MAX) {
-      page.setData({ reasonError: '理由不能超过 ' + view.REASON_MAX + ' 个字' })
+    var problem = view.lengthError(data.reason.trim(), view.REASON_MAX, '请填写申请重新办理的理由', '理由')
+    if (problem) {
+      page.setData({ reasonError: problem })
       return Promise.resolve()
     }
     page.setData({ busy: 'reopen', reasonError: '' })
@@ -277,51 +258,12 @@ Page({
             wx.showToast({ title: '已申请重新办理', icon: 'none' })
           },
           function (error) {
-            return page.showRefusal(error, 'reasonError', '申请重新办理')
+            return casePage.showRefusal(page, error, { what: '申请重新办理', field: 'reasonError', serverFields: SERVER_FIELDS })
           }
         )
       })
       .then(function () {
         page.setData({ busy: '' })
       })
-  },
-
-  // A refused rating or reopening. `field` is where a message about the text goes; `what` names
-  // the act in the dialog's title.
-  showRefusal: function (error, field, what) {
-    var page = this
-    var update = {}
-    if (toasts.leaveIfSignedOut(error)) return null
-    if (!(error instanceof errors.ApiError)) {
-      toasts.showError(error)
-      return null
-    }
-    // Rated or reopened already (on another phone), or the case moved on: what is stored now.
-    if (error.status === 409) {
-      return modal.alert('无法' + what, error.message).then(function () {
-        return page.load()
-      })
-    }
-    // The case is gone for the caller (or no case has this receipt).
-    if (error.status === 404) {
-      page.setData({ notFound: true, item: null, attachments: [] })
-      return null
-    }
-    // 422 content_flagged: the message names the words, for the member to rewrite.
-    if (view.isFlagged(error)) {
-      update[field] = view.flaggedMessage(error)
-      page.setData(update)
-      return null
-    }
-    var fieldErrors = adminText.fieldErrorsOf(error, SERVER_FIELDS)
-    if (fieldErrors && fieldErrors[field]) {
-      update[field] = fieldErrors[field]
-      page.setData(update)
-      return null
-    }
-    // 422 validation_error on the receipt (kept on the phone and since changed), 429.
-    if (error.status === 403 || error.status === 422 || error.status === 429) return modal.alert('无法' + what, error.message)
-    toasts.showError(error)
-    return null
   },
 })

@@ -149,8 +149,6 @@ function uploadAll(target, files, onProgress) {
 }
 
 module.exports = {
-  SOURCES: SOURCES,
   choose: choose,
-  uploader: uploader,
   uploadAll: uploadAll,
 }

@@ -12,13 +12,16 @@ var feedback = require('../../services/feedback')
 var view = require('../../utils/feedback-view')
 var notices = require('../../utils/notices')
 var attachments = require('../../utils/attachments')
-var adminText = require('../../utils/meeting-admin')
 var modal = require('../../utils/modal')
 var ids = require('../../utils/ids')
-var errors = require('../../api/errors')
-var toasts = require('../../utils/feedback')
+var casePage = require('./case-page')
 
 var NOT_FOUND_TEXT = '反映不存在，或不由你办理'
+
+// A refusal of an act names the act; a 422 on the reply's text is said under it.
+function refusal(what) {
+  return { what: what, field: 'replyError', serverFields: { content: 'replyError' } }
+}
 
 Page({
   data: {
@@ -57,23 +60,8 @@ Page({
 
   // Never rejects.
   load: function () {
-    var page = this
-    if (!page.data.id) return Promise.resolve()
-    page.setData({ loading: true, loadError: '' })
-    return feedback.handlerCase(page.data.id).then(
-      function (body) {
-        page.apply(body)
-        page.setData({ loading: false, notFound: false })
-      },
-      function (error) {
-        if (error instanceof errors.ApiError && error.status === 404) {
-          page.setData({ loading: false, notFound: true, item: null, attachments: [] })
-          return
-        }
-        page.setData({ loading: false, loadError: errors.userMessage(error) })
-        toasts.leaveIfSignedOut(error)
-      }
-    )
+    if (!this.data.id) return Promise.resolve()
+    return casePage.load(this, feedback.handlerCase(this.data.id))
   },
 
   apply: function (body) {
@@ -106,7 +94,7 @@ Page({
       },
       function (error) {
         page.setData({ busy: '' })
-        return page.showRefusal(error, '受理')
+        return casePage.showRefusal(page, error, refusal('受理'))
       }
     )
   },
@@ -116,12 +104,9 @@ Page({
     var page = this
     var data = page.data
     if (!data.item || !data.item.canReply || data.busy) return Promise.resolve()
-    if (!data.replyCount) {
-      page.setData({ replyError: '请填写答复内容' })
-      return Promise.resolve()
-    }
-    if (data.replyCount > view.REPLY_MAX) {
-      page.setData({ replyError: '答复不能超过 ' + view.REPLY_MAX + ' 个字' })
+    var problem = view.lengthError(data.reply.trim(), view.REPLY_MAX, '请填写答复内容', '答复')
+    if (problem) {
+      page.setData({ replyError: problem })
       return Promise.resolve()
     }
     page.setData({ busy: 'reply', replyError: '' })
@@ -133,7 +118,7 @@ Page({
       },
       function (error) {
         page.setData({ busy: '' })
-        return page.showRefusal(error, '答复')
+        return casePage.showRefusal(page, error, refusal('答复'))
       }
     )
   },
@@ -170,44 +155,12 @@ Page({
             wx.showToast({ title: '已办结', icon: 'success' })
           },
           function (error) {
-            return page.showRefusal(error, '办结')
+            return casePage.showRefusal(page, error, refusal('办结'))
           }
         )
       })
       .then(function () {
         page.setData({ busy: '' })
       })
-  },
-
-  // A refused accept, reply or close; `what` names it in the dialog's title.
-  showRefusal: function (error, what) {
-    var page = this
-    if (toasts.leaveIfSignedOut(error)) return null
-    if (!(error instanceof errors.ApiError)) {
-      toasts.showError(error)
-      return null
-    }
-    // Someone else acted first (or the case moved on): what is stored now, and the typed text kept.
-    if (error.status === 409) {
-      return modal.alert('无法' + what, error.message + '，已刷新为最新状态').then(function () {
-        return page.load()
-      })
-    }
-    if (error.status === 404) {
-      page.setData({ notFound: true, item: null, attachments: [] })
-      return null
-    }
-    if (view.isFlagged(error)) {
-      page.setData({ replyError: view.flaggedMessage(error) })
-      return null
-    }
-    var fieldErrors = adminText.fieldErrorsOf(error, { content: 'reply' })
-    if (fieldErrors) {
-      page.setData({ replyError: fieldErrors.reply })
-      return null
-    }
-    if (error.status === 403 || error.status === 422) return modal.alert('无法' + what, error.message)
-    toasts.showError(error)
-    return null
   },
 })

@@ -55,7 +55,7 @@ Page(
       var tab = event.currentTarget.dataset.tab
       if (!lists[tab] || tab === this.data.tab) return Promise.resolve()
       // The other tab's rows must not show under this one's heading while it loads.
-      this.setData({ tab: tab, items: [], page: 0, pages: 0, loaded: false, loadFailed: false })
+      this.setData(pagedList.initialData({ tab: tab }))
       return this.refresh()
     },
 

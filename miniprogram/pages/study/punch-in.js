@@ -20,6 +20,7 @@ var study = require('../../services/study')
 var studyView = require('../../utils/study-view')
 var notices = require('../../utils/notices')
 var adminText = require('../../utils/meeting-admin')
+var attachments = require('../../utils/attachments')
 var errors = require('../../api/errors')
 var feedback = require('../../utils/feedback')
 
@@ -56,7 +57,7 @@ function pickPhoto() {
         resolve((file && file.tempFilePath) || '')
       },
       fail: function (err) {
-        if (!/cancel/.test((err && err.errMsg) || '')) wx.showToast({ title: '无法选择照片', icon: 'none' })
+        attachments.pickerFailed(err, '无法选择照片')
         resolve('')
       },
     })

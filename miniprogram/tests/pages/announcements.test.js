@@ -39,7 +39,7 @@ describe('党务公开 list', () => {
         title: '公告 3',
         summary: '公告 3 的摘要',
         orgName: '本科生第一党支部',
-        audienceLabel: '党员',
+        audienceLabel: '全体党员',
         pinned: true,
         unread: false,
         timeText: '11月20日 10:05',
@@ -111,7 +111,7 @@ describe('公告详情', () => {
       title: '公告 9',
       html: expect.stringContaining('<p>关于开展主题党日活动的通知</p>'),
       orgName: '本科生第一党支部',
-      audienceLabel: '指定职务：书记、组织委员',
+      audienceLabel: '指定职务（书记、组织委员）',
       pinned: true,
       timeText: '11月20日 10:05',
     })

@@ -185,7 +185,7 @@ describe('rating', () => {
     await page.rate()
     await settle()
 
-    expect(fake.wx.showModal).toHaveBeenCalledWith(expect.objectContaining({ title: '无法评价', content: '已经评价过了' }))
+    expect(fake.wx.showModal).toHaveBeenCalledWith(expect.objectContaining({ title: '无法评价', content: '已经评价过了，已刷新为最新状态' }))
     expect(fake.requestsTo('GET /feedback/mine/41')).toHaveLength(2)
     expect(page.data.item).toMatchObject({ canRate: false, rating: 3 })
   })
@@ -233,6 +233,11 @@ describe('reopening', () => {
     await page.reopen()
     expect(page.data.reasonError).toBe('请填写申请重新办理的理由')
 
+    page.onReasonInput(inputEvent('理'.repeat(501)))
+    await page.reopen()
+    expect(page.data.reasonError).toBe('理由不能超过 500 个字')
+    expect(fake.wx.showModal).not.toHaveBeenCalled()
+
     page.onReasonInput(inputEvent('窗口只增加了一天'))
     fake.answerModal(false)
     await page.reopen()
@@ -279,7 +284,7 @@ describe('reopening', () => {
     await page.reopen()
     await settle()
 
-    expect(fake.wx.showModal).toHaveBeenLastCalledWith(expect.objectContaining({ title: '无法申请重新办理', content: '只能申请一次重新办理' }))
+    expect(fake.wx.showModal).toHaveBeenLastCalledWith(expect.objectContaining({ title: '无法申请重新办理', content: '只能申请一次重新办理，已刷新为最新状态' }))
     expect(fake.requestsTo('GET /feedback/mine/41')).toHaveLength(2)
   })
 

@@ -161,6 +161,11 @@ describe('one case', () => {
     await page.sendReply()
     expect(page.data.replyError).toBe('请填写答复内容')
 
+    page.onReplyInput(inputEvent('答'.repeat(2001)))
+    await page.sendReply()
+    expect(page.data.replyError).toBe('答复不能超过 2000 个字')
+    expect(fake.requestsTo('POST /feedback/cases/41/reply')).toHaveLength(0)
+
     page.onReplyInput(inputEvent(' 已协调增加窗口 '))
     await page.sendReply()
 
@@ -191,6 +196,22 @@ describe('one case', () => {
     expect(fake.wx.showModal).toHaveBeenCalledWith(expect.objectContaining({ title: '无法受理', content: '只有承办人可以办理该反映' }))
     expect(page.data.item.status).toBe('submitted')
     expect(page.data.busy).toBe('')
+  })
+
+  test('422 validation_error on the text: said under it; the case gone meanwhile (404): said in its place', async () => {
+    const page = await open(fb.handlerCaseBody({ status: 'accepted' }))
+    fake.route('POST /feedback/cases/41/reply', [
+      fixtures.apiError(422, 'validation_error', '输入数据有误', { content: ['长度不能超过 2000'] }),
+      fixtures.apiError(404, 'not_found', '反映不存在'),
+    ])
+    page.onReplyInput(inputEvent('已协调增加窗口'))
+
+    await page.sendReply()
+    expect(page.data).toMatchObject({ replyError: '长度不能超过 2000', reply: '已协调增加窗口', busy: '' })
+    expect(fake.wx.showModal).not.toHaveBeenCalled()
+
+    await page.sendReply()
+    expect(page.data).toMatchObject({ notFound: true, item: null, attachments: [], busy: '' })
   })
 
   test('the reason of a reopened case is shown', async () => {

@@ -133,7 +133,7 @@ describe('党务公开', () => {
     expect(comp.querySelectorAll('.ann-dot')).toHaveLength(1)
     expect(texts(comp, '.ann-title-unread')).toEqual(['公告 5'])
     expect(texts(comp, '.ann-time')[1]).toBe('5分钟前')
-    expect(texts(comp, '.ann-audience')).toEqual(['党员', '党员'])
+    expect(texts(comp, '.ann-audience')).toEqual(['全体党员', '全体党员'])
 
     await tap(comp, '.ann-item', 1)
     expect(fake.wx.navigateTo).toHaveBeenCalledWith({ url: '/pages/announcements/detail?id=5' })

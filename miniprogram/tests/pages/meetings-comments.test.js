@@ -54,7 +54,7 @@ describe('loading', () => {
     expect(page.data.comments.map((c) => [c.id, c.authorName, c.content, c.statusLabel, c.canDelete])).toEqual([
       [1, '党员1', '评论 1', '', false],
       [2, '张三', '评论 2', '审核中', true],
-      [3, '张三', '评论 3', '未通过', true],
+      [3, '张三', '评论 3', '未通过审核', true],
     ])
     expect(page.data.comments[0].timeText).toBe('59分钟前')
     expect(page.data).toMatchObject({

@@ -37,6 +37,28 @@ function punchInItem(id, day, streak, reflection = null, createdAt = `${day}T00:
   return { id, day, streak, reflection, reflection_status: reflection ? 'published' : null, created_at: createdAt }
 }
 
+// POST /study/punch-ins: 201 (made now: 2 points) or 200 (today's, made before); a reflection
+// published unless `overrides` say otherwise.
+function punchInReply(status, overrides = {}) {
+  const created = status === 201
+  return {
+    status,
+    body: Object.assign(
+      {
+        id: 88,
+        day: '2026-11-24',
+        streak: 4,
+        reflection: null,
+        reflection_status: overrides.reflection ? 'published' : null,
+        created_at: '2026-11-24T12:30:00+00:00',
+        created,
+        points_awarded: created ? 2 : 0,
+      },
+      overrides
+    ),
+  }
+}
+
 // GET /study/points/me.
 function myPoints({ total = 57, today = 4, rank = { rank: 3, of: 20 }, items = [], meta = {} } = {}) {
   return {
@@ -264,6 +286,7 @@ module.exports = {
   materials,
   punchIns,
   punchInItem,
+  punchInReply,
   myPoints,
   pointsEntry,
   plan,

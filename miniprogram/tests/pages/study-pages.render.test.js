@@ -28,6 +28,12 @@ async function tap(node) {
   await settle(1)
 }
 
+// A page's failure box (its class) says `text`, with 重试 only when asking again may help.
+function expectFailure(comp, box, text, retry) {
+  expect(comp.querySelector(box).dom.textContent).toContain(text)
+  expect(!!comp.querySelector(`${box} .study-retry`)).toBe(retry)
+}
+
 describe('学习 (home)', () => {
   function routeAll() {
     fake.route('GET /study/punch-ins/me', [study.punchIns(false, 3)])
@@ -229,14 +235,12 @@ describe('每日答题', () => {
     const comp = render('quiz')
     await comp.instance.onLoad()
 
-    expect(comp.querySelector('.quiz-load-error').dom.textContent).toContain('网络连接失败，请稍后重试')
-    expect(comp.querySelector('.quiz-load-error .study-retry')).toBeTruthy()
+    expectFailure(comp, '.quiz-load-error', '网络连接失败，请稍后重试', true)
 
     await tap(comp.querySelector('.quiz-load-error .study-retry'))
     await settle()
 
-    expect(comp.querySelector('.quiz-load-error').dom.textContent).toContain('该账号未关联党员档案')
-    expect(comp.querySelector('.quiz-load-error .study-retry')).toBeFalsy()
+    expectFailure(comp, '.quiz-load-error', '该账号未关联党员档案', false)
   })
 })
 
@@ -330,8 +334,7 @@ describe('学习有痕', () => {
     const refused = render('trace')
     await refused.instance.onLoad({ person_id: '18' })
 
-    expect(refused.querySelector('.trace-error').dom.textContent).toContain('该党员不存在或不在你管理的组织中')
-    expect(refused.querySelector('.trace-error .study-retry')).toBeFalsy()
+    expectFailure(refused, '.trace-error', '该党员不存在或不在你管理的组织中', false)
     expect(refused.querySelector('.trace-summary')).toBeFalsy()
   })
 
@@ -340,8 +343,7 @@ describe('学习有痕', () => {
     const comp = render('trace')
     await comp.instance.onLoad({})
 
-    expect(comp.querySelector('.trace-error').dom.textContent).toContain('网络连接失败，请稍后重试')
-    expect(comp.querySelector('.trace-error .study-retry')).toBeTruthy()
+    expectFailure(comp, '.trace-error', '网络连接失败，请稍后重试', true)
     expect(comp.querySelector('.trace-summary')).toBeFalsy()
   })
 })
@@ -428,9 +430,7 @@ describe('学习材料 (reader)', () => {
 describe('学习打卡', () => {
   test('the form, then 打卡成功 with the streak and points', async () => {
     fake.route('GET /study/punch-ins/me', [study.punchIns(false, 3, [study.punchInItem(80, '2026-11-23', 3, '昨天的心得')])])
-    fake.route('POST /study/punch-ins', [
-      { status: 201, body: { id: 88, day: '2026-11-24', streak: 4, reflection: '今天的心得', reflection_status: 'published', created_at: '2026-11-24T12:30:00+00:00', created: true, points_awarded: 2 } },
-    ])
+    fake.route('POST /study/punch-ins', [study.punchInReply(201, { reflection: '今天的心得' })])
     const comp = render('punch-in')
     await comp.instance.onLoad()
 
@@ -457,9 +457,7 @@ describe('学习打卡', () => {
       study.punchIns(false, 3, [refused]),
       study.punchIns(true, 4, [Object.assign(study.punchInItem(88, '2026-11-24', 4, '今天的心得', '2026-11-24T12:30:00+00:00'), { reflection_status: 'pending' }), refused]),
     ])
-    fake.route('POST /study/punch-ins', [
-      { status: 201, body: { id: 88, day: '2026-11-24', streak: 4, reflection: '今天的心得', reflection_status: 'pending', created_at: '2026-11-24T12:30:00+00:00', created: true, points_awarded: 2 } },
-    ])
+    fake.route('POST /study/punch-ins', [study.punchInReply(201, { reflection: '今天的心得', reflection_status: 'pending' })])
     const comp = render('punch-in')
     await comp.instance.onLoad()
 
@@ -492,9 +490,7 @@ describe('学习打卡', () => {
 
   test('200: 今日已打卡 and the note that the new reflection was not kept', async () => {
     fake.route('GET /study/punch-ins/me', [study.punchIns(false, 3)])
-    fake.route('POST /study/punch-ins', [
-      { status: 200, body: { id: 87, day: '2026-11-24', streak: 4, reflection: '早上的心得', reflection_status: 'published', created_at: '2026-11-24T00:05:00+00:00', created: false, points_awarded: 0 } },
-    ])
+    fake.route('POST /study/punch-ins', [study.punchInReply(200, { id: 87, reflection: '早上的心得', created_at: '2026-11-24T00:05:00+00:00' })])
     const comp = render('punch-in')
     await comp.instance.onLoad()
 
@@ -704,8 +700,7 @@ describe('支部学习统计', () => {
     const comp = render('branch')
     await comp.instance.onLoad({})
 
-    expect(comp.querySelector('.branch-error').dom.textContent).toContain('只有支部书记和党委管理员可以查看支部学习统计')
-    expect(comp.querySelector('.branch-error .study-retry')).toBeFalsy()
+    expectFailure(comp, '.branch-error', '只有支部书记和党委管理员可以查看支部学习统计', false)
     expect(comp.querySelector('.branch-head')).toBeFalsy()
     expect(comp.querySelector('.branch-people')).toBeFalsy()
   })
@@ -715,8 +710,7 @@ describe('支部学习统计', () => {
     const comp = render('branch')
     await comp.instance.onLoad({})
 
-    expect(comp.querySelector('.branch-error').dom.textContent).toContain('网络连接失败，请稍后重试')
-    expect(comp.querySelector('.branch-error .study-retry')).toBeTruthy()
+    expectFailure(comp, '.branch-error', '网络连接失败，请稍后重试', true)
   })
 })
 

@@ -15,26 +15,6 @@ const NOW = Date.UTC(2026, 10, 24, 12, 30)
 
 const { fake, controls } = checkinEachTest(NOW)
 
-function punchInReply(status, overrides = {}) {
-  const created = status === 201
-  return {
-    status,
-    body: Object.assign(
-      {
-        id: 88,
-        day: '2026-11-24',
-        streak: 4,
-        reflection: null,
-        reflection_status: overrides.reflection ? 'published' : null,
-        created_at: '2026-11-24T12:30:00+00:00',
-        created,
-        points_awarded: created ? 2 : 0,
-      },
-      overrides
-    ),
-  }
-}
-
 async function openPage(punches = study.punchIns(false, 3, [study.punchInItem(80, '2026-11-23', 3, '学习党章第一章')])) {
   fake.route('GET /study/punch-ins/me', [punches])
   const page = loadPage('pages/study/punch-in')
@@ -59,7 +39,7 @@ test('not yet today: the streak so far and the recent punch-ins', async () => {
 
 test('201: 打卡成功, with the reflection, the streak and the points', async () => {
   const page = await openPage()
-  fake.route('POST /study/punch-ins', [punchInReply(201, { reflection: '学习了党章第二章' })])
+  fake.route('POST /study/punch-ins', [study.punchInReply(201, { reflection: '学习了党章第二章' })])
 
   page.onReflectionInput(inputEvent('  学习了党章第二章 '))
   expect(page.data.count).toBe(8)
@@ -87,7 +67,7 @@ test('201: 打卡成功, with the reflection, the streak and the points', async 
 
 test('201 without a reflection: no empty text sent', async () => {
   const page = await openPage()
-  fake.route('POST /study/punch-ins', [punchInReply(201)])
+  fake.route('POST /study/punch-ins', [study.punchInReply(201)])
 
   page.onReflectionInput(inputEvent('   '))
   await page.submit()
@@ -99,7 +79,7 @@ test('201 without a reflection: no empty text sent', async () => {
 
 test('201 with a reflection held for review (pending): 打卡成功 with its points, and the note that others see it once approved', async () => {
   const page = await openPage()
-  fake.route('POST /study/punch-ins', [punchInReply(201, { reflection: '需要审核的心得', reflection_status: 'pending' })])
+  fake.route('POST /study/punch-ins', [study.punchInReply(201, { reflection: '需要审核的心得', reflection_status: 'pending' })])
   const today = Object.assign(study.punchInItem(88, '2026-11-24', 4, '需要审核的心得', '2026-11-24T12:30:00+00:00'), { reflection_status: 'pending' })
   fake.route('GET /study/punch-ins/me', [study.punchIns(true, 4, [today, study.punchInItem(80, '2026-11-23', 3, '学习党章第一章')])])
 
@@ -125,7 +105,7 @@ test('201 with a reflection held for review (pending): 打卡成功 with its poi
 
 test('200 whose reflection (made before) is held: tagged 审核中, the note is for a reflection just sent', async () => {
   const page = await openPage()
-  fake.route('POST /study/punch-ins', [punchInReply(200, { reflection: '早上的心得', reflection_status: 'pending', created_at: '2026-11-24T00:05:00+00:00' })])
+  fake.route('POST /study/punch-ins', [study.punchInReply(200, { reflection: '早上的心得', reflection_status: 'pending', created_at: '2026-11-24T00:05:00+00:00' })])
 
   await page.submit()
 
@@ -153,7 +133,7 @@ test('a punch-in without a reflection (status null): no tag', async () => {
 
 test('200: 今日已打卡 with the punch-in made before; what was typed is said not to be kept', async () => {
   const page = await openPage()
-  fake.route('POST /study/punch-ins', [punchInReply(200, { reflection: '早上的心得', created_at: '2026-11-24T00:05:00+00:00' })])
+  fake.route('POST /study/punch-ins', [study.punchInReply(200, { reflection: '早上的心得', created_at: '2026-11-24T00:05:00+00:00' })])
 
   page.onReflectionInput(inputEvent('晚上的心得'))
   await page.submit()
@@ -165,7 +145,7 @@ test('200: 今日已打卡 with the punch-in made before; what was typed is said
 
 test('200 with nothing typed: nothing is lost', async () => {
   const page = await openPage()
-  fake.route('POST /study/punch-ins', [punchInReply(200)])
+  fake.route('POST /study/punch-ins', [study.punchInReply(200)])
 
   await page.submit()
 

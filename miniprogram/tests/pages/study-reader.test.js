@@ -78,6 +78,26 @@ function sessionBody(overrides = {}) {
   )
 }
 
+// The server's answer (200) to an event: a beat counted 15 s, unless `overrides` say otherwise.
+function eventReply(overrides = {}) {
+  return {
+    status: 200,
+    body: Object.assign(
+      {
+        session_id: 501,
+        verdict: 'counted',
+        credited_seconds: 15,
+        session_seconds: 15,
+        material_seconds: 35,
+        studied: false,
+        finished: false,
+        points_awarded: 0,
+      },
+      overrides
+    ),
+  }
+}
+
 // The server's answers to the events: by default each beat is counted 15 s and the material's
 // total grows; `script` replies (in order) take precedence.
 function serveEvents(script = []) {
@@ -90,19 +110,14 @@ function serveEvents(script = []) {
     const { kind } = call.data
     const credited = kind === 'beat' || kind === 'pause' || kind === 'finish' ? 15 : 0
     total += credited
-    return {
-      status: 200,
-      body: {
-        session_id: 501,
-        verdict: { beat: 'counted', pause: 'paused', resume: 'resumed', finish: 'finished' }[kind],
-        credited_seconds: credited,
-        session_seconds: total - 20,
-        material_seconds: total,
-        studied: total >= 60,
-        finished: kind === 'finish',
-        points_awarded: 0,
-      },
-    }
+    return eventReply({
+      verdict: { beat: 'counted', pause: 'paused', resume: 'resumed', finish: 'finished' }[kind],
+      credited_seconds: credited,
+      session_seconds: total - 20,
+      material_seconds: total,
+      studied: total >= 60,
+      finished: kind === 'finish',
+    })
   })
 }
 
@@ -286,10 +301,7 @@ describe('the heartbeat', () => {
   })
 
   test('studied: the badge once the server says so, and it stays', async () => {
-    const reply = (materialSeconds, studied) => ({
-      status: 200,
-      body: { session_id: 501, verdict: 'counted', credited_seconds: 15, session_seconds: 15, material_seconds: materialSeconds, studied, finished: false, points_awarded: 0 },
-    })
+    const reply = (materialSeconds, studied) => eventReply({ material_seconds: materialSeconds, studied })
     const page = await openReader({
       start: [{ status: 201, body: sessionBody({ material_seconds: 50 }) }],
       // A later answer without studied (another phone's older total, say) does not take it back.
@@ -311,14 +323,7 @@ describe('the heartbeat', () => {
   })
 
   test('reading points are said in a toast', async () => {
-    await openReader({
-      script: [
-        {
-          status: 200,
-          body: { session_id: 501, verdict: 'counted', credited_seconds: 15, session_seconds: 300, material_seconds: 300, studied: true, finished: false, points_awarded: 1 },
-        },
-      ],
-    })
+    await openReader({ script: [eventReply({ session_seconds: 300, material_seconds: 300, studied: true, points_awarded: 1 })] })
 
     await seconds(15)
 
@@ -326,11 +331,7 @@ describe('the heartbeat', () => {
   })
 
   test('events go out one at a time, in the order of their seq', async () => {
-    const slowBeat = (call) => ({
-      status: 200,
-      delay: 3000,
-      body: { session_id: 501, verdict: 'counted', credited_seconds: 15, session_seconds: 15, material_seconds: 35, studied: false, finished: false, points_awarded: 0 },
-    })
+    const slowBeat = () => Object.assign(eventReply(), { delay: 3000 })
     const page = await openReader({ script: [slowBeat] })
     await jest.advanceTimersByTimeAsync(15000)
     await jest.advanceTimersByTimeAsync(10)
@@ -399,10 +400,7 @@ describe('failures do not break the sequence', () => {
   })
 
   test('a beat the server counts as while paused (its resume lost): the next tick resumes', async () => {
-    const whilePaused = {
-      status: 200,
-      body: { session_id: 501, verdict: 'while_paused', credited_seconds: 0, session_seconds: 0, material_seconds: 20, studied: false, finished: false, points_awarded: 0 },
-    }
+    const whilePaused = eventReply({ verdict: 'while_paused', credited_seconds: 0, session_seconds: 0, material_seconds: 20 })
     await openReader({ script: [whilePaused] })
 
     await seconds(45)
@@ -453,7 +451,10 @@ describe('failures do not break the sequence', () => {
     expect(jest.getTimerCount()).toBe(0)
   })
 
-  test('hidden before the session answered: paused as soon as it has', async () => {
+  test.each([
+    ['hidden', 'paused', 'onHide', 'pause'],
+    ['closed', 'finished', 'onUnload', 'finish'],
+  ])('%s before the session answered: %s as soon as it has', async (_hidden, _paused, leave, kind) => {
     fake.route(START, [{ status: 201, delay: 2000, body: sessionBody() }])
     serveEvents()
     const page = loadPage('pages/study/reader')
@@ -461,25 +462,10 @@ describe('failures do not break the sequence', () => {
     page.onShow()
     await flush()
 
-    page.onHide()
+    page[leave]()
     await seconds(3)
 
-    expect(events()).toEqual([['pause', 1]])
-    expect(jest.getTimerCount()).toBe(0)
-  })
-
-  test('closed before the session answered: finished as soon as it has', async () => {
-    fake.route(START, [{ status: 201, delay: 2000, body: sessionBody() }])
-    serveEvents()
-    const page = loadPage('pages/study/reader')
-    page.onLoad({ id: '31' })
-    page.onShow()
-    await flush()
-
-    page.onUnload()
-    await seconds(3)
-
-    expect(events()).toEqual([['finish', 1]])
+    expect(events()).toEqual([[kind, 1]])
     expect(jest.getTimerCount()).toBe(0)
   })
 })

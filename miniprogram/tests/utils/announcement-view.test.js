@@ -6,7 +6,7 @@ const NOW = Date.UTC(2026, 10, 24, 12, 30)
 
 test.each([
   ['public', '公开'],
-  ['members', '党员'],
+  ['members', '全体党员'],
   ['roles', '指定职务'],
   ['other', ''],
   [null, ''],
@@ -30,7 +30,7 @@ describe('viewAnnouncementItem', () => {
       title: '公告 5',
       summary: '公告 5 的摘要',
       orgName: '本科生第一党支部',
-      audienceLabel: '党员',
+      audienceLabel: '全体党员',
       pinned: true,
       unread: true,
       timeText: '5分钟前',
@@ -62,8 +62,8 @@ describe('viewAnnouncement', () => {
     const withLabels = { id: 1, audience: 'roles', role_labels: ['书记', '组织委员'], roles: ['secretary', 'organization'] }
     const keysOnly = { id: 1, audience: 'roles', roles: ['secretary', 'discipline'] }
 
-    expect(view.viewAnnouncement(withLabels, NOW).audienceLabel).toBe('指定职务：书记、组织委员')
-    expect(view.viewAnnouncement(keysOnly, NOW).audienceLabel).toBe('指定职务：书记、纪检委员')
+    expect(view.viewAnnouncement(withLabels, NOW).audienceLabel).toBe('指定职务（书记、组织委员）')
+    expect(view.viewAnnouncement(keysOnly, NOW).audienceLabel).toBe('指定职务（书记、纪检委员）')
     expect(view.viewAnnouncement(null, NOW)).toMatchObject({ title: '', html: '', audienceLabel: '' })
   })
 })

@@ -44,12 +44,12 @@ describe('viewComment', () => {
     })
   })
 
-  test('the member own: 审核中 / 未通过 tags, and deletable', () => {
+  test('the member own: 审核中 / 未通过审核 tags, and deletable', () => {
     expect(view.viewComment(info.comment(5, { mine: true, status: 'pending' }), NOW, false)).toMatchObject({
       statusLabel: '审核中',
       canDelete: true,
     })
-    expect(view.viewComment(info.comment(5, { mine: true, status: 'rejected' }), NOW, false).statusLabel).toBe('未通过')
+    expect(view.viewComment(info.comment(5, { mine: true, status: 'rejected' }), NOW, false).statusLabel).toBe('未通过审核')
   })
 
   test("a manager may delete anyone's", () => {

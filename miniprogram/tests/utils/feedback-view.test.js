@@ -76,6 +76,7 @@ describe('deadlines', () => {
     [{ status: 'accepted', reply_due: '2027-01-09' }, { text: '须于 2027年1月9日 前答复', overdue: false }],
     // The server's word counts when the phone's date disagrees.
     [{ status: 'accepted', reply_due: '2026-11-25', overdue: 'reply' }, { text: '答复已超期', overdue: true }],
+    [{ status: 'submitted', accept_due: null, overdue: 'accept' }, { text: '受理已超期', overdue: true }],
     [{ status: 'replied', reply_due: '2026-11-01' }, { text: '', overdue: false }],
     [{ status: 'closed', reply_due: '2026-11-01' }, { text: '', overdue: false }],
     [{ status: 'submitted', review_status: 'pending', accept_due: null }, { text: '', overdue: false }],

@@ -18,12 +18,6 @@ describe('durationText', () => {
   })
 })
 
-test('dayText: the year only when it is not this one', () => {
-  expect(view.dayText('2026-11-24', '2026-11-24')).toBe('11月24日')
-  expect(view.dayText('2025-12-31', '2026-01-01')).toBe('2025年12月31日')
-  expect(view.dayText('11/24', '2026-11-24')).toBe('')
-})
-
 test('readableHtml fits images to the screen and changes nothing else', () => {
   expect(view.readableHtml('<p>一</p><IMG src="https://x/a.png"><img alt="b">')).toBe(
     '<p>一</p><img style="max-width:100%;height:auto;display:block;" src="https://x/a.png"><img style="max-width:100%;height:auto;display:block;" alt="b">'

@@ -174,6 +174,14 @@ describe('the Beijing calendar', () => {
     expect(time.dayNumber(null)).toBeNaN()
   })
 
+  test('dayText: a server date, the year only when it is not this one', () => {
+    expect(time.dayText('2026-11-24', '2026-11-24')).toBe('11月24日')
+    expect(time.dayText('2025-12-31', '2026-01-01')).toBe('2025年12月31日')
+    expect(time.dayText('2026-11-24', '')).toBe('2026年11月24日')
+    expect(time.dayText('11/24', '2026-11-24')).toBe('')
+    expect(time.dayText(null, '2026-11-24')).toBe('')
+  })
+
   test('dateText: the Beijing date of an instant, the year only when it is not this one', () => {
     expect(time.dateText('2026-11-20T18:00:00Z', NOW)).toBe('11月21日')
     expect(time.dateText('2025-12-03T11:00:00+00:00', NOW)).toBe('2025年12月3日')

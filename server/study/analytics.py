@@ -33,6 +33,7 @@ from ..errors import ApiError
 from ..extensions import db
 from ..jobs import job
 from ..notify.services import local_time, local_today, timezone
+from ..orgs import services as org_services
 from ..orgs.models import Org
 from ..people.models import Person, counted_members, in_org
 from .materials import MANAGE_ROLES
@@ -49,14 +50,12 @@ from .models import (
     StudyProgress,
     StudyRollupWeek,
 )
+from .plans import UNIT, completion_by_unit
 
 CATCH_UP_HOURS = 3  # yesterday is rolled up again until 03:00 Beijing
 MAX_PLANS = 10
 
 IS_MEMBER = counted_members()
-# A member counts to their party group if they are in one (a person's org is their branch;
-# the roster puts the group in ``group_id``), else to their org.
-UNIT = func.coalesce(Person.group_id, Person.org_id)
 
 
 def week_of(on: date) -> date:
@@ -240,10 +239,7 @@ def org_for(org_id: int | None, principal) -> Org:
     """The org asked for, if the caller manages it (404 otherwise); by default the broadest
     org the caller manages."""
     if org_id is not None:
-        org = db.session.get(Org, org_id)
-        if org is None or not principal.covers(org.path, *MANAGE_ROLES):
-            raise ApiError(404, "not_found", "组织不存在")
-        return org
+        return org_services.get_visible(org_id, principal, MANAGE_ROLES)
     scope = principal.scope(*MANAGE_ROLES)
     if not scope:
         raise ApiError(403, "forbidden", "当前角色无权查看学习统计")
@@ -417,8 +413,6 @@ def rollup_plans() -> int:
     """Recompute ``study_plan_orgs`` for the published plans due in the last ``PLAN_DAYS``
     days or later: per org, the members each covers and how many have studied all of its
     materials. Flushes; returns the number of plans."""
-    from . import plans as plan_services  # (plans imports nothing from here)
-
     # Under this week's marker, as the days' rollups: two runs at once take turns instead of
     # deadlocking over the emptied table's gap.
     locked_row(StudyRollupWeek, {"week_start": week_of(local_today())}, {"refreshed_at": None})
@@ -431,7 +425,7 @@ def rollup_plans() -> int:
     db.session.execute(delete(StudyPlanOrg))
     rows = []
     for plan in plans:
-        for org_id, people, complete in plan_services.completion_by_unit(plan):
+        for org_id, people, complete in completion_by_unit(plan):
             rows.append(
                 {"plan_id": plan.id, "org_id": org_id, "people": people, "complete": complete}
             )

@@ -39,6 +39,13 @@ TAGS = {
 }  # fmt: skip
 ATTRIBUTES = {"a": {"href", "title"}, "img": {"src", "alt", "title", "width", "height"}}
 DWELL_DEFAULTS = {"article": 120, "video": 300, "document": 300}
+# The field holding each kind's content (a document's is its PDF, uploaded on its own).
+CONTENT_FIELD = {"article": "body_html", "video": "video_url"}
+WRONG_KIND = {
+    "article": "文章类材料没有视频地址",
+    "video": "视频类材料没有正文",
+    "document": "文档类材料请重新上传 PDF",
+}
 
 
 def sanitize(html: str) -> str:
@@ -143,24 +150,24 @@ def get_managed(material_id: int, principal) -> StudyMaterial:
 
 
 def update(material: StudyMaterial, data: dict, principal) -> StudyMaterial:
-    changed = sorted(k for k in data if k != "org_id")
+    own = CONTENT_FIELD.get(material.kind)
+    foreign = [field for field in CONTENT_FIELD.values() if field in data and field != own]
+    if foreign:
+        raise ApiError(
+            422, "wrong_kind", WRONG_KIND[material.kind], {f: ["该类材料没有此项"] for f in foreign}
+        )
+    changed = sorted(data)
     for key in ("title", "summary", "category", "tags", "min_dwell_seconds"):
         if key in data:
             setattr(material, key, data[key])
-    if "body_html" in data or "video_url" in data:
-        if material.kind == "document":
-            raise ApiError(422, "wrong_kind", "文档类材料请重新上传 PDF")
-        content = _content(material.kind, {**_current_content(material), **data})
+    if own in data:
+        content = _content(material.kind, data)
         material.body_html, material.video_url = content["body_html"], content["video_url"]
     audit.record(
         "study.material.update", "study_material", material.id, material.org_id, {"fields": changed}
     )
     db.session.flush()
     return material
-
-
-def _current_content(material: StudyMaterial) -> dict:
-    return {"body_html": material.body_html, "video_url": material.video_url}
 
 
 def attach_document(material: StudyMaterial, file, principal) -> StudyMaterial:

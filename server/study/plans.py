@@ -9,14 +9,16 @@ far the people a plan covers have got.
 from __future__ import annotations
 
 from sqlalchemy import case, func, or_, select
+from sqlalchemy.orm import aliased, selectinload
 
 from ..audit import services as audit
 from ..db_types import utcnow
 from ..errors import ApiError
 from ..extensions import db
 from ..notify.services import local_today
+from ..orgs import services as org_services
 from ..orgs.models import Org
-from ..people.models import Person, counted_members
+from ..people.models import Person, counted_members, in_org
 from . import materials
 from .models import (
     DRAFT,
@@ -29,12 +31,14 @@ from .models import (
 )
 
 MANAGE_ROLES = materials.MANAGE_ROLES
+# A member counts to their party group if they are in one (a person's org is their branch;
+# the roster puts the group in ``group_id``), else to their org: in plan completion as in the
+# analytics.
+UNIT = func.coalesce(Person.group_id, Person.org_id)
 
 
 def create(data: dict, principal) -> StudyPlan:
-    org = db.session.get(Org, data["org_id"])
-    if org is None or not principal.covers(org.path, *MANAGE_ROLES):
-        raise ApiError(404, "not_found", "组织不存在")
+    org = org_services.get_visible(data["org_id"], principal, MANAGE_ROLES)
     if data["deadline"] < local_today():
         raise ApiError(422, "deadline_past", "截止日期不能早于今天", {"deadline": ["不能早于今天"]})
     ids = list(dict.fromkeys(data["material_ids"]))
@@ -78,8 +82,10 @@ def _targets(org: Org, data: dict, principal) -> list[StudyPlanTarget]:
     orgs = db.session.execute(select(Org).where(Org.id.in_(org_ids))).scalars().all()
     if len(orgs) != len(org_ids) or any(not o.path.startswith(org.path) for o in orgs):
         raise ApiError(422, "target_outside", "学习对象须在本组织范围内", {"org_ids": ["超出范围"]})
-    people = db.session.execute(select(Person).where(Person.id.in_(person_ids))).scalars().all()
-    if len(people) != len(person_ids) or any(not p.org.path.startswith(org.path) for p in people):
+    paths = db.session.scalars(
+        select(Org.path).join(Person, Person.org_id == Org.id).where(Person.id.in_(person_ids))
+    ).all()
+    if len(paths) != len(person_ids) or any(not path.startswith(org.path) for path in paths):
         raise ApiError(
             422, "target_outside", "学习对象须在本组织范围内", {"person_ids": ["超出范围"]}
         )
@@ -125,6 +131,7 @@ def mine(principal) -> list[dict]:
             .join(StudyPlanTarget, StudyPlanTarget.plan_id == StudyPlan.id)
             .where(StudyPlan.status == PUBLISHED, _mine_filter(person))
             .order_by(StudyPlan.deadline, StudyPlan.id)
+            .options(selectinload(StudyPlan.items))
         )
         .unique()
         .scalars()
@@ -177,11 +184,9 @@ def _covered(plan: StudyPlan) -> list | None:
     org_ids = [t.org_id for t in plan.targets if t.org_id]
     person_ids = [t.person_id for t in plan.targets if t.person_id]
     conditions = [Person.id.in_(person_ids)] if person_ids else []
-    for org_id, org_type, path in db.session.execute(
-        select(Org.id, Org.type, Org.path).where(Org.id.in_(org_ids))
-    ):
-        conditions.append(Person.group_id == org_id if org_type == "group"
-                          else Org.path.startswith(path))  # fmt: skip
+    if org_ids:
+        orgs = db.session.scalars(select(Org).where(Org.id.in_(org_ids)))
+        conditions += [in_org(o) for o in orgs]  # a party group: the members whose group it is
     if not conditions:
         return None
     return [or_(*conditions), *counted_members()]
@@ -190,15 +195,17 @@ def _covered(plan: StudyPlan) -> list | None:
 def completion(plan: StudyPlan) -> dict:
     """How far each person the plan covers has got (members in normal status), and per org."""
     where = _covered(plan)
+    group = aliased(Org)
+    # Each person with their org as the analytics count them: their party group if they are
+    # in one.
     people = (
         db.session.execute(
-            select(Person)
+            select(Person.id, Person.name, UNIT, func.coalesce(group.name, Org.name))
             .join(Org, Org.id == Person.org_id)
+            .outerjoin(group, group.id == Person.group_id)
             .where(*where)
             .order_by(Person.org_id, Person.id)
-        )
-        .scalars()
-        .all()
+        ).all()
         if where
         else []
     )
@@ -207,22 +214,21 @@ def completion(plan: StudyPlan) -> dict:
     for (person_id,) in db.session.execute(
         select(StudyProgress.person_id).where(
             StudyProgress.material_id.in_(material_ids),
-            StudyProgress.person_id.in_([p.id for p in people]),
+            StudyProgress.person_id.in_([p[0] for p in people]),
             StudyProgress.studied_at.is_not(None),
         )
     ):
         studied[person_id] = studied.get(person_id, 0) + 1
     rows = [
         {
-            "person_id": p.id,
-            "name": p.name,
-            # the member's party group if they are in one, as the analytics count them
-            "org_id": p.group_id or p.org_id,
-            "org_name": (p.group or p.org).name,
-            "studied": studied.get(p.id, 0),
-            "complete": studied.get(p.id, 0) == len(material_ids),
+            "person_id": person_id,
+            "name": name,
+            "org_id": org_id,
+            "org_name": org_name,
+            "studied": studied.get(person_id, 0),
+            "complete": studied.get(person_id, 0) == len(material_ids),
         }
-        for p in people
+        for person_id, name, org_id, org_name in people
     ]
     by_org: dict[int, dict] = {}
     for r in rows:
@@ -260,17 +266,16 @@ def completion_by_unit(plan: StudyPlan) -> list[tuple[int, int, int]]:
         .group_by(StudyProgress.person_id)
         .subquery()
     )
-    unit = func.coalesce(Person.group_id, Person.org_id)
     done = func.sum(case((studied.c.n >= len(material_ids), 1), else_=0))
     return [
         (org_id, people, int(complete or 0))
         for org_id, people, complete in db.session.execute(
-            select(unit, func.count(), done)
+            select(UNIT, func.count(), done)
             .select_from(Person)
             .join(Org, Org.id == Person.org_id)
             .outerjoin(studied, studied.c.person_id == Person.id)
             .where(*where)
-            .group_by(unit)
+            .group_by(UNIT)
         )
     ]
 

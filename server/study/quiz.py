@@ -25,6 +25,7 @@ from ..errors import ApiError
 from ..extensions import db
 from ..files import read_upload
 from ..notify.services import local_today
+from ..orgs import services as org_services
 from ..orgs.models import Org
 from . import points
 from .materials import MANAGE_ROLES
@@ -60,9 +61,7 @@ MAX_ROWS = 2000
 # --------------------------------------------------------------------------------------------
 def import_questions(org_id: int, file, principal) -> int:
     """All the rows of the workbook, or none: 422 listing every bad row by its number."""
-    org = db.session.get(Org, org_id)
-    if org is None or not principal.covers(org.path, *MANAGE_ROLES):
-        raise ApiError(404, "not_found", "组织不存在")
+    org = org_services.get_visible(org_id, principal, MANAGE_ROLES)
     content, _mime = read_upload(file, 5, XLSX, "只能导入 .xlsx 题库文件")
     try:
         sheet = load_workbook(BytesIO(content), read_only=True, data_only=True).active
@@ -182,7 +181,7 @@ def submit(data: dict, principal) -> tuple[QuizAttempt, list[QuizQuestion], int]
     on = local_today()
     attempt = _attempt(person.id, on)
     if data.get("quiz_id") is not None and (attempt is None or attempt.id != data["quiz_id"]):
-        raise ApiError(409, "quiz_expired", "这份题目已不是今日题目，请重新获取今日题目")
+        raise ApiError(409, "quiz_expired", "这套题已不是今天的题目，请刷新后重新作答")
     if attempt is None:
         raise ApiError(409, "no_quiz", "请先获取今日题目")
     questions = _questions(attempt.question_ids)

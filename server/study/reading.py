@@ -6,7 +6,7 @@ events: ``start`` when it opens, ``beat`` every ``interval`` seconds while it is
 ``resume`` when it is shown again and ``finish`` when it closes. Each event carries the
 page's sequence number ``seq`` (0, 1, 2 … within the session) and the phone's clock; the
 time that counts is the server's receive time, never the phone's (which may be wrong, skewed
-or made up) — ``Event.client_at`` is kept for the audit only. A material counts as studied
+or made up) — ``Event.client_at`` is accepted and never used. A material counts as studied
 once a member's counted time reaches its minimum dwell time (``studied``).
 
 Everything here is pure: ``credit`` takes the session's ``ReadingState`` (a small immutable
@@ -150,7 +150,7 @@ DEFAULTS = Settings()
 class Event:
     """One event of a reading session as the page sent it.
 
-    ``client_at`` is the phone's clock: recorded for the audit, never used for accounting.
+    ``client_at`` is the phone's clock: accepted (the page sends it), never used.
     """
 
     kind: str

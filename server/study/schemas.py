@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from marshmallow import Schema, fields, validate
 
 from ..files import FileUpload
-from ..schemas import Choice, PageArgs, PageMeta, Text, UtcDateTime, paged
+from ..schemas import Choice, PageArgs, Text, UtcDateTime, paged
 from .models import CATEGORIES, MATERIAL_KINDS, MATERIAL_STATUSES
+
+ID = {"validate": validate.Range(min=1, max=2**31 - 1)}
 
 
 class PunchInBodySchema(Schema):
@@ -62,17 +66,12 @@ class RankSchema(Schema):
     of = fields.Integer()
 
 
-class PointsHistorySchema(Schema):
-    items = fields.List(fields.Nested(PointsEntrySchema))
-    meta = fields.Nested(PageMeta)
-
-
 class MyPointsSchema(Schema):
     total = fields.Integer()
     today = fields.Integer()
     by_action = fields.List(fields.Nested(ActionPointsSchema))
     rank = fields.Nested(RankSchema)
-    history = fields.Nested(PointsHistorySchema)
+    history = fields.Nested(paged(PointsEntrySchema, "PointsHistory"))
 
 
 class CategorySchema(Schema):
@@ -111,18 +110,6 @@ TAG = validate.Regexp(
 )
 
 
-class StudyMaterialWriteSchema(Schema):
-    org_id = fields.Integer(required=True, validate=validate.Range(min=1, max=2**31 - 1))
-    kind = Choice(MATERIAL_KINDS, required=True)
-    title = Text(100, required=True)
-    summary = Text(300)
-    category = Choice(CATEGORIES, required=True)
-    tags = fields.List(fields.String(validate=TAG), validate=validate.Length(max=10))
-    body_html = fields.String(validate=validate.Length(max=200_000))
-    video_url = fields.String(validate=validate.Length(max=500))
-    min_dwell_seconds = fields.Integer(validate=validate.Range(min=10, max=3600))
-
-
 class StudyMaterialUpdateSchema(Schema):
     title = Text(100)
     summary = Text(300, allow_none=True)
@@ -131,6 +118,14 @@ class StudyMaterialUpdateSchema(Schema):
     body_html = fields.String(validate=validate.Length(max=200_000))
     video_url = fields.String(validate=validate.Length(max=500))
     min_dwell_seconds = fields.Integer(validate=validate.Range(min=10, max=3600))
+
+
+class StudyMaterialWriteSchema(StudyMaterialUpdateSchema):
+    org_id = fields.Integer(required=True, **ID)
+    kind = Choice(MATERIAL_KINDS, required=True)
+    title = Text(100, required=True)
+    summary = Text(300)
+    category = Choice(CATEGORIES, required=True)
 
 
 class UploadSchema(Schema):
@@ -213,18 +208,16 @@ class SessionEventResultSchema(Schema):
 
 
 # -- plans -----------------------------------------------------------------------------------
-ID_LIST = fields.List(
-    fields.Integer(validate=validate.Range(min=1, max=2**31 - 1)), validate=validate.Length(max=200)
-)
+ID_LIST = fields.List(fields.Integer(**ID), validate=validate.Length(max=200))
 
 
 class PlanWriteSchema(Schema):
-    org_id = fields.Integer(required=True, validate=validate.Range(min=1, max=2**31 - 1))
+    org_id = fields.Integer(required=True, **ID)
     title = Text(100, required=True)
     description = Text(1000)
     deadline = fields.Date(required=True)
     material_ids = fields.List(
-        fields.Integer(validate=validate.Range(min=1, max=2**31 - 1)),
+        fields.Integer(**ID),
         required=True,
         validate=validate.Length(min=1, max=50),
     )
@@ -291,7 +284,7 @@ class CompletionSchema(PlanSchema):
 
 # -- quiz ------------------------------------------------------------------------------------
 class QuizImportSchema(Schema):
-    org_id = fields.Integer(required=True, validate=validate.Range(min=1, max=2**31 - 1))
+    org_id = fields.Integer(required=True, **ID)
     file = FileUpload(required=True)
 
 
@@ -300,7 +293,7 @@ class QuizImportResultSchema(Schema):
 
 
 class QuizAnswerSchema(Schema):
-    question_id = fields.Integer(required=True, validate=validate.Range(min=1, max=2**31 - 1))
+    question_id = fields.Integer(required=True, **ID)
     choices = fields.List(
         fields.Integer(validate=validate.Range(min=0, max=5)),
         required=True,
@@ -310,7 +303,7 @@ class QuizAnswerSchema(Schema):
 
 class QuizSubmitSchema(Schema):
     quiz_id = fields.Integer(
-        validate=validate.Range(min=1, max=2**31 - 1),
+        **ID,
         metadata={"description": "the id of the quiz answered; another day's gets 409"},
     )
     answers = fields.List(
@@ -340,9 +333,14 @@ class QuizSchema(Schema):
 
 
 # -- trace -----------------------------------------------------------------------------------
+# A period's days: from 2000 on (an earlier one names no study, and date arithmetic near year 1
+# would overflow).
+PERIOD_DAY = {"validate": validate.Range(min=date(2000, 1, 1))}
+
+
 class TraceArgs(Schema):
-    since = fields.Date()
-    until = fields.Date()
+    since = fields.Date(**PERIOD_DAY)
+    until = fields.Date(**PERIOD_DAY)
 
 
 class TraceReadingSchema(Schema):
@@ -385,7 +383,7 @@ class TraceSchema(Schema):
 
 
 class BranchPointsArgs(RankingArgs):
-    org_id = fields.Integer(required=True, validate=validate.Range(min=1, max=2**31 - 1))
+    org_id = fields.Integer(required=True, **ID)
 
 
 class MemberPointsSchema(Schema):
@@ -404,13 +402,16 @@ class BranchPointsSchema(Schema):
 
 # -- analytics -------------------------------------------------------------------------------
 class AnalyticsArgs(Schema):
-    org_id = fields.Integer(validate=validate.Range(min=1, max=2**31 - 1))
+    org_id = fields.Integer(**ID)
     weeks = fields.Integer(load_default=12, validate=validate.Range(min=1, max=53))
 
 
-class AnalyticsOrgSchema(Schema):
+class OrgRefSchema(Schema):
     id = fields.Integer()
     name = fields.String()
+
+
+class AnalyticsOrgSchema(OrgRefSchema):
     type = fields.String()
 
 
@@ -459,11 +460,6 @@ class PlanFiguresSchema(Schema):
     rate = fields.Float(allow_none=True)
 
 
-class OrgRefSchema(Schema):
-    id = fields.Integer()
-    name = fields.String()
-
-
 class OverviewSchema(Schema):
     org = fields.Nested(AnalyticsOrgSchema)
     parent = fields.Nested(OrgRefSchema, allow_none=True)
@@ -479,7 +475,7 @@ class OverviewSchema(Schema):
 
 
 class AnalyticsPeopleArgs(PageArgs, TraceArgs):
-    org_id = fields.Integer(validate=validate.Range(min=1, max=2**31 - 1))
+    org_id = fields.Integer(**ID)
     sort = fields.String(
         load_default="minutes", validate=validate.OneOf(["minutes", "days", "points", "least"])
     )
@@ -499,9 +495,7 @@ class PersonFiguresSchema(Schema):
     last_studied = fields.Date(allow_none=True)
 
 
-class AnalyticsPeopleSchema(Schema):
+class AnalyticsPeopleSchema(paged(PersonFiguresSchema, "AnalyticsPeoplePage")):
     org = fields.Nested(AnalyticsOrgSchema)
     since = fields.Date()
     until = fields.Date()
-    items = fields.List(fields.Nested(PersonFiguresSchema))
-    meta = fields.Nested(PageMeta)

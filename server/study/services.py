@@ -1,5 +1,5 @@
-"""Study services (first slice): the daily punch-in, a member's points and rank, the
-branches' ranking. Services flush; ``@allow`` commits."""
+"""Study services: the daily punch-in and its photo, a member's points and rank, the
+branches' ranking, a branch's points. Services flush; ``@allow`` commits."""
 
 from __future__ import annotations
 
@@ -15,10 +15,12 @@ from ..extensions import db, storage
 from ..files import IMAGE_TYPES, read_upload
 from ..jobs import after_commit
 from ..notify.services import local_today as today
+from ..orgs import services as org_services
 from ..orgs.models import Org
 from ..people.models import Person, counted_members, in_org
 from ..safety import services as safety
 from ..safety.models import PENDING, REJECTED
+from ..schemas import page_result
 from ..storage import StorageError
 from . import points
 from .materials import MANAGE_ROLES
@@ -92,9 +94,6 @@ def _punch_in_on(person_id: int, on: date, latest: bool = False) -> PunchIn | No
     return db.session.execute(query).scalar_one_or_none()
 
 
-PHOTO_TYPES = IMAGE_TYPES
-
-
 def photo_url(row: PunchIn) -> str | None:
     """The photo's address; ``v`` changes with the photo, so a client may cache by it."""
     if not row.photo_key:
@@ -127,8 +126,8 @@ def attach_photo(punch_in_id: int, file, principal) -> PunchIn:
     if row.day != today():
         raise ApiError(409, "punch_in_closed", "只能为今天的打卡添加照片")
     limit_mb = current_app.config["STUDY"]["photo_max_mb"]
-    content, mime = read_upload(file, limit_mb, PHOTO_TYPES, "只能上传 JPG、PNG 或 WebP 图片")
-    key = f"study/punch-ins/{row.id}/{secrets.token_hex(16)}.{PHOTO_TYPES[mime]}"
+    content, mime = read_upload(file, limit_mb, IMAGE_TYPES, "只能上传 JPG、PNG 或 WebP 图片")
+    key = f"study/punch-ins/{row.id}/{secrets.token_hex(16)}.{IMAGE_TYPES[mime]}"
     storage.save(key, content, mime)
     replaced = row.photo_key
     row.photo_key, row.photo_type = key, mime
@@ -214,6 +213,7 @@ def my_points(principal, page: int, per_page: int) -> dict:
         ],
         "rank": _rank_in_branch(person),
         "history": {
+            **page_result(history),
             "items": [
                 {
                     "id": e.id,
@@ -225,12 +225,6 @@ def my_points(principal, page: int, per_page: int) -> dict:
                 }
                 for e in history.items
             ],
-            "meta": {
-                "page": history.page,
-                "per_page": history.per_page,
-                "total": history.total,
-                "pages": history.pages,
-            },
         },
     }
 
@@ -290,9 +284,7 @@ def branch_ranking(since: date | None) -> list[dict]:
 
 def branch_points(org_id: int, principal, since: date | None) -> dict:
     """For an org's managers: each member's points (since ``since``) in the org's subtree."""
-    org = db.session.get(Org, org_id)
-    if org is None or not principal.covers(org.path, *MANAGE_ROLES):
-        raise ApiError(404, "not_found", "组织不存在")
+    org = org_services.get_visible(org_id, principal, MANAGE_ROLES)
     earned = select(PointsEntry.person_id, func.sum(PointsEntry.points)).group_by(
         PointsEntry.person_id
     )

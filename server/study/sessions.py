@@ -45,7 +45,9 @@ def _state(session: ReadingSession) -> reading.ReadingState:
     )
 
 
-def start(material_id: int, data: dict, principal) -> ReadingSession:
+def start(material_id: int, data: dict, principal) -> dict:
+    """Open a reading session (the page's ``start``): the session, the beat interval and the
+    member's progress on the material so far."""
     person = principal.member()
     material = materials.get_visible(material_id, principal)
     if material.status != PUBLISHED:
@@ -70,9 +72,15 @@ def start(material_id: int, data: dict, principal) -> ReadingSession:
     )
     db.session.add(session)
     db.session.flush()
-    session.material = material
-    session.progress = progress
-    return session
+    return {
+        "id": session.id,
+        "material_id": material.id,
+        "started_at": session.started_at,
+        "interval_seconds": SETTINGS.interval,
+        "min_dwell_seconds": material.min_dwell_seconds,
+        "material_seconds": progress.seconds,
+        "studied": progress.studied_at is not None,
+    }
 
 
 def event(session_id: int, data: dict, principal) -> dict:

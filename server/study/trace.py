@@ -17,6 +17,7 @@ from ..errors import ApiError
 from ..extensions import db
 from ..files import safe_filename, xlsx_bytes, xlsx_row, xlsx_sheet
 from ..notify.services import local_today
+from ..people import services as people_services
 from ..people.models import Person
 from .materials import MANAGE_ROLES
 from .models import PunchIn, QuizAttempt, ReadingSession, StudyMaterial
@@ -29,10 +30,7 @@ def person_for(person_id: int | None, principal) -> Person:
     """The caller (``person_id`` None) or a person they manage; 404 otherwise."""
     if person_id is None:
         return principal.member()
-    person = db.session.get(Person, person_id)
-    if person is None or not principal.covers(person.org.path, *MANAGE_ROLES):
-        raise ApiError(404, "not_found", "人员不存在")
-    return person
+    return people_services.get_visible(person_id, principal, MANAGE_ROLES)
 
 
 def period(args: dict) -> tuple[date, date]:
@@ -43,7 +41,12 @@ def period(args: dict) -> tuple[date, date]:
             422, "period_invalid", "开始日期不能晚于结束日期", {"since": ["晚于结束日期"]}
         )
     if (until - since).days >= MAX_DAYS:
-        raise ApiError(422, "period_too_long", f"一次最多查看 {MAX_DAYS} 天", {"since": ["过早"]})
+        raise ApiError(
+            422,
+            "period_too_long",
+            f"一次最多查看 {MAX_DAYS} 天",
+            {"since": [f"时间跨度超过 {MAX_DAYS} 天"]},
+        )
     return since, until
 
 

@@ -1,5 +1,5 @@
-"""The study API so far: materials, punch-in, my points, the branches' ranking
-(docs/study.md)."""
+"""The study API: materials, plans, reading time, the quiz, punch-ins, points, the learning
+trace and analytics (docs/study.md)."""
 
 from __future__ import annotations
 
@@ -50,7 +50,10 @@ from .schemas import (
 )
 
 blp = MultipartBlueprint(
-    "study", __name__, url_prefix="/api/v1/study", description="学习：材料、打卡与积分"
+    "study",
+    __name__,
+    url_prefix="/api/v1/study",
+    description="学习：材料、计划、阅读计时、每日答题、打卡、积分、学习有痕与学习统计",
 )
 MATERIAL = "/materials/<int(max=2147483647):material_id>"
 MANAGE = materials.MANAGE_ROLES
@@ -229,18 +232,7 @@ def withdraw_material(material_id):
 def start_reading(data, material_id):
     """Open a reading session (the page's ``start``); then send its events every
     ``interval_seconds`` while the page is visible."""
-    principal = current()
-    session = sessions.start(material_id, data, principal)
-    progress = session.progress
-    return {
-        "id": session.id,
-        "material_id": session.material_id,
-        "started_at": session.started_at,
-        "interval_seconds": sessions.SETTINGS.interval,
-        "min_dwell_seconds": session.material.min_dwell_seconds,
-        "material_seconds": progress.seconds,
-        "studied": progress.studied_at is not None,
-    }
+    return sessions.start(material_id, data, current())
 
 
 @blp.route("/reading-sessions/<int(max=2147483647):session_id>/events", methods=["POST"])

@@ -328,7 +328,8 @@ def test_the_people_list_over_a_period_with_idle_members(app, client, world):
     [({"since": "2026-03-11", "until": "2026-03-01"}, "period_invalid"),
      ({"since": "2025-01-01", "until": "2026-03-01"}, "period_too_long"),
      ({"sort": "name"}, "validation_error"), ({"since": "03/01/2026"}, "validation_error"),
-     ({"per_page": 101}, "validation_error")],
+     ({"per_page": 101}, "validation_error"), ({"until": "0001-01-01"}, "validation_error"),
+     ({"org_id": 2**31}, "validation_error")],
 )  # fmt: skip
 def test_the_people_list_rejects_bad_queries(app, client, world, query, code):
     found = _people(client, world["admin"], **query)

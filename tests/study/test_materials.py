@@ -252,3 +252,42 @@ def test_materials_carry_my_progress_and_categories_are_listed(app, client, setu
     assert found["items"][0] == {"code": "theory", "label": "理论学习"}
     assert len(found["items"]) == 6
     assert client.get("/api/v1/study/categories").status_code == 401
+
+
+def test_an_update_takes_only_the_kinds_own_content_and_refuses_bad_bodies(app, client, setup):
+    org, token = setup["orgs"]["committee"], setup["committee"]
+    article = _create(client, token, org).json
+    video = _create(client, token, org, kind="video", body_html=None,
+                    video_url="https://v.example/x.mp4").json  # fmt: skip
+    document = _create(client, token, org, kind="document", body_html=None).json
+    # Another kind's content is refused, not silently dropped, and nothing changes.
+    for found, body, field in (
+        (article, {"title": "新标题", "video_url": "https://v.example/y.mp4"}, "video_url"),
+        (video, {"body_html": "<p>正文</p>"}, "body_html"),
+        (document, {"body_html": "<p>正文</p>"}, "body_html"),
+        (document, {"video_url": "https://v.example/y.mp4"}, "video_url"),
+    ):
+        response = client.patch(
+            f"/api/v1/study/materials/{found['id']}", json=body, headers=auth(token)
+        )
+        assert response.status_code == 422 and response.json["code"] == "wrong_kind", body
+        assert set(response.json["errors"]) == {field}
+    assert db.session.get(StudyMaterial, article["id"]).title == "学习党章"
+    # Each kind's own content is changed and checked as when created.
+    url = f"/api/v1/study/materials/{video['id']}"
+    response = client.patch(url, json={"video_url": "http://v.example/y.mp4"}, headers=auth(token))
+    assert response.status_code == 422 and response.json["code"] == "video_url_invalid"
+    response = client.patch(url, json={"video_url": "https://v.example/y.mp4"}, headers=auth(token))
+    assert response.status_code == 200 and response.json["video_url"] == "https://v.example/y.mp4"
+    assert response.json["body_html"] is None
+    for body in ({"title": ""}, {"title": None}, {"min_dwell_seconds": "x"}, {"org_id": org.id},
+                 {"kind": "video"}, {"tags": "党章"}, {"category": "misc"}):  # fmt: skip
+        response = client.patch(
+            f"/api/v1/study/materials/{article['id']}", json=body, headers=auth(token)
+        )
+        assert response.status_code == 422 and response.json["code"] == "validation_error", body
+    too_big = client.get("/api/v1/study/materials/2147483648", headers=auth(token))
+    assert too_big.status_code == 404 and too_big.json["code"] == "not_found"
+    for org_id in (2**31, "x", 0):
+        response = _create(client, token, org, org_id=org_id)
+        assert response.status_code == 422 and response.json["errors"]["org_id"], org_id

@@ -140,3 +140,70 @@ def test_refusals(app, client, world):
     response = client.post(f"/api/v1/study/plans/{pid}/publish", headers=auth(world["a"]))
     assert response.status_code == 409 and response.json["code"] == "material_not_published"
     assert db.session.scalar(select(func.count()).select_from(StudyPlan)) == 1
+
+
+@pytest.fixture
+def statements(app):
+    """Counts the SQL statements run."""
+    from sqlalchemy import event
+
+    seen: list[str] = []
+
+    def record(_conn, _cursor, statement, *_args):
+        seen.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", record)
+    yield seen
+    event.remove(db.engine, "before_cursor_execute", record)
+
+
+def test_my_plans_and_the_completion_cost_the_same_statements_however_many(
+    app, client, world, f, statements
+):
+    """Plans' items and people's orgs are read together, not one query per plan or org."""
+    orgs, token = world["orgs"], world["tokens_a"][0]
+    materials = [world["m_committee"], world["m_a"]]
+
+    def publish(pid, by):
+        client.post(f"/api/v1/study/plans/{pid}/publish", headers=auth(by))
+
+    def cost(url, by):
+        statements.clear()
+        response = client.get(url, headers=auth(by))
+        assert response.status_code == 200, response.json
+        return len(statements), response.json
+
+    publish(_plan(client, world["a"], orgs["a"], materials).json["id"], world["a"])
+    one, mine = cost("/api/v1/study/plans/mine", token)
+    assert len(mine["items"]) == 1
+    for _ in range(3):
+        publish(_plan(client, world["a"], orgs["a"], materials).json["id"], world["a"])
+    four, mine = cost("/api/v1/study/plans/mine", token)
+    assert len(mine["items"]) == 4 and four == one
+    # The committee's plan for everyone: people in more orgs (and a party group) cost nothing.
+    pid = _plan(client, world["committee"], orgs["committee"], [world["m_committee"]]).json["id"]
+    publish(pid, world["committee"])
+    url = f"/api/v1/study/plans/{pid}/completion"
+    before, found = cost(url, world["committee"])
+    f.person(orgs["c"])
+    f.person(orgs["a"], group_id=orgs["group_a"].id)
+    after, more = cost(url, world["committee"])
+    assert more["people"] == found["people"] + 2 and after == before
+    assert orgs["group_a"].id in {row["org_id"] for row in more["by_org"]}
+
+
+def test_people_and_ids_outside_are_refused(app, client, world, f):
+    orgs = world["orgs"]
+    stranger = f.person(orgs["b"])
+    response = _plan(client, world["a"], orgs["a"], [world["m_a"]], person_ids=[stranger.id])
+    assert response.status_code == 422 and response.json["code"] == "target_outside"
+    assert response.json["errors"] == {"person_ids": ["超出范围"]}
+    response = _plan(client, world["a"], orgs["a"], [world["m_a"]], person_ids=[999999])
+    assert response.status_code == 422 and response.json["code"] == "target_outside"
+    for extra in ({"person_ids": [2**31]}, {"org_ids": ["x"]}, {"material_ids": [0]},
+                  {"org_id": 2**31}, {"deadline": "明天"}, {"title": ""}):  # fmt: skip
+        response = _plan(client, world["a"], orgs["a"], [world["m_a"]], **extra)
+        assert response.status_code == 422 and response.json["code"] == "validation_error", extra
+    too_big = client.get("/api/v1/study/plans/2147483648/completion", headers=auth(world["a"]))
+    assert too_big.status_code == 404
+    assert db.session.scalar(select(func.count()).select_from(StudyPlan)) == 0

@@ -238,3 +238,25 @@ def test_a_photo_larger_than_the_limit_is_refused(app, client, study, monkeypatc
     big = _photo(client, tokens[0], pid, PNG + b"\x00" * (1024 * 1024))
     assert big.status_code == 413 and big.json["code"] == "file_too_large"
     assert db.session.get(PunchIn, pid).photo_key is None
+
+
+def test_bad_queries_and_bodies_are_422_and_unknown_ids_404(app, client, f, study):
+    orgs, _, tokens = study
+    _, a_sec = f.secretary(orgs["a"])
+    member = auth(tokens[0])
+    for body in ({"reflection": 123}, {"reflection": ["心得"]}, {"note": "x"}):
+        response = client.post("/api/v1/study/punch-ins", json=body, headers=member)
+        assert response.status_code == 422 and response.json["code"] == "validation_error", body
+    for url in ("punch-ins/me?days=367", "punch-ins/me?days=x", "points/me?page=0",
+                "points/me?per_page=101"):  # fmt: skip
+        response = client.get(f"/api/v1/study/{url}", headers=member)
+        assert response.status_code == 422 and response.json["code"] == "validation_error", url
+    for query in ("period=all", f"org_id={2**31}&period=all", "org_id=x",
+                  f"org_id={orgs['a'].id}&period=decade"):  # fmt: skip
+        response = client.get(f"/api/v1/study/points/branch?{query}", headers=auth(a_sec))
+        assert response.status_code == 422 and response.json["errors"], query
+    unknown = client.get("/api/v1/study/points/branch?org_id=999999", headers=auth(a_sec))
+    assert unknown.status_code == 404 and unknown.json["code"] == "not_found"
+    missing = client.get("/api/v1/study/punch-ins/999999/photo", headers=member)
+    assert missing.status_code == 404 and missing.json["message"] == "照片不存在"
+    assert db.session.scalar(select(func.count()).select_from(PunchIn)) == 0

@@ -187,3 +187,22 @@ def test_a_branch_bank_is_for_that_branch(app, client, bank, f):
     db.session.commit()
     response = client.get("/api/v1/study/quiz/today", headers=auth(lonely))
     assert response.status_code == 404 and response.json["code"] == "no_questions"
+
+
+def test_an_import_with_a_bad_org_or_no_file_is_a_clear_refusal(app, client, bank):
+    def send(data):
+        return client.post(
+            "/api/v1/study/quiz/questions/import",
+            data=data,
+            headers=auth(bank["committee"]),
+            content_type="multipart/form-data",
+        )
+
+    for org_id in ("x", str(2**31), "0", ""):
+        response = send({"org_id": org_id, "file": (_xlsx(GOOD), "题库.xlsx")})
+        assert response.status_code == 422 and response.json["errors"]["org_id"], org_id
+    response = send({"org_id": str(bank["orgs"]["committee"].id)})
+    assert response.status_code == 422 and response.json["errors"]["file"]
+    response = send({"org_id": "999999", "file": (_xlsx(GOOD), "题库.xlsx")})
+    assert response.status_code == 404 and response.json["message"] == "组织不存在"
+    assert db.session.scalar(select(func.count()).select_from(QuizQuestion)) == 3

@@ -188,3 +188,20 @@ def test_the_progress_row_is_made_at_the_start_and_older_sessions_still_count(
     db.session.expire_all()
     assert db.session.get(ReadingSession, second["id"]).progress_id == progress.id
     assert db.session.scalar(select(func.count()).select_from(StudyProgress)) == 1
+
+
+def test_a_start_with_a_bad_body_is_422_and_makes_nothing(app, client, reader, clock):
+    from server.study.models import ReadingSession
+
+    url = f"/api/v1/study/materials/{reader['material']}/reading-sessions"
+    for body in ({"seq": -1}, {"seq": "x"}, {"seq": 100001}, {"client_at": "昨天"},
+                 {"extra": 1}, [1]):  # fmt: skip
+        response = client.post(url, json=body, headers=auth(reader["token"]))
+        assert response.status_code == 422 and response.json["message"], body
+    too_big = client.post("/api/v1/study/materials/2147483648/reading-sessions", json={},
+                          headers=auth(reader["token"]))  # fmt: skip
+    assert too_big.status_code in (404, 405) and too_big.json["code"]
+    assert db.session.scalar(select(func.count()).select_from(ReadingSession)) == 0
+    started = client.post(url, json={}, headers=auth(reader["token"]))
+    assert started.status_code == 201 and started.json["material_seconds"] == 0.0
+    assert started.json["studied"] is False and started.json["material_id"] == reader["material"]

@@ -103,3 +103,12 @@ def test_bad_periods_and_members(app, client, traced):
     # A member cannot read another person's trace.
     other = traced["member"].id
     assert client.get(f"/api/v1/study/trace/people/{other}", headers=headers).status_code == 403
+    # Days before 2000 are refused (a default period ending near year 1 overflowed: a 500).
+    for query in ("until=0001-01-01", "since=0001-01-01&until=0001-01-05", "until=1999-12-31"):
+        response = client.get(f"/api/v1/study/trace/me?{query}", headers=headers)
+        assert response.status_code == 422 and response.json["code"] == "validation_error", query
+        assert response.json["errors"], query
+    early = client.get(f"/api/v1/study/trace/people/{other}.xlsx?until=0001-01-02",
+                       headers=auth(traced["a"]))  # fmt: skip
+    assert early.status_code == 422 and early.json["code"] == "validation_error"
+    assert client.get("/api/v1/study/trace/me?until=2000-01-01", headers=headers).status_code == 200

@@ -18,7 +18,10 @@ class UtcDateTime(fields.DateTime):
     def _deserialize(self, value, attr, data, **kwargs):
         result = super()._deserialize(value, attr, data, **kwargs)
         if result.tzinfo is not None:
-            result = result.astimezone(UTC).replace(tzinfo=None)
+            try:
+                result = result.astimezone(UTC).replace(tzinfo=None)
+            except OverflowError:  # 0001-01-01T00:00+14:00 has no UTC time
+                raise self.make_error("invalid") from None
         return result
 
 

@@ -1,5 +1,7 @@
 """Bad input gets a clear 4xx with a stable code and a Chinese message — never a 500."""
 
+import pytest
+
 from tests.factories import auth
 
 
@@ -115,3 +117,17 @@ def test_id_number_derives_birth_date_and_gender(client, f):
     assert r.status_code == 201, r.json
     assert r.json["birth_date"] == "2003-07-15"
     assert r.json["gender"] == "male"  # the 17th digit, 3, is odd
+
+
+def test_a_time_at_the_edge_of_the_calendar_is_invalid_not_a_500():
+    """A zone offset that pushes a time before year 1 or past 9999 has no UTC value."""
+    from marshmallow import Schema, ValidationError
+
+    from server.schemas import UtcDateTime
+
+    schema = Schema.from_dict({"at": UtcDateTime(required=True)})()
+    assert schema.load({"at": "2026-11-25T10:00:00+08:00"})["at"].hour == 2
+    for edge in ("0001-01-01T00:00:00+14:00", "9999-12-31T23:59:59-14:00"):
+        with pytest.raises(ValidationError) as refused:
+            schema.load({"at": edge})
+        assert "at" in refused.value.messages
